@@ -1,0 +1,411 @@
+import { portableCrypto, type SigningCrypto } from './crypto.js'
+import { encodeParams, isFileValue } from './encode.js'
+import { TopAbortError, TopError, TopTimeoutError, TopTransportError, TopValidationError } from './errors.js'
+import type { TopApiMap } from './generated/types.js'
+import type { ApiMeta, Catalog } from './meta.js'
+import type { Platform, TopHttpRequest, TopHttpResponse, TopRequestBody } from './platform.js'
+import { redactFields } from './redact.js'
+import { decodeResponse, requestIdOf } from './response.js'
+import { retryDelay, type RetryPolicy } from './retry.js'
+import { canonicalString, SIGN_METHODS, signCanonical, type SignMethod } from './sign.js'
+import { formatTimestamp } from './timestamp.js'
+import { validateParams } from './validate.js'
+
+export const DEFAULT_ENDPOINT = 'https://eco.taobao.com/router/rest'
+
+/** Every method the catalog types. */
+export type Method = keyof TopApiMap & string
+export type ParamsOf<M extends Method> = TopApiMap[M] extends { params: infer P } ? P : never
+export type ResultOf<M extends Method> = TopApiMap[M] extends { result: infer R } ? R : never
+
+export interface TopRequestInfo {
+  readonly method: string
+  /** 1 for the first attempt. */
+  readonly attempt: number
+  readonly url: string
+  /** Every text field sent, with the session and signature redacted. */
+  readonly params: Readonly<Record<string, string>>
+  /** Names of the file params sent as multipart parts. */
+  readonly files: readonly string[]
+}
+
+export interface TopResponseInfo {
+  readonly method: string
+  readonly attempt: number
+  readonly durationMs: number
+  readonly status: number | undefined
+  readonly requestId: string | undefined
+  readonly error: TopError | undefined
+}
+
+export interface TopRetryInfo {
+  readonly method: string
+  /** The attempt about to be made. */
+  readonly attempt: number
+  readonly delayMs: number
+  readonly error: TopError
+}
+
+/** Observability hooks; they never see the secret, the session or the signature. */
+export interface TopHooks {
+  onRequest?(info: TopRequestInfo): void
+  onResponse?(info: TopResponseInfo): void
+  onRetry?(info: TopRetryInfo): void
+}
+
+export interface TopClientOptions {
+  appKey: string
+  appSecret: string
+  /** Default `hmac-sha256`, as the platform's newer SDKs. */
+  signMethod?: SignMethod
+  /** Default `https://eco.taobao.com/router/rest`. Plain http only for loopback or with `allowInsecureHttp`. */
+  endpoint?: string
+  /** Permit a plain `http://` endpoint on a non-loopback host. */
+  allowInsecureHttp?: boolean
+  /** The user's authorization, sent with every call that may use it. */
+  session?: string
+  /** Per-attempt timeout; default 15 000 ms. */
+  timeoutMs?: number
+  /** Overall limit for a call, retries and waits included. */
+  deadlineMs?: number
+  /** Retries after the first attempt for calls safe to repeat; default 2. */
+  maxRetries?: number
+  /** Wait out a rate-limit ban up to this long, then retry; default 0 (raise `TopRateLimitError`). */
+  maxRateLimitWaitMs?: number
+  /** Backoff base (doubling per retry, full jitter); default 200 ms. */
+  retryBaseDelayMs?: number
+  /** Backoff ceiling; default 5 000 ms. */
+  retryMaxDelayMs?: number
+  /** Ask for the simplified JSON form; results have the same shape either way. Default true. */
+  simplify?: boolean
+  /** Sent (and signed) as `partner_id`. */
+  partnerId?: string
+  /** Check params against the catalog before sending; default true. */
+  validate?: boolean
+  hooks?: TopHooks
+  /** Method metadata for validation and retry safety; platform packages supply the full catalog. */
+  catalog?: Catalog
+}
+
+export interface CallOptions {
+  session?: string
+  signal?: AbortSignal
+  timeoutMs?: number
+  deadlineMs?: number
+  maxRetries?: number
+  maxRateLimitWaitMs?: number
+  /** Allow retrying a method that is not safe to repeat (a write). */
+  retry?: boolean
+  validate?: boolean
+}
+
+type CallArgs<M extends Method> = {} extends ParamsOf<M>
+  ? [params?: ParamsOf<M>, options?: CallOptions]
+  : [params: ParamsOf<M>, options?: CallOptions]
+
+export interface PreparedRequest {
+  readonly method: string
+  readonly url: string
+  /** All text fields, system params and `sign` included, in sending order. */
+  readonly fields: Readonly<Record<string, string>>
+  readonly files: Readonly<Record<string, unknown>>
+  readonly canonical: string
+}
+
+const METHOD_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/i
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
+
+function isLoopback(hostname: string): boolean {
+  return LOOPBACK.has(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname)
+}
+
+function checkNonNegative(value: number | undefined, name: string): void {
+  if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
+    throw new TopValidationError(`Option ${name} must be a non-negative number, got ${String(value)}`, { param: name })
+  }
+}
+
+function checkOptions(options: TopClientOptions): URL {
+  if (options === null || typeof options !== 'object') throw new TopValidationError('Client options must be an object')
+  for (const name of ['appKey', 'appSecret'] as const) {
+    if (typeof options[name] !== 'string' || options[name].trim() === '') {
+      throw new TopValidationError(`Option ${name} is required (a non-empty string)`, { param: name })
+    }
+  }
+  if (options.signMethod !== undefined && !SIGN_METHODS.includes(options.signMethod)) {
+    throw new TopValidationError(
+      `Option signMethod must be one of ${SIGN_METHODS.join(', ')}, got ${JSON.stringify(options.signMethod)}`,
+      { param: 'signMethod' },
+    )
+  }
+  for (const name of ['timeoutMs', 'deadlineMs', 'maxRetries', 'maxRateLimitWaitMs', 'retryBaseDelayMs', 'retryMaxDelayMs'] as const) {
+    checkNonNegative(options[name], name)
+  }
+  let url: URL
+  try {
+    url = new URL(options.endpoint ?? DEFAULT_ENDPOINT)
+  } catch {
+    throw new TopValidationError(`Option endpoint is not a URL: ${JSON.stringify(options.endpoint)}`, { param: 'endpoint' })
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new TopValidationError(`Option endpoint must be an https URL, got ${url.protocol}`, { param: 'endpoint' })
+  }
+  if (url.protocol === 'http:' && !isLoopback(url.hostname) && !options.allowInsecureHttp) {
+    throw new TopValidationError(
+      'Option endpoint uses plain http to a remote host; use https, or set allowInsecureHttp: true if you mean it',
+      { param: 'endpoint' },
+    )
+  }
+  return url
+}
+
+function urlEncodeFields(fields: Readonly<Record<string, string>>): string {
+  let out = ''
+  for (const key of Object.keys(fields)) {
+    if (out) out += '&'
+    out += `${encodeURIComponent(key)}=${encodeURIComponent(fields[key]!)}`
+  }
+  return out
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason)
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(signal!.reason)
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+/** A client for one app: signs, sends, retries what is safe to repeat, and decodes. */
+export class TopClient {
+  readonly endpoint: string
+  readonly signMethod: SignMethod
+  readonly catalog: Catalog
+  private readonly crypto: SigningCrypto
+  private readonly isFile: (value: unknown) => boolean
+  private readonly now: () => number
+  private readonly random: () => number
+  private readonly headers: Record<string, string>
+  readonly #appSecret: string
+  readonly #session: string | undefined
+
+  constructor(
+    private readonly platform: Platform,
+    private readonly options: Readonly<TopClientOptions>,
+  ) {
+    this.endpoint = checkOptions(options).href
+    this.signMethod = options.signMethod ?? 'hmac-sha256'
+    this.catalog = options.catalog ?? {}
+    this.#appSecret = options.appSecret
+    this.#session = options.session || undefined
+    this.crypto = { ...portableCrypto, ...platform.crypto }
+    const platformIsFile = platform.isFile
+    this.isFile = platformIsFile ? (v) => isFileValue(v) || platformIsFile(v) : isFileValue
+    this.now = platform.now ?? Date.now
+    this.random = platform.random ?? Math.random
+    this.headers = { accept: 'application/json', 'accept-encoding': 'gzip' }
+    if (platform.userAgent) this.headers['user-agent'] = platform.userAgent
+  }
+
+  /** The appKey this client signs for (the secret stays private). */
+  get appKey(): string {
+    return this.options.appKey
+  }
+
+  /** Call a TOP method. Params use the platform's own snake_case names. */
+  call<M extends Method>(method: M, ...args: CallArgs<M>): Promise<ResultOf<M>>
+  /** Call a method the catalog does not know yet (untyped, not validated). */
+  call<M extends string>(
+    method: M extends Method ? never : M,
+    params?: Record<string, unknown>,
+    options?: CallOptions,
+  ): Promise<Record<string, unknown>>
+  async call(method: string, params: Record<string, unknown> = {}, options: CallOptions = {}): Promise<unknown> {
+    const meta = this.checkCall(method, params, options)
+    const { fields, files } = encodeParams(params, meta ? fileParamsOf(meta) : [], this.isFile)
+    const session = this.sessionFor(meta, options)
+    return this.execute(method, meta, options, async (signal) => {
+      const prepared = await this.prepare(method, fields, files, session)
+      const body: TopRequestBody =
+        Object.keys(files).length > 0
+          ? { type: 'multipart', fields: prepared.fields, files }
+          : { type: 'urlencoded', text: urlEncodeFields(prepared.fields) }
+      return {
+        request: { url: this.endpoint, headers: this.headers, body, signal },
+        info: { params: prepared.fields, files: Object.keys(files) },
+      }
+    })
+  }
+
+  /**
+   * The exact request `call` would send now, signed, without sending it.
+   * For `--dry-run` and signature debugging; redact before showing it.
+   */
+  async prepareRequest(method: string, params: Record<string, unknown> = {}, options: CallOptions = {}): Promise<PreparedRequest> {
+    const meta = this.checkCall(method, params, options)
+    const { fields, files } = encodeParams(params, meta ? fileParamsOf(meta) : [], this.isFile)
+    return this.prepare(method, fields, files, this.sessionFor(meta, options))
+  }
+
+  private checkCall(method: string, params: Record<string, unknown>, options: CallOptions): ApiMeta | undefined {
+    if (typeof method !== 'string' || !METHOD_NAME.test(method)) {
+      throw new TopValidationError(`Not a TOP method name: ${JSON.stringify(method)}`, { param: 'method' })
+    }
+    if (params === null || typeof params !== 'object' || Array.isArray(params)) {
+      throw new TopValidationError(`${method}: params must be an object`, { method })
+    }
+    const meta = Object.hasOwn(this.catalog, method) ? this.catalog[method] : undefined
+    if (meta && (options.validate ?? this.options.validate ?? true)) {
+      validateParams(meta, params, this.isFile)
+      if (meta.session === 'required' && !(options.session || this.#session)) {
+        throw new TopValidationError(`${method} needs the user's authorization: pass a session`, {
+          method,
+          param: 'session',
+        })
+      }
+    }
+    return meta
+  }
+
+  private sessionFor(meta: ApiMeta | undefined, options: CallOptions): string | undefined {
+    if (meta?.session === 'none') return undefined
+    return options.session || this.#session
+  }
+
+  private async prepare(
+    method: string,
+    params: Readonly<Record<string, string>>,
+    files: Readonly<Record<string, unknown>>,
+    session: string | undefined,
+  ): Promise<PreparedRequest> {
+    const fields: Record<string, string> = {
+      method,
+      app_key: this.options.appKey,
+      timestamp: formatTimestamp(this.now()),
+      v: '2.0',
+      format: 'json',
+      sign_method: this.signMethod,
+    }
+    if (this.options.simplify ?? true) fields.simplify = 'true'
+    if (session) fields.session = session
+    if (this.options.partnerId) fields.partner_id = this.options.partnerId
+    for (const key of Object.keys(params)) {
+      if (Object.hasOwn(fields, key)) {
+        throw new TopValidationError(`${method}: param "${key}" collides with a system param`, { method, param: key })
+      }
+      fields[key] = params[key]!
+    }
+    const canonical = canonicalString(fields)
+    fields.sign = await signCanonical(canonical, this.#appSecret, this.signMethod, this.crypto)
+    return { method, url: this.endpoint, fields, files, canonical }
+  }
+
+  /**
+   * Run attempts until one decodes, a fault is not worth retrying, or time
+   * runs out. Each attempt is built afresh (new timestamp, new signature).
+   */
+  protected async execute(
+    method: string,
+    meta: ApiMeta | undefined,
+    options: CallOptions,
+    build: (signal: AbortSignal) => Promise<{ request: TopHttpRequest; info: Omit<TopRequestInfo, 'method' | 'attempt' | 'url'> }>,
+    decode: (response: TopHttpResponse) => unknown = (response) => decodeResponse(method, response.status, response.text),
+  ): Promise<unknown> {
+    const hooks = this.options.hooks
+    const policy: RetryPolicy = {
+      maxRetries: options.maxRetries ?? this.options.maxRetries ?? 2,
+      repeatable: options.retry ?? meta?.safe ?? false,
+      maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? this.options.maxRateLimitWaitMs ?? 0,
+      baseDelayMs: this.options.retryBaseDelayMs ?? 200,
+      maxDelayMs: this.options.retryMaxDelayMs ?? 5000,
+    }
+    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? 15_000
+    const deadlineMs = options.deadlineMs ?? this.options.deadlineMs
+    const startedAt = Date.now()
+    const deadlineAt = deadlineMs === undefined ? Infinity : startedAt + deadlineMs
+    const userSignal = options.signal
+
+    for (let attempt = 1; ; attempt++) {
+      if (userSignal?.aborted) throw abortError(method, userSignal)
+      const remaining = deadlineAt - Date.now()
+      if (remaining <= 0) throw new TopTimeoutError(`${method}: deadline of ${deadlineMs} ms passed`, { method, timeoutMs: deadlineMs! })
+      const attemptTimeout = Math.min(timeoutMs, remaining)
+      const byDeadline = attemptTimeout < timeoutMs
+      const controller = new AbortController()
+      const timer = setTimeout(() => controller.abort(), attemptTimeout)
+      const onUserAbort = () => controller.abort()
+      userSignal?.addEventListener('abort', onUserAbort, { once: true })
+      const attemptStart = Date.now()
+      let status: number | undefined
+      try {
+        const { request, info } = await build(controller.signal)
+        hooks?.onRequest?.({ method, attempt, url: request.url, params: redactFields(info.params), files: info.files })
+        let response: TopHttpResponse
+        try {
+          response = await this.platform.send(request)
+        } catch (cause) {
+          throw transportFailure(method, cause, controller.signal, userSignal, byDeadline ? deadlineMs! : timeoutMs)
+        }
+        status = response.status
+        const result = decode(response)
+        hooks?.onResponse?.({
+          method,
+          attempt,
+          durationMs: Date.now() - attemptStart,
+          status,
+          requestId: requestIdOf(result as Record<string, unknown>),
+          error: undefined,
+        })
+        return result
+      } catch (error) {
+        if (!(error instanceof TopError)) throw error
+        hooks?.onResponse?.({ method, attempt, durationMs: Date.now() - attemptStart, status, requestId: error.requestId, error })
+        const delay = retryDelay(error, attempt - 1, policy, this.random)
+        if (delay === undefined || Date.now() + delay >= deadlineAt) throw error
+        hooks?.onRetry?.({ method, attempt: attempt + 1, delayMs: delay, error })
+        try {
+          await sleep(delay, userSignal)
+        } catch {
+          throw abortError(method, userSignal!)
+        }
+      } finally {
+        clearTimeout(timer)
+        userSignal?.removeEventListener('abort', onUserAbort)
+      }
+    }
+  }
+}
+
+function fileParamsOf(meta: ApiMeta): string[] {
+  return meta.params.filter((p) => p.kind === 'file').map((p) => p.name)
+}
+
+function abortError(method: string, signal: AbortSignal): TopAbortError {
+  return new TopAbortError(`${method}: aborted`, { method, cause: signal.reason })
+}
+
+function transportFailure(
+  method: string,
+  cause: unknown,
+  attemptSignal: AbortSignal,
+  userSignal: AbortSignal | undefined,
+  timeoutMs: number,
+): TopError {
+  if (cause instanceof TopError) return cause
+  if (userSignal?.aborted) return abortError(method, userSignal)
+  if (attemptSignal.aborted) return new TopTimeoutError(`${method}: no answer within ${timeoutMs} ms`, { method, timeoutMs })
+  const reason = cause instanceof Error ? cause.message : String(cause)
+  return new TopTransportError(`${method}: network error: ${reason}`, { method, kind: 'network', cause })
+}
+
+/** Build a client on a platform. Platform packages wrap this as `createClient(options)`. */
+export function createTopClient(platform: Platform, options: TopClientOptions): TopClient {
+  return new TopClient(platform, options)
+}

@@ -1,0 +1,2 @@
+// placeholder until codegen runs
+export interface TopApiMap {}

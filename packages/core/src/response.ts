@@ -1,0 +1,104 @@
+import { createApiError, TopTransportError, type TopApiError } from './errors.js'
+import { excerptOf, parseJson, TopJsonError } from './json.js'
+
+/** `taobao.tbk.item.convert` → `tbk_item_convert_response`; `tmall.x.y` → `tmall_x_y_response`. */
+export function envelopeName(method: string): string {
+  return `${method.replace(/^taobao\./, '').replace(/\./g, '_')}_response`
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
+/**
+ * Turn the wrapped (non-simplified) form's list wrappers into plain arrays:
+ * `{"results":{"n_tbk_item":[…]}}` → `{"results":[…]}`. In that form every
+ * list is wrapped, so an object whose only value is an array is a wrapper.
+ * Keys are defined, not assigned, so a `__proto__` key stays plain data.
+ */
+export function unwrapLists(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrapLists)
+  if (!isPlainObject(value)) return value
+  const keys = Object.keys(value)
+  if (keys.length === 1 && Array.isArray(value[keys[0]!])) return (value[keys[0]!] as unknown[]).map(unwrapLists)
+  const out: Record<string, unknown> = {}
+  for (const key of keys) {
+    Object.defineProperty(out, key, { value: unwrapLists(value[key]), enumerable: true, writable: true, configurable: true })
+  }
+  return out
+}
+
+function asText(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined
+  return typeof value === 'string' ? value : String(value)
+}
+
+/** Recognise a gateway `error_response` and build the typed error for it. */
+export function errorFromBody(body: unknown, method: string): TopApiError | undefined {
+  if (!isPlainObject(body)) return undefined
+  const error = body.error_response
+  if (!isPlainObject(error)) return undefined
+  return createApiError({
+    code: Number(error.code),
+    msg: asText(error.msg) ?? '',
+    subCode: asText(error.sub_code),
+    subMsg: asText(error.sub_msg),
+    requestId: asText(error.request_id),
+    method,
+  })
+}
+
+/** 2xx with a bad body, 429 and 5xx may pass; other 4xx will not. */
+function isRetryableStatus(status: number): boolean {
+  return (status >= 200 && status < 300) || status === 429 || status >= 500
+}
+
+/** Parse a body as lossless JSON, turning a bad body into a retryable transport error. */
+export function parseBody(text: string, method: string, status: number): unknown {
+  try {
+    return parseJson(text)
+  } catch (error) {
+    if (!(error instanceof TopJsonError)) throw error
+    throw new TopTransportError(
+      status >= 200 && status < 300
+        ? `${method}: the gateway's answer is not valid JSON`
+        : `${method}: HTTP ${status} with a body that is not JSON`,
+      {
+        method,
+        kind: status >= 200 && status < 300 ? 'decode' : 'http-status',
+        status,
+        bodyExcerpt: excerptOf(text),
+        retryable: isRetryableStatus(status),
+        cause: error,
+      },
+    )
+  }
+}
+
+/**
+ * Decode a gateway answer into the method's natural result shape, the same
+ * whether or not `simplify` was used. Throws `TopApiError` for an
+ * `error_response` and `TopTransportError` for a body that is no answer.
+ */
+export function decodeResponse(method: string, status: number, text: string): Record<string, unknown> {
+  const body = parseBody(text, method, status)
+  const apiError = errorFromBody(body, method)
+  if (apiError) throw apiError
+  if (status < 200 || status >= 300 || !isPlainObject(body)) {
+    throw new TopTransportError(`${method}: unexpected HTTP ${status} answer`, {
+      method,
+      kind: status >= 200 && status < 300 ? 'decode' : 'http-status',
+      status,
+      bodyExcerpt: excerptOf(text),
+      retryable: isRetryableStatus(status),
+    })
+  }
+  const envelope = body[envelopeName(method)]
+  if (isPlainObject(envelope) && Object.keys(body).length === 1) return unwrapLists(envelope) as Record<string, unknown>
+  return body
+}
+
+/** The `request_id` of a decoded result, for logs and hooks. */
+export function requestIdOf(result: Record<string, unknown>): string | undefined {
+  return asText(result.request_id)
+}

@@ -1,0 +1,29 @@
+import { TopError, TopRateLimitError } from './errors.js'
+
+export interface RetryPolicy {
+  /** Retries after the first attempt. */
+  readonly maxRetries: number
+  /** Whether the call may be repeated: a read, or a write the caller opted in for. */
+  readonly repeatable: boolean
+  /** The longest rate-limit ban worth waiting out. */
+  readonly maxRateLimitWaitMs: number
+  readonly baseDelayMs: number
+  readonly maxDelayMs: number
+}
+
+/**
+ * How long to wait before the next attempt, or undefined to give up.
+ * Rate-limited calls were refused before running, so waiting out a ban is
+ * safe even for writes; every other fault is retried only when repeatable.
+ */
+export function retryDelay(error: unknown, retriesDone: number, policy: RetryPolicy, random: () => number): number | undefined {
+  if (retriesDone >= policy.maxRetries || !(error instanceof TopError)) return undefined
+  if (error instanceof TopRateLimitError) {
+    const wait = error.retryAfterMs
+    return wait !== undefined && wait <= policy.maxRateLimitWaitMs ? wait : undefined
+  }
+  if (!error.retryable || !policy.repeatable) return undefined
+  // Exponential backoff with full jitter.
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retriesDone)
+  return Math.floor(random() * ceiling)
+}

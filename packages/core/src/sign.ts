@@ -1,0 +1,64 @@
+import { utf8 } from './bytes.js'
+import { portableCrypto, type SigningCrypto } from './crypto.js'
+import { TopValidationError } from './errors.js'
+
+export type SignMethod = 'md5' | 'hmac' | 'hmac-sha256'
+export const SIGN_METHODS: readonly SignMethod[] = ['md5', 'hmac', 'hmac-sha256']
+
+/** Values that are neither signed nor sent. */
+export function isEmptyValue(value: unknown): boolean {
+  return value === undefined || value === null || value === ''
+}
+
+/**
+ * The string the platform signs: every param but `sign`, file params and
+ * empty values, sorted by key in code-unit order, `key + value` concatenated.
+ */
+export function canonicalString(
+  params: Readonly<Record<string, string | null | undefined>>,
+  fileParams: readonly string[] = [],
+): string {
+  const keys = Object.keys(params)
+    .filter((key) => key !== 'sign' && !fileParams.includes(key) && !isEmptyValue(params[key]))
+    .sort(compareCodeUnits)
+  let out = ''
+  for (const key of keys) out += key + params[key]
+  return out
+}
+
+/** Plain code-unit comparison (what `Array.prototype.sort` does) without its string conversion. */
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+/** Digest an already-built canonical string (batch requests append their body to it). */
+export async function signCanonical(
+  canonical: string,
+  secret: string,
+  method: SignMethod,
+  crypto: SigningCrypto = portableCrypto,
+): Promise<string> {
+  switch (method) {
+    case 'md5':
+      return crypto.md5Hex(utf8(secret + canonical + secret))
+    case 'hmac':
+      return crypto.hmacMd5Hex(utf8(secret), utf8(canonical))
+    case 'hmac-sha256':
+      return crypto.hmacSha256Hex(utf8(secret), utf8(canonical))
+    default:
+      throw new TopValidationError(`Unknown sign method ${JSON.stringify(method)}; use one of ${SIGN_METHODS.join(', ')}`, {
+        param: 'signMethod',
+      })
+  }
+}
+
+/** Sign request params; returns the upper-case hex signature. */
+export function sign(
+  params: Readonly<Record<string, string | null | undefined>>,
+  secret: string,
+  method: SignMethod,
+  fileParams: readonly string[] = [],
+  crypto: SigningCrypto = portableCrypto,
+): Promise<string> {
+  return signCanonical(canonicalString(params, fileParams), secret, method, crypto)
+}
