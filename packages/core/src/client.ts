@@ -193,14 +193,17 @@ export class TopClient {
   private readonly now: () => number
   private readonly random: () => number
   private readonly headers: Record<string, string>
+  // Private fields: options hold the secret and session, which must not show
+  // up in JSON.stringify(client), util.inspect or error reports.
+  readonly #options: Readonly<TopClientOptions>
   readonly #appSecret: string
   readonly #session: string | undefined
+  readonly #platform: Platform
 
-  constructor(
-    private readonly platform: Platform,
-    private readonly options: Readonly<TopClientOptions>,
-  ) {
+  constructor(platform: Platform, options: Readonly<TopClientOptions>) {
     this.endpoint = checkOptions(options).href
+    this.#platform = platform
+    this.#options = options
     this.signMethod = options.signMethod ?? 'hmac-sha256'
     this.catalog = options.catalog ?? {}
     this.#appSecret = options.appSecret
@@ -216,7 +219,7 @@ export class TopClient {
 
   /** The appKey this client signs for (the secret stays private). */
   get appKey(): string {
-    return this.options.appKey
+    return this.#options.appKey
   }
 
   /** Call a TOP method. Params use the platform's own snake_case names. */
@@ -262,7 +265,7 @@ export class TopClient {
       throw new TopValidationError(`${method}: params must be an object`, { method })
     }
     const meta = Object.hasOwn(this.catalog, method) ? this.catalog[method] : undefined
-    if (meta && (options.validate ?? this.options.validate ?? true)) {
+    if (meta && (options.validate ?? this.#options.validate ?? true)) {
       validateParams(meta, params, this.isFile)
       if (meta.session === 'required' && !(options.session || this.#session)) {
         throw new TopValidationError(`${method} needs the user's authorization: pass a session`, {
@@ -287,15 +290,15 @@ export class TopClient {
   ): Promise<PreparedRequest> {
     const fields: Record<string, string> = {
       method,
-      app_key: this.options.appKey,
+      app_key: this.#options.appKey,
       timestamp: formatTimestamp(this.now()),
       v: '2.0',
       format: 'json',
       sign_method: this.signMethod,
     }
-    if (this.options.simplify ?? true) fields.simplify = 'true'
+    if (this.#options.simplify ?? true) fields.simplify = 'true'
     if (session) fields.session = session
-    if (this.options.partnerId) fields.partner_id = this.options.partnerId
+    if (this.#options.partnerId) fields.partner_id = this.#options.partnerId
     for (const key of Object.keys(params)) {
       if (Object.hasOwn(fields, key)) {
         throw new TopValidationError(`${method}: param "${key}" collides with a system param`, { method, param: key })
@@ -318,16 +321,16 @@ export class TopClient {
     build: (signal: AbortSignal) => Promise<{ request: TopHttpRequest; info: Omit<TopRequestInfo, 'method' | 'attempt' | 'url'> }>,
     decode: (response: TopHttpResponse) => unknown = (response) => decodeResponse(method, response.status, response.text),
   ): Promise<unknown> {
-    const hooks = this.options.hooks
+    const hooks = this.#options.hooks
     const policy: RetryPolicy = {
-      maxRetries: options.maxRetries ?? this.options.maxRetries ?? 2,
+      maxRetries: options.maxRetries ?? this.#options.maxRetries ?? 2,
       repeatable: options.retry ?? meta?.safe ?? false,
-      maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? this.options.maxRateLimitWaitMs ?? 0,
-      baseDelayMs: this.options.retryBaseDelayMs ?? 200,
-      maxDelayMs: this.options.retryMaxDelayMs ?? 5000,
+      maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? this.#options.maxRateLimitWaitMs ?? 0,
+      baseDelayMs: this.#options.retryBaseDelayMs ?? 200,
+      maxDelayMs: this.#options.retryMaxDelayMs ?? 5000,
     }
-    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? 15_000
-    const deadlineMs = options.deadlineMs ?? this.options.deadlineMs
+    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 15_000
+    const deadlineMs = options.deadlineMs ?? this.#options.deadlineMs
     const startedAt = Date.now()
     const deadlineAt = deadlineMs === undefined ? Infinity : startedAt + deadlineMs
     const userSignal = options.signal
@@ -349,7 +352,7 @@ export class TopClient {
         hooks?.onRequest?.({ method, attempt, url: request.url, params: redactFields(info.params), files: info.files })
         let response: TopHttpResponse
         try {
-          response = await this.platform.send(request)
+          response = await this.#platform.send(request)
         } catch (cause) {
           throw transportFailure(method, cause, controller.signal, userSignal, byDeadline ? deadlineMs! : timeoutMs)
         }
