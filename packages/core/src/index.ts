@@ -29,7 +29,7 @@ export {
 export { retryDelay, type RetryPolicy } from './retry.js'
 export { validateParams } from './validate.js'
 export { redactFields, REDACTED } from './redact.js'
-export type { ApiMeta, ParamMeta, ParamKind, SessionNeed, Catalog } from './meta.js'
+export type { ApiMeta, ParamMeta, ParamKind, SessionNeed, Catalog, Paging, PagePaging, CursorPaging, ResultPath } from './meta.js'
 export type { Platform, TopHttpRequest, TopHttpResponse, TopRequestBody } from './platform.js'
 export { createFetchSender, type FetchSenderOptions } from './fetch-sender.js'
 export {
@@ -47,6 +47,7 @@ export {
   type ParamsOf,
   type ResultOf,
 } from './client.js'
-export { catalog } from './generated/catalog.js'
+// `catalog` plus one tree-shakable metadata export per method (e.g. `taobao_tbk_tpwd_create`)
+export * from './generated/catalog.js'
 export type { TopApiMap } from './generated/types.js'
 export const VERSION = '0.1.0'

@@ -1,0 +1,94 @@
+// Loads the catalog (spec/apis/*.json) and applies the reviewed patch layer
+// (spec/patches.json). Every patch must still match something: a stale patch
+// fails codegen instead of silently doing nothing.
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+export class CodegenError extends Error {}
+
+function readJson(path) {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'))
+  } catch (error) {
+    throw new CodegenError(`${path}: ${error.message}`)
+  }
+}
+
+export function loadApis(specDir) {
+  const dir = join(specDir, 'apis')
+  const apis = []
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const api = readJson(join(dir, file))
+    if (`${api.method}.json` !== file) throw new CodegenError(`${file}: method "${api.method}" does not match the file name`)
+    for (const key of ['title', 'session', 'request', 'response', 'confidence']) {
+      if (api[key] === undefined) throw new CodegenError(`${file}: missing "${key}"`)
+    }
+    apis.push(api)
+  }
+  return apis
+}
+
+export function loadIndex(specDir) {
+  return readJson(join(specDir, 'index.json'))
+}
+
+/** Finds a field by dotted path (`data.results.item_id`) through `children`. */
+function findField(fields, path, where) {
+  let list = fields
+  let field
+  for (const name of path.split('.')) {
+    field = list.find((f) => f.name === name)
+    if (!field) throw new CodegenError(`${where}: no field "${path}"`)
+    list = field.children
+  }
+  return field
+}
+
+const PATCH_KEYS = new Set(['method', 'reason', 'safe', 'request', 'response', 'set', 'childrenFrom'])
+
+function applyPatch(byMethod, patch, index) {
+  const where = `spec/patches.json #${index} (${patch.method})`
+  for (const key of Object.keys(patch)) {
+    if (!PATCH_KEYS.has(key)) throw new CodegenError(`${where}: unknown key "${key}"`)
+  }
+  if (typeof patch.reason !== 'string' || patch.reason.trim().length < 10) {
+    throw new CodegenError(`${where}: every patch needs a reason`)
+  }
+  const api = byMethod.get(patch.method)
+  if (!api) throw new CodegenError(`${where}: no such method in spec/apis`)
+  if (patch.safe !== undefined) {
+    if (typeof patch.safe !== 'boolean') throw new CodegenError(`${where}: "safe" must be a boolean`)
+    if (api.safeOverride !== undefined) throw new CodegenError(`${where}: safety patched twice`)
+    api.safeOverride = patch.safe
+    api.safeReason = patch.reason
+    return
+  }
+  const side = patch.request !== undefined ? 'request' : patch.response !== undefined ? 'response' : undefined
+  if (!side) throw new CodegenError(`${where}: a patch sets "safe" or targets a "request" or "response" field`)
+  const field = findField(api[side], patch[side], where)
+  if (patch.set) {
+    for (const [key, value] of Object.entries(patch.set)) {
+      if (!(key in field) || key === 'children' || key === 'name') throw new CodegenError(`${where}: cannot set "${key}"`)
+      if (JSON.stringify(field[key]) === JSON.stringify(value)) throw new CodegenError(`${where}: "${key}" already is ${JSON.stringify(value)}`)
+      field[key] = value
+    }
+  } else if (patch.childrenFrom) {
+    if (field.children.length > 0) throw new CodegenError(`${where}: field already has children`)
+    const source = byMethod.get(patch.childrenFrom.method)
+    if (!source) throw new CodegenError(`${where}: childrenFrom names an unknown method`)
+    const from = findField(source[side], patch.childrenFrom[side], `${where} childrenFrom`)
+    if (from.children.length === 0) throw new CodegenError(`${where}: childrenFrom field has no children`)
+    field.children = structuredClone(from.children)
+  } else {
+    throw new CodegenError(`${where}: a field patch needs "set" or "childrenFrom"`)
+  }
+}
+
+/** The catalog with patches applied, sorted by method. */
+export function loadCatalog(specDir) {
+  const apis = loadApis(specDir)
+  const byMethod = new Map(apis.map((api) => [api.method, api]))
+  const { patches } = readJson(join(specDir, 'patches.json'))
+  patches.forEach((patch, i) => applyPatch(byMethod, patch, i))
+  return apis.sort((a, b) => (a.method < b.method ? -1 : a.method > b.method ? 1 : 0))
+}
