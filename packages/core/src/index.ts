@@ -47,6 +47,22 @@ export {
   type ParamsOf,
   type ResultOf,
 } from './client.js'
+export {
+  syncOrders,
+  syncOrderPages,
+  ORDER_DETAILS_METHOD,
+  ORDER_QUERY_TYPES,
+  DEFAULT_ORDER_WINDOW_MS,
+  PROMOTION_ORDER_WINDOW_MS,
+  type SyncOrdersOptions,
+  type OrderSyncCheckpoint,
+  type OrderSyncPage,
+  type OrderSyncWindow,
+  type SyncedOrder,
+  type OrderRecord,
+  type OrderQueryType,
+  type OrderTime,
+} from './orders.js'
 // `catalog` plus one tree-shakable metadata export per method (e.g. `taobao_tbk_tpwd_create`)
 export * from './generated/catalog.js'
 export type { TopApiMap } from './generated/types.js'
