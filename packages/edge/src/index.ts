@@ -1,1 +1,8 @@
-export {}
+// One import for a Worker: the edge client plus core's errors, types and
+// per-method metadata (tree-shaken: only what the Worker uses is bundled).
+export * from '@tbkit/core'
+export { createClient, type EdgeClientOptions } from './client.js'
+export { fromEnv, type TbkEnv } from './env.js'
+export { edgePlatform } from './platform.js'
+export { edgeCrypto, type DigestSubtle } from './crypto.js'
+export { EDGE_VERSION } from './version.js'

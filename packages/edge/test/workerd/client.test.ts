@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest'
+import { createClient, EDGE_VERSION, edgePlatform, TopValidationError, type ApiMeta } from '../../src/index.js'
+
+// Metadata of the shape codegen emits; the behaviour under test is the edge
+// client's use of whatever metadata it is handed.
+const tpwdCreate: ApiMeta = {
+  method: 'taobao.tbk.tpwd.create',
+  params: [
+    { name: 'url', kind: 'string', required: true },
+    { name: 'text', kind: 'string', required: false },
+  ],
+  session: 'unknown',
+  safe: false,
+}
+
+// Nothing listens on port 9 (discard): nothing here may reach the network.
+const options = { appKey: '12345678', appSecret: 'edge-secret', endpoint: 'http://127.0.0.1:9/router/rest', maxRetries: 0 }
+
+describe('createClient on the edge', () => {
+  it('validates calls of the methods it was given before sending anything', async () => {
+    const client = createClient({ ...options, methods: [tpwdCreate] })
+    expect(Object.keys(client.catalog)).toEqual(['taobao.tbk.tpwd.create'])
+    await expect(client.call('taobao.tbk.tpwd.create', { text: 'no url' })).rejects.toMatchObject({
+      name: 'TopValidationError',
+      param: 'url',
+      method: 'taobao.tbk.tpwd.create',
+    })
+    await expect(client.call('taobao.tbk.tpwd.create', { url: 'https://uland.taobao.com/x', urll: 'typo' })).rejects.toBeInstanceOf(
+      TopValidationError,
+    )
+  })
+
+  it('signs a method it has no metadata for, unvalidated', async () => {
+    const client = createClient(options)
+    const prepared = await client.prepareRequest('taobao.tbk.tpwd.create', { text: 'no url' })
+    expect(prepared.fields).toMatchObject({ method: 'taobao.tbk.tpwd.create', text: 'no url' })
+  })
+
+  it('merges methods into an explicit catalog', () => {
+    const other: ApiMeta = { method: 'taobao.tbk.other.get', params: [], session: 'none', safe: true }
+    const client = createClient({ ...options, catalog: { [other.method]: other }, methods: [tpwdCreate] })
+    expect(Object.keys(client.catalog).sort()).toEqual(['taobao.tbk.other.get', 'taobao.tbk.tpwd.create'])
+  })
+
+  it('rejects methods that are not metadata, with a hint for a bare name', () => {
+    expect(() => createClient({ ...options, methods: ['taobao.tbk.tpwd.create'] as unknown as ApiMeta[] })).toThrow(
+      /methods\[0\] is not method metadata.*import its metadata/,
+    )
+    expect(() => createClient({ ...options, methods: tpwdCreate as unknown as ApiMeta[] })).toThrow(TopValidationError)
+    expect(() => createClient(null as never)).toThrow(TopValidationError)
+  })
+
+  it('rejects bad options before anything is sent, naming them', () => {
+    expect(() => createClient({ ...options, appSecret: '' })).toThrow(/appSecret is required/)
+    expect(() => createClient({ ...options, endpoint: 'ftp://127.0.0.1/' })).toThrow(TopValidationError)
+  })
+})
+
+describe('edgePlatform', () => {
+  it('names tbkit-edge and its version in the User-Agent', () => {
+    expect(edgePlatform().userAgent).toBe(`tbkit-edge/${EDGE_VERSION}`)
+  })
+
+  it('shares one crypto per isolate, so MD5 probes and imported keys outlive a request', () => {
+    expect(edgePlatform().crypto).toBe(edgePlatform().crypto)
+  })
+})
