@@ -63,6 +63,8 @@ export {
   type OrderQueryType,
   type OrderTime,
 } from './orders.js'
+export { extractLinks, type FoundLink, type LinkKind, type ScanMeter } from './links.js'
+export { parseTpwd, type Tpwd, type TpwdForm } from './tpwd.js'
 // `catalog` plus one tree-shakable metadata export per method (e.g. `taobao_tbk_tpwd_create`)
 export * from './generated/catalog.js'
 export type { TopApiMap } from './generated/types.js'
