@@ -67,5 +67,6 @@ export { extractLinks, type FoundLink, type LinkKind, type ScanMeter } from './l
 export { parseTpwd, type Tpwd, type TpwdForm } from './tpwd.js'
 // `catalog` plus one tree-shakable metadata export per method (e.g. `taobao_tbk_tpwd_create`)
 export * from './generated/catalog.js'
-export type { TopApiMap } from './generated/types.js'
+export type * from './generated/types.js'
+export type { TopFileTypes, TopFileInput } from './files.js'
 export const VERSION = '0.1.0'

@@ -133,10 +133,10 @@ describe('retries', () => {
 
   it('never retries a write unless asked', async () => {
     const first = scripted([{ status: 503, text: 'x' }])
-    await expect(client(first.platform).call('taobao.tbk.dg.vegas.tlj.create', { adzone_id: 1 })).rejects.toBeInstanceOf(TopTransportError)
+    await expect(client(first.platform).call('taobao.tbk.dg.vegas.tlj.create', { adzone_id: 1 } as never)).rejects.toBeInstanceOf(TopTransportError)
     expect(first.requests).toHaveLength(1)
     const second = scripted([{ status: 503, text: 'x' }, ok({ model: 'x' })])
-    await expect(client(second.platform).call('taobao.tbk.dg.vegas.tlj.create', { adzone_id: 1 }, { retry: true })).resolves.toEqual({
+    await expect(client(second.platform).call('taobao.tbk.dg.vegas.tlj.create', { adzone_id: 1 } as never, { retry: true })).resolves.toEqual({
       model: 'x',
     })
     expect(second.requests).toHaveLength(2)
@@ -156,7 +156,7 @@ describe('retries', () => {
 
   it('waits out a short rate-limit ban, even for a write, and raises a long one', async () => {
     const short = scripted([apiError(7, 'accesscontrol.limited-by-app-access-count', 'This ban will last for 0 more seconds'), ok({})])
-    await client(short.platform, { maxRateLimitWaitMs: 1000 }).call('taobao.tbk.dg.vegas.tlj.create', { adzone_id: 1 })
+    await client(short.platform, { maxRateLimitWaitMs: 1000 }).call('taobao.tbk.dg.vegas.tlj.create', { adzone_id: 1 } as never)
     expect(short.requests).toHaveLength(2)
     const long = scripted([apiError(7, 'accesscontrol.limited-by-app-access-count', 'This ban will last for 3600 more seconds')])
     const error = await client(long.platform, { maxRateLimitWaitMs: 1000 })

@@ -21,7 +21,7 @@ export function metaOf(api) {
     safe: isSafe(api),
     params: api.request.map((p) => ({
       name: p.name,
-      kind: paramKind(p.type, `${api.method} request ${p.name}`),
+      kind: paramKind(p, `${api.method} request ${p.name}`),
       required: p.required === true,
     })),
   }

@@ -42,9 +42,14 @@ export function parseType(type, where) {
   return { base, list, object: true }
 }
 
-/** The param kind for a request param's documented type. */
-export function paramKind(type, where) {
-  const { base, list, object } = parseType(type, where)
+// A `String` param documented as comma-separated values (商品ID串，用,分割;
+// 多个时使用英文逗号拼接) is a list on the wire: it also takes an array.
+const COMMA_SEPARATED = /逗号(分隔|分割|拼接)|用[,，]\s*分[割隔]/
+
+/** The param kind for a request param (its documented type and, for strings, its description). */
+export function paramKind(param, where) {
+  const { base, list, object } = parseType(param.type, where)
   if (object) return 'json'
+  if (base === 'String' && !list && COMMA_SEPARATED.test(`${param.description} ${param.limits ?? ''}`)) return 'string-list'
   return list ? LIST_KINDS[base] : SCALAR_KINDS[base]
 }

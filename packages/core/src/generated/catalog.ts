@@ -8,7 +8,7 @@ export const qimen_taobao_tbk_item_rule_get: ApiMeta = {
   session: 'unknown',
   safe: true,
   params: [
-    { name: 'itemIds', kind: 'string', required: true },
+    { name: 'itemIds', kind: 'string-list', required: true },
     { name: 'isvUserId', kind: 'string', required: false },
     { name: 'itemsData', kind: 'json', required: false },
   ],
@@ -56,9 +56,9 @@ export const taobao_tbk_content_daren_material_upload: ApiMeta = {
   safe: false,
   params: [
     { name: 'adzone_id', kind: 'number', required: true },
-    { name: 'keywords', kind: 'string', required: false },
-    { name: 'keywords_weight', kind: 'string', required: false },
-    { name: 'content_label', kind: 'string', required: false },
+    { name: 'keywords', kind: 'string-list', required: false },
+    { name: 'keywords_weight', kind: 'string-list', required: false },
+    { name: 'content_label', kind: 'string-list', required: false },
     { name: 'content_detail', kind: 'string', required: false },
     { name: 'content_link', kind: 'string', required: true },
     { name: 'content_id', kind: 'string', required: true },
@@ -178,7 +178,7 @@ export const taobao_tbk_dg_content_media_daily_report: ApiMeta = {
     { name: 'page_size', kind: 'number', required: false },
     { name: 'dimensions', kind: 'string', required: false },
     { name: 'filters', kind: 'string', required: true },
-    { name: 'return_fields', kind: 'string', required: false },
+    { name: 'return_fields', kind: 'string-list', required: false },
     { name: 'report_type_id', kind: 'string', required: false },
   ],
 }
@@ -192,7 +192,7 @@ export const taobao_tbk_dg_content_media_monthly_report: ApiMeta = {
     { name: 'page_size', kind: 'number', required: false },
     { name: 'dimensions', kind: 'string', required: false },
     { name: 'filters', kind: 'string', required: true },
-    { name: 'return_fields', kind: 'string', required: false },
+    { name: 'return_fields', kind: 'string-list', required: false },
     { name: 'report_type_id', kind: 'string', required: false },
   ],
 }
@@ -270,12 +270,12 @@ export const taobao_tbk_dg_general_link_convert: ApiMeta = {
   params: [
     { name: 'biz_scene_id', kind: 'string', required: false },
     { name: 'promotion_type', kind: 'string', required: false },
-    { name: 'material_list', kind: 'string', required: false },
+    { name: 'material_list', kind: 'string-list', required: false },
     { name: 'relation_id', kind: 'string', required: false },
     { name: 'adzone_id', kind: 'number', required: true },
-    { name: 'seller_id_list', kind: 'string', required: false },
-    { name: 'item_id_list', kind: 'string', required: false },
-    { name: 'page_id_list', kind: 'string', required: false },
+    { name: 'seller_id_list', kind: 'string-list', required: false },
+    { name: 'item_id_list', kind: 'string-list', required: false },
+    { name: 'page_id_list', kind: 'string-list', required: false },
     { name: 'target_item', kind: 'json', required: false },
     { name: 'item_dto', kind: 'json', required: false },
     { name: 'page_dto', kind: 'json', required: false },
@@ -346,9 +346,9 @@ export const taobao_tbk_dg_item_group_merge: ApiMeta = {
   safe: false,
   params: [
     { name: 'super_red_envelope', kind: 'number', required: false },
-    { name: 'nubmbers', kind: 'string', required: true },
+    { name: 'nubmbers', kind: 'string-list', required: true },
     { name: 'coupons', kind: 'string', required: false },
-    { name: 'item_ids', kind: 'string', required: true },
+    { name: 'item_ids', kind: 'string-list', required: true },
     { name: 'adzone_id', kind: 'string', required: true },
     { name: 'relation_id', kind: 'string', required: false },
     { name: 'page_id', kind: 'string', required: false },
@@ -372,7 +372,7 @@ export const taobao_tbk_dg_material_optional: ApiMeta = {
     { name: 'is_tmall', kind: 'boolean', required: false },
     { name: 'sort', kind: 'string', required: false },
     { name: 'itemloc', kind: 'string', required: false },
-    { name: 'cat', kind: 'string', required: false },
+    { name: 'cat', kind: 'string-list', required: false },
     { name: 'q', kind: 'string', required: false },
     { name: 'material_id', kind: 'number', required: false },
     { name: 'has_coupon', kind: 'boolean', required: false },
@@ -394,7 +394,7 @@ export const taobao_tbk_dg_material_optional: ApiMeta = {
     { name: 'longitude', kind: 'string', required: false },
     { name: 'latitude', kind: 'string', required: false },
     { name: 'city_code', kind: 'string', required: false },
-    { name: 'seller_ids', kind: 'string', required: false },
+    { name: 'seller_ids', kind: 'string-list', required: false },
     { name: 'special_id', kind: 'string', required: false },
     { name: 'relation_id', kind: 'string', required: false },
     { name: 'page_result_key', kind: 'string', required: false },
@@ -423,7 +423,7 @@ export const taobao_tbk_dg_material_optional_upgrade: ApiMeta = {
     { name: 'is_tmall', kind: 'boolean', required: false },
     { name: 'sort', kind: 'string', required: false },
     { name: 'itemloc', kind: 'string', required: false },
-    { name: 'cat', kind: 'string', required: false },
+    { name: 'cat', kind: 'string-list', required: false },
     { name: 'q', kind: 'string', required: false },
     { name: 'material_id', kind: 'number', required: false },
     { name: 'has_coupon', kind: 'boolean', required: false },
@@ -482,7 +482,7 @@ export const taobao_tbk_dg_media_daily_report: ApiMeta = {
     { name: 'page_size', kind: 'number', required: false },
     { name: 'dimensions', kind: 'string', required: false },
     { name: 'filters', kind: 'string', required: true },
-    { name: 'return_fields', kind: 'string', required: false },
+    { name: 'return_fields', kind: 'string-list', required: false },
     { name: 'report_type_id', kind: 'string', required: false },
   ],
 }
@@ -507,7 +507,7 @@ export const taobao_tbk_dg_media_kuaishou_daily_report: ApiMeta = {
     { name: 'page_size', kind: 'number', required: false },
     { name: 'dimensions', kind: 'string', required: false },
     { name: 'filters', kind: 'string', required: true },
-    { name: 'return_fields', kind: 'string', required: false },
+    { name: 'return_fields', kind: 'string-list', required: false },
     { name: 'report_type_id', kind: 'string', required: false },
   ],
 }
@@ -521,7 +521,7 @@ export const taobao_tbk_dg_media_kuaishou_monthly_report: ApiMeta = {
     { name: 'page_size', kind: 'number', required: false },
     { name: 'dimensions', kind: 'string', required: false },
     { name: 'filters', kind: 'string', required: true },
-    { name: 'return_fields', kind: 'string', required: false },
+    { name: 'return_fields', kind: 'string-list', required: false },
     { name: 'report_type_id', kind: 'string', required: false },
   ],
 }
@@ -535,7 +535,7 @@ export const taobao_tbk_dg_media_month_report: ApiMeta = {
     { name: 'page_size', kind: 'number', required: false },
     { name: 'dimensions', kind: 'string', required: false },
     { name: 'filters', kind: 'string', required: true },
-    { name: 'return_fields', kind: 'string', required: false },
+    { name: 'return_fields', kind: 'string-list', required: false },
     { name: 'report_type_id', kind: 'string', required: false },
   ],
 }
@@ -1087,7 +1087,7 @@ export const taobao_tbk_item_info_get: ApiMeta = {
   session: 'none',
   safe: true,
   params: [
-    { name: 'num_iids', kind: 'string', required: true },
+    { name: 'num_iids', kind: 'string-list', required: true },
     { name: 'platform', kind: 'number', required: false },
     { name: 'ip', kind: 'string', required: false },
     { name: 'biz_scene_id', kind: 'string', required: false },
@@ -1135,7 +1135,7 @@ export const taobao_tbk_itemid_coupon_get: ApiMeta = {
   params: [
     { name: 'platform', kind: 'number', required: false },
     { name: 'pid', kind: 'string', required: true },
-    { name: 'num_iids', kind: 'string', required: false },
+    { name: 'num_iids', kind: 'string-list', required: false },
   ],
 }
 
@@ -1144,7 +1144,7 @@ export const taobao_tbk_itemid_ineffective_transform: ApiMeta = {
   session: 'unknown',
   safe: true,
   params: [
-    { name: 'item_ids', kind: 'string', required: true },
+    { name: 'item_ids', kind: 'string-list', required: true },
   ],
 }
 
@@ -1153,7 +1153,7 @@ export const taobao_tbk_itemid_private_transform: ApiMeta = {
   session: 'unknown',
   safe: true,
   params: [
-    { name: 'item_ids', kind: 'string', required: true },
+    { name: 'item_ids', kind: 'string-list', required: true },
   ],
 }
 
@@ -1322,11 +1322,11 @@ export const taobao_tbk_sc_content_material: ApiMeta = {
     { name: 'page_size', kind: 'number', required: false },
     { name: 'start_time', kind: 'string', required: false },
     { name: 'end_time', kind: 'string', required: false },
-    { name: 'item_ids', kind: 'string', required: false },
+    { name: 'item_ids', kind: 'string-list', required: false },
     { name: 'scene_id', kind: 'string', required: false },
     { name: 'price_floor', kind: 'string', required: false },
     { name: 'price_ceiling', kind: 'string', required: false },
-    { name: 'use_scene', kind: 'string', required: false },
+    { name: 'use_scene', kind: 'string-list', required: false },
   ],
   paging: { style: 'page', pageParam: 'page_num', sizeParam: 'page_size', items: ['result_list'] },
 }
@@ -1355,13 +1355,13 @@ export const taobao_tbk_sc_general_link_convert: ApiMeta = {
   params: [
     { name: 'biz_scene_id', kind: 'string', required: false },
     { name: 'promotion_type', kind: 'string', required: false },
-    { name: 'material_list', kind: 'string', required: false },
+    { name: 'material_list', kind: 'string-list', required: false },
     { name: 'relation_id', kind: 'string', required: false },
     { name: 'adzone_id', kind: 'number', required: true },
-    { name: 'seller_id_list', kind: 'string', required: false },
+    { name: 'seller_id_list', kind: 'string-list', required: false },
     { name: 'site_id', kind: 'number', required: true },
-    { name: 'item_id_list', kind: 'string', required: false },
-    { name: 'page_id_list', kind: 'string', required: false },
+    { name: 'item_id_list', kind: 'string-list', required: false },
+    { name: 'page_id_list', kind: 'string-list', required: false },
     { name: 'target_item', kind: 'json', required: false },
     { name: 'item_dto', kind: 'json', required: false },
     { name: 'page_dto', kind: 'json', required: false },
@@ -1413,7 +1413,7 @@ export const taobao_tbk_sc_material_optional: ApiMeta = {
     { name: 'is_tmall', kind: 'boolean', required: false },
     { name: 'sort', kind: 'string', required: false },
     { name: 'itemloc', kind: 'string', required: false },
-    { name: 'cat', kind: 'string', required: false },
+    { name: 'cat', kind: 'string-list', required: false },
     { name: 'q', kind: 'string', required: false },
     { name: 'adzone_id', kind: 'number', required: true },
     { name: 'site_id', kind: 'number', required: true },
@@ -1433,7 +1433,7 @@ export const taobao_tbk_sc_material_optional: ApiMeta = {
     { name: 'device_type', kind: 'string', required: false },
     { name: 'lock_rate_end_time', kind: 'number', required: false },
     { name: 'lock_rate_start_time', kind: 'number', required: false },
-    { name: 'seller_ids', kind: 'string', required: false },
+    { name: 'seller_ids', kind: 'string-list', required: false },
     { name: 'city_code', kind: 'string', required: false },
     { name: 'latitude', kind: 'string', required: false },
     { name: 'longitude', kind: 'string', required: false },
@@ -1465,7 +1465,7 @@ export const taobao_tbk_sc_material_optional_upgrade: ApiMeta = {
     { name: 'is_tmall', kind: 'boolean', required: false },
     { name: 'sort', kind: 'string', required: false },
     { name: 'itemloc', kind: 'string', required: false },
-    { name: 'cat', kind: 'string', required: false },
+    { name: 'cat', kind: 'string-list', required: false },
     { name: 'q', kind: 'string', required: false },
     { name: 'adzone_id', kind: 'number', required: true },
     { name: 'site_id', kind: 'number', required: true },
@@ -1726,7 +1726,7 @@ export const taobao_tbk_sc_shop_convert: ApiMeta = {
     { name: 'platform', kind: 'number', required: false },
     { name: 'site_id', kind: 'number', required: true },
     { name: 'unid', kind: 'string', required: false },
-    { name: 'user_ids', kind: 'string', required: true },
+    { name: 'user_ids', kind: 'string-list', required: true },
   ],
 }
 
@@ -1825,7 +1825,7 @@ export const taobao_tbk_sc_uvid_encrypt: ApiMeta = {
   params: [
     { name: 'tk_domain', kind: 'number', required: true },
     { name: 'source_type', kind: 'number', required: false },
-    { name: 'source_values', kind: 'string', required: false },
+    { name: 'source_values', kind: 'string-list', required: false },
     { name: 'main_accountid', kind: 'number', required: false },
     { name: 'device_type', kind: 'string', required: false },
     { name: 'device_value', kind: 'string', required: false },
@@ -2131,7 +2131,7 @@ export const taobao_tbk_uvid_encrypt: ApiMeta = {
   params: [
     { name: 'tk_domain', kind: 'number', required: true },
     { name: 'source_type', kind: 'number', required: false },
-    { name: 'source_values', kind: 'string', required: false },
+    { name: 'source_values', kind: 'string-list', required: false },
     { name: 'main_accountid', kind: 'number', required: false },
     { name: 'device_type', kind: 'string', required: false },
     { name: 'device_value', kind: 'string', required: false },
