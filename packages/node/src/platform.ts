@@ -22,18 +22,22 @@ function loadUndici(): Promise<Undici> {
   return undiciLoading
 }
 
+function closedError(): TopTransportError {
+  return new TopTransportError('This client was closed', { kind: 'network', retryable: false })
+}
+
 /** The Node.js Platform: undici transport, node:crypto digests, Node file values. */
 export function createNodePlatform(options: NodePlatformOptions = {}): NodePlatform {
   checkDispatcherOptions(options)
   const environment = options.dispatcher || options.proxy !== undefined ? undefined : readProxyEnvironment()
   let dispatcher: Dispatcher | undefined = options.dispatcher
   const owned = !options.dispatcher
-  let closed = false
+  let closing: Promise<void> | undefined
 
   async function send(request: TopHttpRequest): Promise<TopHttpResponse> {
-    if (closed) throw new TopTransportError('This client was closed', { kind: 'network', retryable: false })
+    if (closing) throw closedError()
     const undici = undiciLoaded ?? (await loadUndici())
-    if (closed) throw new TopTransportError('This client was closed', { kind: 'network', retryable: false })
+    if (closing) throw closedError()
     dispatcher ??= createDispatcher(undici, options, environment)
     return sendWithUndici(undici.request, dispatcher, request)
   }
@@ -43,9 +47,9 @@ export function createNodePlatform(options: NodePlatformOptions = {}): NodePlatf
     crypto: nodeCrypto,
     isFile: isNodeStream,
     userAgent: USER_AGENT,
-    async close() {
-      closed = true
-      if (owned && dispatcher) await dispatcher.close()
+    close() {
+      closing ??= owned && dispatcher ? dispatcher.close() : Promise.resolve()
+      return closing
     },
   }
 }
