@@ -144,7 +144,7 @@ function emitMethod(api, names) {
 
   const safe = isSafe(api)
   const paramMembers = api.request.map((f) => member('params', f, [f.name], `${api.method} request ${f.name}`, false))
-  blocks.push(emitInterface(paramsName, [`Params of \`${api.method}\`: ${api.title}`, '', ...methodDoc(api, safe)], paramMembers))
+  blocks.push(emitInterface(paramsName, [`Params of \`${api.method}\`.`, '', ...methodDoc(api, safe)], paramMembers))
 
   const resultMembers = api.response.map((f) => member('result', f, [f.name], `${api.method} response ${f.name}`))
   const resultExtra = []

@@ -4,7 +4,7 @@
 import type { TopFileInput } from '../files.js'
 
 /**
- * Params of `qimen.taobao.tbk.item.rule.get`: 淘宝客商品展示规则获取
+ * Params of `qimen.taobao.tbk.item.rule.get`.
  *
  * 淘宝客商品展示规则获取
  *
@@ -35,7 +35,7 @@ export interface QimenTaobaoTbkItemRuleGetResult {
 }
 
 /**
- * Params of `taobao.tbk.activity.info.get`: 淘宝客-推广者-官方活动转链
+ * Params of `taobao.tbk.activity.info.get`.
  *
  * 淘宝客-推广者-官方活动转链
  *
@@ -129,7 +129,7 @@ export interface TbkActivityInfoGetData {
 }
 
 /**
- * Params of `taobao.tbk.adzone.create`: 淘宝客-推广者-创建推广位
+ * Params of `taobao.tbk.adzone.create`.
  *
  * 淘宝客-推广者-创建推广位
  *
@@ -172,7 +172,7 @@ export interface TbkAdzoneCreateMapData {
 }
 
 /**
- * Params of `taobao.tbk.cart.coupon.expire.user.query`: 购物车催付优惠券到期查询用户信息
+ * Params of `taobao.tbk.cart.coupon.expire.user.query`.
  *
  * 购物车催付优惠券到期查询用户信息
  *
@@ -218,7 +218,7 @@ export interface TbkCartCouponExpireUserQueryMapData {
 }
 
 /**
- * Params of `taobao.tbk.content.daren.material.upload`: 淘宝客-推广者-图文智能识别达人端物料上传
+ * Params of `taobao.tbk.content.daren.material.upload`.
  *
  * 淘宝客-推广者-图文智能识别达人端物料上传
  *
@@ -309,7 +309,7 @@ export interface TbkContentDarenMaterialUploadMapData {
 }
 
 /**
- * Params of `taobao.tbk.content.general.link.convert`: 淘宝客-推广者-内容三方万能转链
+ * Params of `taobao.tbk.content.general.link.convert`.
  *
  * 淘宝客-推广者-内容三方万能转链
  *
@@ -831,7 +831,7 @@ export interface TbkContentGeneralLinkConvertResultDataItemUrlListCouponInfoDto 
 }
 
 /**
- * Params of `taobao.tbk.content.order.get`: 淘宝客-推广者-内容ID订单汇总
+ * Params of `taobao.tbk.content.order.get`.
  *
  * 淘宝客-推广者-内容ID订单汇总
  *
@@ -972,7 +972,7 @@ export interface TbkContentOrderGetContentPayment {
 }
 
 /**
- * Params of `taobao.tbk.content.recommend.material.get`: 淘宝客-推广者-图文智能识别消费者端推荐物料查询
+ * Params of `taobao.tbk.content.recommend.material.get`.
  *
  * 淘宝客-推广者-图文智能识别消费者端推荐物料查询
  *
@@ -1115,7 +1115,7 @@ export interface TbkContentRecommendMaterialGetMapData {
 }
 
 /**
- * Params of `taobao.tbk.coupon.convert`: 淘宝客-推广者-单品券高效转链
+ * Params of `taobao.tbk.coupon.convert`.
  *
  * 淘宝客-推广者-单品券高效转链
  *
@@ -1389,7 +1389,7 @@ export interface TbkCouponConvertMiniProgramDto {
 }
 
 /**
- * Params of `taobao.tbk.coupon.get`: 淘宝客-公用-阿里妈妈推广券详情查询
+ * Params of `taobao.tbk.coupon.get`.
  *
  * 淘宝客-公用-阿里妈妈推广券详情查询
  *
@@ -1476,7 +1476,7 @@ export interface TbkCouponGetMapData {
 }
 
 /**
- * Params of `taobao.tbk.cp.order.details.get`: 淘宝客-招商团长-服务费订单明细
+ * Params of `taobao.tbk.cp.order.details.get`.
  *
  * 淘宝客-招商团长-服务费订单明细
  *
@@ -1527,7 +1527,7 @@ export interface TbkCpOrderDetailsGetResult {
 }
 
 /**
- * Params of `taobao.tbk.data.report`: 淘宝客-服务商-保护门槛
+ * Params of `taobao.tbk.data.report`.
  *
  * 淘宝客-服务商-保护门槛
  *
@@ -1557,7 +1557,7 @@ export interface TbkDataReportResult {
 }
 
 /**
- * Params of `taobao.tbk.dg.content.media.daily.report`: 淘宝客-推广者-微博日报(达人维度)
+ * Params of `taobao.tbk.dg.content.media.daily.report`.
  *
  * 淘宝客-推广者-微博日报(达人维度)
  *
@@ -1604,7 +1604,7 @@ export interface TbkDgContentMediaDailyReportResult {
 }
 
 /**
- * Params of `taobao.tbk.dg.content.media.monthly.report`: 淘宝客-推广者-微博月报(达人维度)
+ * Params of `taobao.tbk.dg.content.media.monthly.report`.
  *
  * 淘宝客-推广者-微博月报(达人维度)
  *
@@ -1651,7 +1651,7 @@ export interface TbkDgContentMediaMonthlyReportResult {
 }
 
 /**
- * Params of `taobao.tbk.dg.cpa.activity.detail`: 淘宝客-推广者-CPA活动执行明细
+ * Params of `taobao.tbk.dg.cpa.activity.detail`.
  *
  * 淘宝客-推广者-CPA活动执行明细
  *
@@ -1818,7 +1818,7 @@ export interface TbkDgCpaActivityDetailResults {
 }
 
 /**
- * Params of `taobao.tbk.dg.cpa.activity.report`: 淘宝客-推广者-任务奖励效果报表
+ * Params of `taobao.tbk.dg.cpa.activity.report`.
  *
  * 淘宝客-推广者-任务奖励效果报表
  *
@@ -1935,7 +1935,7 @@ export interface TbkDgCpaActivityReportVegasCpaReportDTO {
 }
 
 /**
- * Params of `taobao.tbk.dg.cpa.report.detail`: 淘宝客-推广者-渠道管理组团汇总数据
+ * Params of `taobao.tbk.dg.cpa.report.detail`.
  *
  * 淘宝客-推广者-渠道管理组团汇总数据
  *
@@ -2018,7 +2018,7 @@ export interface TbkDgCpaReportDetailDisplaylist {
 }
 
 /**
- * Params of `taobao.tbk.dg.cpa.report.sub.detail`: 淘宝客-推广者-渠道管理组团明细数据
+ * Params of `taobao.tbk.dg.cpa.report.sub.detail`.
  *
  * 淘宝客-推广者-渠道管理组团明细数据
  *
@@ -2105,7 +2105,7 @@ export interface TbkDgCpaReportSubDetailDisplaylist {
 }
 
 /**
- * Params of `taobao.tbk.dg.eshare.link.convert`: 淘宝客-推广者-KA私域专享转链
+ * Params of `taobao.tbk.dg.eshare.link.convert`.
  *
  * 淘宝客-推广者-KA私域专享转链
  *
@@ -2360,7 +2360,7 @@ export interface TbkDgEshareLinkConvertItemPromotionInfoDTO {
 }
 
 /**
- * Params of `taobao.tbk.dg.general.link.convert`: 淘宝客-推广者-万能转链
+ * Params of `taobao.tbk.dg.general.link.convert`.
  *
  * 淘宝客-推广者-万能转链
  *
@@ -3181,7 +3181,7 @@ export interface TbkDgGeneralLinkConvertItemMultiCouponPromotionInfoDTO {
 }
 
 /**
- * Params of `taobao.tbk.dg.general.link.parse`: 淘宝客-推广者-万能解析
+ * Params of `taobao.tbk.dg.general.link.parse`.
  *
  * 淘宝客-推广者-万能解析
  *
@@ -3301,7 +3301,7 @@ export interface TbkDgGeneralLinkParseLinkInfoDTO {
 }
 
 /**
- * Params of `taobao.tbk.dg.image.ecognition.list.query`: 淘宝客【推广者】识图找优惠商品List
+ * Params of `taobao.tbk.dg.image.ecognition.list.query`.
  *
  * 淘宝客【推广者】识图找优惠商品List
  *
@@ -3408,7 +3408,7 @@ export interface TbkDgImageEcognitionListQueryItemInfo {
 }
 
 /**
- * Params of `taobao.tbk.dg.image.ecognition.page.query`: 淘宝客【推广者】识图找优惠h5
+ * Params of `taobao.tbk.dg.image.ecognition.page.query`.
  *
  * 淘宝客【推广者】识图找优惠h5
  *
@@ -3467,7 +3467,7 @@ export interface TbkDgImageEcognitionPageQueryPicSearchResult {
 }
 
 /**
- * Params of `taobao.tbk.dg.interest.items.get`: 淘宝客_推广者_个性化商品获取
+ * Params of `taobao.tbk.dg.interest.items.get`.
  *
  * 淘宝客_推广者_个性化商品获取
  *
@@ -3968,7 +3968,7 @@ export interface TbkDgInterestItemsGetIncomeInfo {
 }
 
 /**
- * Params of `taobao.tbk.dg.item.group.merge`: 淘宝客-推广者-多品凑单上传
+ * Params of `taobao.tbk.dg.item.group.merge`.
  *
  * 淘宝客-推广者-多品凑单上传
  *
@@ -4041,7 +4041,7 @@ export interface TbkDgItemGroupMergeResult {
 }
 
 /**
- * Params of `taobao.tbk.dg.material.optional`: 淘宝客-推广者-物料搜索
+ * Params of `taobao.tbk.dg.material.optional`.
  *
  * 淘宝客-推广者-物料搜索
  *
@@ -4433,7 +4433,7 @@ export interface TbkDgMaterialOptionalSpCampaign {
 }
 
 /**
- * Params of `taobao.tbk.dg.material.optional.upgrade`: 淘宝客-推广者-物料搜索升级版
+ * Params of `taobao.tbk.dg.material.optional.upgrade`.
  *
  * 淘宝客-推广者-物料搜索升级版
  *
@@ -5232,7 +5232,7 @@ export interface TbkDgMaterialOptionalUpgradeStateSubsidyInfo {
 }
 
 /**
- * Params of `taobao.tbk.dg.material.recommend`: 淘宝客-推广者-物料精选升级版
+ * Params of `taobao.tbk.dg.material.recommend`.
  *
  * 淘宝客-推广者-物料精选升级版
  *
@@ -5887,7 +5887,7 @@ export interface TbkDgMaterialRecommendStateSubsidyInfo {
 }
 
 /**
- * Params of `taobao.tbk.dg.media.daily.report`: 淘宝客-推广者-媒体日报(达人维度)
+ * Params of `taobao.tbk.dg.media.daily.report`.
  *
  * 淘宝客-推广者-媒体日报(达人维度)
  *
@@ -5934,7 +5934,7 @@ export interface TbkDgMediaDailyReportResult {
 }
 
 /**
- * Params of `taobao.tbk.dg.media.kol.realtime.summary`: 淘宝客-推广者-达人实时销量汇总数据
+ * Params of `taobao.tbk.dg.media.kol.realtime.summary`.
  *
  * 淘宝客-推广者-达人实时销量汇总数据
  *
@@ -5963,7 +5963,7 @@ export interface TbkDgMediaKolRealtimeSummaryResult {
 }
 
 /**
- * Params of `taobao.tbk.dg.media.kuaishou.daily.report`: 淘宝客-推广者-快手日报(达人维度)
+ * Params of `taobao.tbk.dg.media.kuaishou.daily.report`.
  *
  * 淘宝客-推广者-快手日报(达人维度)
  *
@@ -6010,7 +6010,7 @@ export interface TbkDgMediaKuaishouDailyReportResult {
 }
 
 /**
- * Params of `taobao.tbk.dg.media.kuaishou.monthly.report`: 淘宝客-推广者-快手月报(达人维度)
+ * Params of `taobao.tbk.dg.media.kuaishou.monthly.report`.
  *
  * 淘宝客-推广者-快手月报(达人维度)
  *
@@ -6057,7 +6057,7 @@ export interface TbkDgMediaKuaishouMonthlyReportResult {
 }
 
 /**
- * Params of `taobao.tbk.dg.media.month.report`: 淘宝客-推广者-媒体月报(媒体维度)
+ * Params of `taobao.tbk.dg.media.month.report`.
  *
  * 淘宝客-推广者-媒体月报(媒体维度)
  *
@@ -6104,7 +6104,7 @@ export interface TbkDgMediaMonthReportResult {
 }
 
 /**
- * Params of `taobao.tbk.dg.media.top.rank.report`: 内容媒体-达人实时销量榜单
+ * Params of `taobao.tbk.dg.media.top.rank.report`.
  *
  * 内容媒体-达人实时销量榜单
  *
@@ -6131,7 +6131,7 @@ export interface TbkDgMediaTopRankReportResult {
 }
 
 /**
- * Params of `taobao.tbk.dg.newuser.order.get`: 淘宝客-推广者-新用户订单明细查询
+ * Params of `taobao.tbk.dg.newuser.order.get`.
  *
  * 淘宝客-推广者-新用户订单明细查询
  *
@@ -6376,7 +6376,7 @@ export interface TbkDgNewuserOrderGetOrderData {
 }
 
 /**
- * Params of `taobao.tbk.dg.newuser.order.sum`: 淘宝客-推广者-拉新活动对应数据查询
+ * Params of `taobao.tbk.dg.newuser.order.sum`.
  *
  * 淘宝客-推广者-拉新活动对应数据查询
  *
@@ -6525,7 +6525,7 @@ export interface TbkDgNewuserOrderSumResultResultsDataResults {
 }
 
 /**
- * Params of `taobao.tbk.dg.optimus.material`: 淘宝客-推广者-物料精选
+ * Params of `taobao.tbk.dg.optimus.material`.
  *
  * 淘宝客-推广者-物料精选
  *
@@ -7263,7 +7263,7 @@ export interface TbkDgOptimusMaterialFavoritesDetail {
 }
 
 /**
- * Params of `taobao.tbk.dg.optimus.promotion`: 淘宝客-推广者-权益物料精选
+ * Params of `taobao.tbk.dg.optimus.promotion`.
  *
  * 淘宝客-推广者-权益物料精选
  *
@@ -7435,7 +7435,7 @@ export interface TbkDgOptimusPromotionYoujiacouponinfo {
 }
 
 /**
- * Params of `taobao.tbk.dg.pailitao.widget.convert`: 淘宝客-推广者-拍立淘插件转链
+ * Params of `taobao.tbk.dg.pailitao.widget.convert`.
  *
  * 淘宝客-推广者-拍立淘插件转链
  *
@@ -7475,7 +7475,7 @@ export interface TbkDgPailitaoWidgetConvertResult {
 }
 
 /**
- * Params of `taobao.tbk.dg.pic.embed`: 淘宝客-推广者-商业化图片生成
+ * Params of `taobao.tbk.dg.pic.embed`.
  *
  * 淘宝客-推广者-商业化图片生成
  *
@@ -7506,7 +7506,7 @@ export interface TbkDgPicEmbedResult {
 }
 
 /**
- * Params of `taobao.tbk.dg.punish.order.get`: 淘宝客-推广者-处罚订单查询
+ * Params of `taobao.tbk.dg.punish.order.get`.
  *
  * 淘宝客-推广者-处罚订单查询
  *
@@ -7667,7 +7667,7 @@ export interface TbkDgPunishOrderGetResultResultDataResults {
 }
 
 /**
- * Params of `taobao.tbk.dg.reports.newquery`: 淘宝客-推广者-媒体数据报表交换
+ * Params of `taobao.tbk.dg.reports.newquery`.
  *
  * 淘宝客-推广者-媒体数据报表交换
  *
@@ -7928,7 +7928,7 @@ export interface TbkDgReportsNewqueryRptPageinfo {
 }
 
 /**
- * Params of `taobao.tbk.dg.reports.query`: 报表查询
+ * Params of `taobao.tbk.dg.reports.query`.
  *
  * 报表查询
  *
@@ -8017,7 +8017,7 @@ export interface TbkDgReportsQueryRptPageinfo {
 }
 
 /**
- * Params of `taobao.tbk.dg.reports.query.click`: 淘宝客-推广者-媒体数据交换报表点击维度
+ * Params of `taobao.tbk.dg.reports.query.click`.
  *
  * 淘宝客-推广者-媒体数据交换报表点击维度
  *
@@ -8108,7 +8108,7 @@ export interface TbkDgReportsQueryClickRptPageinfo {
 }
 
 /**
- * Params of `taobao.tbk.dg.reports.query.stat`: 淘宝客-推广者-媒体数据报表交换-汇总数据
+ * Params of `taobao.tbk.dg.reports.query.stat`.
  *
  * 淘宝客-推广者-媒体数据报表交换-汇总数据
  *
@@ -8284,7 +8284,7 @@ export interface TbkDgReportsQueryStatRptPageinfo {
 }
 
 /**
- * Params of `taobao.tbk.dg.rid.report.get`: 淘宝客-推广者-渠道管理rid推广效果
+ * Params of `taobao.tbk.dg.rid.report.get`.
  *
  * 淘宝客-推广者-渠道管理rid推广效果
  *
@@ -8355,7 +8355,7 @@ export interface TbkDgRidReportGetData {
 }
 
 /**
- * Params of `taobao.tbk.dg.rta.uvid.match`: 淘宝客-推广者-UVID人群挑量
+ * Params of `taobao.tbk.dg.rta.uvid.match`.
  *
  * 淘宝客-推广者-UVID人群挑量
  *
@@ -8404,7 +8404,7 @@ export interface TbkDgRtaUvidMatchUvIdRtaMatchResult {
 }
 
 /**
- * Params of `taobao.tbk.dg.tpwd.report.get`: 淘宝客-推广者-淘口令回流数据查询
+ * Params of `taobao.tbk.dg.tpwd.report.get`.
  *
  * 淘宝客-推广者-淘口令回流数据查询
  *
@@ -8458,7 +8458,7 @@ export interface TbkDgTpwdReportGetMapData {
 }
 
 /**
- * Params of `taobao.tbk.dg.tpwd.risk.report`: 淘宝客-推广者-淘口令预警及拦截查询
+ * Params of `taobao.tbk.dg.tpwd.risk.report`.
  *
  * 淘宝客-推广者-淘口令预警及拦截查询
  *
@@ -8524,7 +8524,7 @@ export interface TbkDgTpwdRiskReportDataMap {
 }
 
 /**
- * Params of `taobao.tbk.dg.uvid.behavior.report`: 淘宝客-推广者-行为上报
+ * Params of `taobao.tbk.dg.uvid.behavior.report`.
  *
  * 淘宝客-推广者-行为上报
  *
@@ -8657,7 +8657,7 @@ export interface TbkDgUvidBehaviorReportResult {
 }
 
 /**
- * Params of `taobao.tbk.dg.uvid.bind.status.get`: 淘宝-淘宝客-推广者-用户绑定状态查询
+ * Params of `taobao.tbk.dg.uvid.bind.status.get`.
  *
  * 淘宝-淘宝客-推广者-用户绑定状态查询
  *
@@ -8721,7 +8721,7 @@ export interface TbkDgUvidBindStatusGetMapData {
 }
 
 /**
- * Params of `taobao.tbk.dg.vc.landing.link.convert`: 淘宝客-推广者-拉新承接页转链
+ * Params of `taobao.tbk.dg.vc.landing.link.convert`.
  *
  * 淘宝客-推广者-拉新承接页转链
  *
@@ -8778,7 +8778,7 @@ export interface TbkDgVcLandingLinkConvertLinkInfoDTO {
 }
 
 /**
- * Params of `taobao.tbk.dg.vegas.send.report`: 淘宝客-推广者-查询红包发放个数
+ * Params of `taobao.tbk.dg.vegas.send.report`.
  *
  * 淘宝客-推广者-查询红包发放个数
  *
@@ -8927,7 +8927,7 @@ export interface TbkDgVegasSendReportResultResultModelPidRptList {
 }
 
 /**
- * Params of `taobao.tbk.dg.vegas.send.status`: 淘宝客-推广者-红包领取状态查询
+ * Params of `taobao.tbk.dg.vegas.send.status`.
  *
  * 淘宝客-推广者-红包领取状态查询
  *
@@ -9008,7 +9008,7 @@ export interface TbkDgVegasSendStatusMapData {
 }
 
 /**
- * Params of `taobao.tbk.dg.vegas.tlj.create`: 淘宝客-推广者-淘礼金创建
+ * Params of `taobao.tbk.dg.vegas.tlj.create`.
  *
  * 淘宝客-推广者-淘礼金创建
  *
@@ -9162,7 +9162,7 @@ export interface TbkDgVegasTljCreateRightsInstanceCreateResult {
 }
 
 /**
- * Params of `taobao.tbk.dg.vegas.tlj.report`: 淘宝客-推广者-淘礼金效果数据
+ * Params of `taobao.tbk.dg.vegas.tlj.report`.
  *
  * 淘宝客-推广者-淘礼金效果数据
  *
@@ -9293,7 +9293,7 @@ export interface TbkDgVegasTljReportExtra {
 }
 
 /**
- * Params of `taobao.tbk.dg.vegas.tlj.share.convert`: 淘宝客-推广者-淘礼金三方链接转换
+ * Params of `taobao.tbk.dg.vegas.tlj.share.convert`.
  *
  * 淘宝客-推广者-淘礼金三方链接转换
  *
@@ -9353,7 +9353,7 @@ export interface TbkDgVegasTljShareConvertTljShareConvertResult {
 }
 
 /**
- * Params of `taobao.tbk.dg.vegas.tlj.stop`: 淘宝客-推广者-淘礼金暂停发放
+ * Params of `taobao.tbk.dg.vegas.tlj.stop`.
  *
  * 淘宝客-推广者-淘礼金暂停发放
  *
@@ -9410,7 +9410,7 @@ export interface TbkDgVegasTljStopUpdateStatusResult {
 }
 
 /**
- * Params of `taobao.tbk.dsp.rta.consumer.match`: 淘宝客-推广者-目标用户批量匹配
+ * Params of `taobao.tbk.dsp.rta.consumer.match`.
  *
  * 淘宝客-推广者-目标用户批量匹配
  *
@@ -9470,7 +9470,7 @@ export interface TbkDspRtaConsumerMatchMatchRes {
 }
 
 /**
- * Params of `taobao.tbk.feed.event.get`: 淘宝客-推广者-投流任务信息下行
+ * Params of `taobao.tbk.feed.event.get`.
  *
  * 淘宝客-推广者-投流任务信息下行
  *
@@ -9635,7 +9635,7 @@ export interface TbkFeedEventGetCooperationFeedEventDTO {
 }
 
 /**
- * Params of `taobao.tbk.feed.indicator.exchange`: 淘宝客-推广者-内容种草投流数据交换
+ * Params of `taobao.tbk.feed.indicator.exchange`.
  *
  * 淘宝客-推广者-内容种草投流数据交换
  *
@@ -9780,7 +9780,7 @@ export interface TbkFeedIndicatorExchangeDataExchangeDTO {
 }
 
 /**
- * Params of `taobao.tbk.feed.indicator.upload`: 淘宝客-推广者-内容种草投流前链路数据上传
+ * Params of `taobao.tbk.feed.indicator.upload`.
  *
  * 淘宝客-推广者-内容种草投流前链路数据上传
  *
@@ -9983,7 +9983,7 @@ export interface TbkFeedIndicatorUploadResult {
 }
 
 /**
- * Params of `taobao.tbk.feed.opt.upload`: 淘宝客-推广者-内容种草投流明细数据上传
+ * Params of `taobao.tbk.feed.opt.upload`.
  *
  * 淘宝客-推广者-内容种草投流明细数据上传
  *
@@ -10106,7 +10106,7 @@ export interface TbkFeedOptUploadResult {
 }
 
 /**
- * Params of `taobao.tbk.feed.order.check`: 淘宝客-推广者-内容种草投流对账单
+ * Params of `taobao.tbk.feed.order.check`.
  *
  * 淘宝客-推广者-内容种草投流对账单
  *
@@ -10226,7 +10226,7 @@ export interface TbkFeedOrderCheckOrderDetailDTO {
 }
 
 /**
- * Params of `taobao.tbk.feed.relation.upload`: 淘宝客-推广者-内容投流关系写入
+ * Params of `taobao.tbk.feed.relation.upload`.
  *
  * 淘宝客-推广者-内容投流关系写入
  *
@@ -10349,7 +10349,7 @@ export interface TbkFeedRelationUploadResult {
 }
 
 /**
- * Params of `taobao.tbk.interest.items.get`: 淘宝客-推广者-厂商版-个性化推荐商品获取
+ * Params of `taobao.tbk.interest.items.get`.
  *
  * 淘宝客-推广者-厂商版-个性化推荐商品获取
  *
@@ -10898,7 +10898,7 @@ export interface TbkInterestItemsGetFavoritesDetail {
 }
 
 /**
- * Params of `taobao.tbk.item.click.extract`: 淘宝客-公用-链接解析出商品id
+ * Params of `taobao.tbk.item.click.extract`.
  *
  * 淘宝客-公用-链接解析出商品id
  *
@@ -10936,7 +10936,7 @@ export interface TbkItemClickExtractResult {
 }
 
 /**
- * Params of `taobao.tbk.item.convert`: 淘宝客-推广者-商品链接转换
+ * Params of `taobao.tbk.item.convert`.
  *
  * 淘宝客-推广者-商品链接转换
  *
@@ -11007,7 +11007,7 @@ export interface TbkItemConvertNTbkItem {
 }
 
 /**
- * Params of `taobao.tbk.item.detail.get`: 淘宝客-公用-淘宝客商品详情查询(详细版)
+ * Params of `taobao.tbk.item.detail.get`.
  *
  * 淘宝客-公用-淘宝客商品详情查询(详细版)
  *
@@ -11056,7 +11056,7 @@ export interface TbkItemDetailGetResult {
 }
 
 /**
- * Params of `taobao.tbk.item.details.upgrade.get`: 淘宝客-公用-淘宝客商品详情查询升级版（详细版）
+ * Params of `taobao.tbk.item.details.upgrade.get`.
  *
  * 淘宝客-公用-淘宝客商品详情查询升级版（详细版）
  *
@@ -11773,7 +11773,7 @@ export interface TbkItemDetailsUpgradeGetStateSubsidyInfo {
 }
 
 /**
- * Params of `taobao.tbk.item.info.get`: 淘宝客-公用-淘宝客商品详情查询(简版)
+ * Params of `taobao.tbk.item.info.get`.
  *
  * 淘宝客-公用-淘宝客商品详情查询(简版)
  *
@@ -11900,7 +11900,7 @@ export interface TbkItemInfoGetNTbkItem {
 }
 
 /**
- * Params of `taobao.tbk.item.info.upgrade.get`: 淘宝客-公用-淘宝客商品详情查询升级版（简易版）
+ * Params of `taobao.tbk.item.info.upgrade.get`.
  *
  * 淘宝客-公用-淘宝客商品详情查询升级版（简易版）
  *
@@ -12462,7 +12462,7 @@ export interface TbkItemInfoUpgradeGetStateSubsidyInfo {
 }
 
 /**
- * Params of `taobao.tbk.item.share.convert`: 淘宝客-推广者-商品三方分成链接转换
+ * Params of `taobao.tbk.item.share.convert`.
  *
  * 淘宝客-推广者-商品三方分成链接转换
  *
@@ -12568,7 +12568,7 @@ export interface TbkItemShareConvertNTbkItem {
 }
 
 /**
- * Params of `taobao.tbk.itemid.coupon.get`: 淘宝客-推广者-根据宝贝id批量查询优惠券
+ * Params of `taobao.tbk.itemid.coupon.get`.
  *
  * 淘宝客-推广者-根据宝贝id批量查询优惠券
  *
@@ -12714,7 +12714,7 @@ export interface TbkItemidCouponGetTbkCoupon {
 }
 
 /**
- * Params of `taobao.tbk.itemid.ineffective.transform`: 淘宝客-公用-失效商品id转化
+ * Params of `taobao.tbk.itemid.ineffective.transform`.
  *
  * 淘宝客-公用-失效商品id转化
  *
@@ -12753,7 +12753,7 @@ export interface TbkItemidIneffectiveTransformItemIdTransformDTO {
 }
 
 /**
- * Params of `taobao.tbk.itemid.private.transform`: 淘宝客-推广者-商品id转化(二方)(专有)
+ * Params of `taobao.tbk.itemid.private.transform`.
  *
  * 淘宝客-推广者-商品id转化(二方)(专有)
  *
@@ -12785,7 +12785,7 @@ export interface TbkItemidPrivateTransformItemIdTransformDTO {
 }
 
 /**
- * Params of `taobao.tbk.jzf.convert`: 淘宝客-推广者-官办找福利页
+ * Params of `taobao.tbk.jzf.convert`.
  *
  * 淘宝客-推广者-官办找福利页
  *
@@ -12836,7 +12836,7 @@ export interface TbkJzfConvertMapData {
 }
 
 /**
- * Params of `taobao.tbk.material.upload`: 淘宝客-推广者-物料上行
+ * Params of `taobao.tbk.material.upload`.
  *
  * 淘宝客-推广者-物料上行
  *
@@ -12880,7 +12880,7 @@ export interface TbkMaterialUploadParamParam0Items {
 }
 
 /**
- * Params of `taobao.tbk.optimus.tou.material.ids.get`: 淘宝客-推广者-物料id列表查询
+ * Params of `taobao.tbk.optimus.tou.material.ids.get`.
  *
  * 淘宝客-推广者-物料id列表查询
  *
@@ -12948,7 +12948,7 @@ export interface TbkOptimusTouMaterialIdsGetTouMaterials {
 }
 
 /**
- * Params of `taobao.tbk.order.details.get`: 淘宝客-推广者-所有订单查询
+ * Params of `taobao.tbk.order.details.get`.
  *
  * 淘宝客-推广者-所有订单查询
  *
@@ -13529,7 +13529,7 @@ export interface TbkOrderDetailsGetPlatformSpecialShareInfoDTO {
 }
 
 /**
- * Params of `taobao.tbk.order.refund.get`: 淘宝客-推广者-全量售后退款订单查询
+ * Params of `taobao.tbk.order.refund.get`.
  *
  * 淘宝客-推广者-全量售后退款订单查询
  *
@@ -13780,7 +13780,7 @@ export interface TbkOrderRefundGetPublisherRefundOrderDTO {
 }
 
 /**
- * Params of `taobao.tbk.private.tpwd.create`: 淘宝客-推广者-加密淘口令生成
+ * Params of `taobao.tbk.private.tpwd.create`.
  *
  * 淘宝客-推广者-加密淘口令生成
  *
@@ -13839,7 +13839,7 @@ export interface TbkPrivateTpwdCreateMapData {
 }
 
 /**
- * Params of `taobao.tbk.privilege.get`: 淘宝客-服务商-单品券高效转链
+ * Params of `taobao.tbk.privilege.get`.
  *
  * 淘宝客-服务商-单品券高效转链
  *
@@ -13979,7 +13979,7 @@ export interface TbkPrivilegeGetMiniProgramDto {
 }
 
 /**
- * Params of `taobao.tbk.relation.refund`: 淘宝客-推广者-售后退款订单查询
+ * Params of `taobao.tbk.relation.refund`.
  *
  * 淘宝客-推广者-售后退款订单查询
  *
@@ -14095,7 +14095,7 @@ export interface TbkRelationRefundResultResultDataResults {
 }
 
 /**
- * Params of `taobao.tbk.rta.consumer.match`: 淘宝客-推广者-定向活动目标发布
+ * Params of `taobao.tbk.rta.consumer.match`.
  *
  * 淘宝客-推广者-定向活动目标发布
  *
@@ -14196,7 +14196,7 @@ export interface TbkRtaConsumerMatchStrategyResultList {
 }
 
 /**
- * Params of `taobao.tbk.rta.uvid.get`: 淘宝客-推广者-厂商版加密用户标识获取
+ * Params of `taobao.tbk.rta.uvid.get`.
  *
  * 淘宝客-推广者-厂商版加密用户标识获取
  *
@@ -14261,7 +14261,7 @@ export interface TbkRtaUvidGetResult {
 }
 
 /**
- * Params of `taobao.tbk.sc.activity.info.get`: 淘宝客-服务商-官方活动转链
+ * Params of `taobao.tbk.sc.activity.info.get`.
  *
  * 淘宝客-服务商-官方活动转链
  *
@@ -14315,7 +14315,7 @@ export interface TbkScActivityInfoGetData {
 }
 
 /**
- * Params of `taobao.tbk.sc.adzone.create`: 淘宝客-服务商-创建推广者位
+ * Params of `taobao.tbk.sc.adzone.create`.
  *
  * 淘宝客-服务商-创建推广者位
  *
@@ -14350,7 +14350,7 @@ export interface TbkScAdzoneCreateMapData {
 }
 
 /**
- * Params of `taobao.tbk.sc.content.material`: 淘宝客-服务商-爆料分享物料获取
+ * Params of `taobao.tbk.sc.content.material`.
  *
  * 淘宝客-服务商-爆料分享物料获取
  *
@@ -14447,7 +14447,7 @@ export interface TbkScContentMaterialMapData {
 }
 
 /**
- * Params of `taobao.tbk.sc.cp.order.details.get`: 淘宝客-工具-团长-所有订单查询
+ * Params of `taobao.tbk.sc.cp.order.details.get`.
  *
  * 淘宝客-工具-团长-所有订单查询
  *
@@ -14550,7 +14550,7 @@ export interface TbkScCpOrderDetailsGetResultDataResults {
 }
 
 /**
- * Params of `taobao.tbk.sc.general.link.convert`: 淘宝客-服务商-万能转链
+ * Params of `taobao.tbk.sc.general.link.convert`.
  *
  * 淘宝客-服务商-万能转链
  *
@@ -15256,7 +15256,7 @@ export interface TbkScGeneralLinkConvertItemMultiCouponPromotionInfoDTO {
 }
 
 /**
- * Params of `taobao.tbk.sc.general.link.parse`: 淘宝客-服务商-万能解析
+ * Params of `taobao.tbk.sc.general.link.parse`.
  *
  * 淘宝客-服务商-万能解析
  *
@@ -15383,7 +15383,7 @@ export interface TbkScGeneralLinkParseLinkInfoDTO {
 }
 
 /**
- * Params of `taobao.tbk.sc.invitecode.get`: 淘宝客-公用-私域用户邀请码生成
+ * Params of `taobao.tbk.sc.invitecode.get`.
  *
  * 淘宝客-公用-私域用户邀请码生成
  *
@@ -15427,7 +15427,7 @@ export interface TbkScInvitecodeGetData {
 }
 
 /**
- * Params of `taobao.tbk.sc.material.optional`: 淘宝客-服务商-物料搜索
+ * Params of `taobao.tbk.sc.material.optional`.
  *
  * 淘宝客-服务商-物料搜索
  *
@@ -15821,7 +15821,7 @@ export interface TbkScMaterialOptionalSpCampaign {
 }
 
 /**
- * Params of `taobao.tbk.sc.material.optional.upgrade`: 淘宝客-服务商-物料搜索升级版
+ * Params of `taobao.tbk.sc.material.optional.upgrade`.
  *
  * 淘宝客-服务商-物料搜索升级版
  *
@@ -16169,7 +16169,7 @@ export interface TbkScMaterialOptionalUpgradeFinalIncomeInfo {
 }
 
 /**
- * Params of `taobao.tbk.sc.material.recommend`: 淘宝客-服务商-物料精选升级版
+ * Params of `taobao.tbk.sc.material.recommend`.
  *
  * 淘宝客-服务商-物料精选升级版
  *
@@ -16426,7 +16426,7 @@ export interface TbkScMaterialRecommendSpCampaign {
 }
 
 /**
- * Params of `taobao.tbk.sc.membergroup.optional`: 淘宝客-服务商-member组查询&新增
+ * Params of `taobao.tbk.sc.membergroup.optional`.
  *
  * 淘宝客-服务商-member组查询&新增
  *
@@ -16464,7 +16464,7 @@ export interface TbkScMembergroupOptionalMapData {
 }
 
 /**
- * Params of `taobao.tbk.sc.newuser.order.get`: 淘宝客-服务商-新用户订单明细查询
+ * Params of `taobao.tbk.sc.newuser.order.get`.
  *
  * 淘宝客-服务商-新用户订单明细查询
  *
@@ -16587,7 +16587,7 @@ export interface TbkScNewuserOrderGetOrderData {
 }
 
 /**
- * Params of `taobao.tbk.sc.newuser.order.sum`: 淘宝客-服务商-拉新活动数据查询
+ * Params of `taobao.tbk.sc.newuser.order.sum`.
  *
  * 淘宝客-服务商-拉新活动数据查询
  *
@@ -16732,7 +16732,7 @@ export interface TbkScNewuserOrderSumResultResultsDataResults {
 }
 
 /**
- * Params of `taobao.tbk.sc.optimus.material`: 淘宝客-服务商-物料精选
+ * Params of `taobao.tbk.sc.optimus.material`.
  *
  * 淘宝客-服务商-物料精选
  *
@@ -17055,7 +17055,7 @@ export interface TbkScOptimusMaterialSpCampaign {
 }
 
 /**
- * Params of `taobao.tbk.sc.optimus.promotion`: 淘宝客-服务商-权益物料精选
+ * Params of `taobao.tbk.sc.optimus.promotion`.
  *
  * 淘宝客-服务商-权益物料精选
  *
@@ -17161,7 +17161,7 @@ export interface TbkScOptimusPromotionYoujiacouponinfo {
 }
 
 /**
- * Params of `taobao.tbk.sc.order.details.get`: 淘宝客-服务商-所有订单查询
+ * Params of `taobao.tbk.sc.order.details.get`.
  *
  * 淘宝客-服务商-所有订单查询
  *
@@ -17620,7 +17620,7 @@ export interface TbkScOrderDetailsGetPlatformSpecialShareInfoDTO {
 }
 
 /**
- * Params of `taobao.tbk.sc.order.refund.get`: 淘宝客-服务商-全量维权退款订单查询
+ * Params of `taobao.tbk.sc.order.refund.get`.
  *
  * 淘宝客-服务商-全量维权退款订单查询
  *
@@ -17877,7 +17877,7 @@ export interface TbkScOrderRefundGetPublisherRefundOrderDTO {
 }
 
 /**
- * Params of `taobao.tbk.sc.pailitao.widget.convert`: 淘宝客-服务商-拍立淘插件转链
+ * Params of `taobao.tbk.sc.pailitao.widget.convert`.
  *
  * 淘宝客-服务商-拍立淘插件转链
  *
@@ -17909,7 +17909,7 @@ export interface TbkScPailitaoWidgetConvertResult {
 }
 
 /**
- * Params of `taobao.tbk.sc.pic.embed`: 淘宝客-服务商-商业化图片生成
+ * Params of `taobao.tbk.sc.pic.embed`.
  *
  * 淘宝客-服务商-商业化图片生成
  *
@@ -17955,7 +17955,7 @@ export interface TbkScPicEmbedResult {
 }
 
 /**
- * Params of `taobao.tbk.sc.publisher.info.get`: 淘宝客-公用-私域用户备案信息查询
+ * Params of `taobao.tbk.sc.publisher.info.get`.
  *
  * 淘宝客-公用-私域用户备案信息查询
  *
@@ -18163,7 +18163,7 @@ export interface TbkScPublisherInfoGetRegisterInfoDto {
 }
 
 /**
- * Params of `taobao.tbk.sc.publisher.info.save`: 淘宝客-公用-私域用户备案
+ * Params of `taobao.tbk.sc.publisher.info.save`.
  *
  * 淘宝客-公用-私域用户备案
  *
@@ -18242,7 +18242,7 @@ export interface TbkScPublisherInfoSaveData {
 }
 
 /**
- * Params of `taobao.tbk.sc.punish.order.get`: 淘宝客-服务商-处罚订单查询
+ * Params of `taobao.tbk.sc.punish.order.get`.
  *
  * 淘宝客-服务商-处罚订单查询
  *
@@ -18357,7 +18357,7 @@ export interface TbkScPunishOrderGetResultResultDataResults {
 }
 
 /**
- * Params of `taobao.tbk.sc.relation.record`: 淘宝客-服务商-私域会员标记
+ * Params of `taobao.tbk.sc.relation.record`.
  *
  * 淘宝客-服务商-私域会员标记
  *
@@ -18405,7 +18405,7 @@ export interface TbkScRelationRecordMapData {
 }
 
 /**
- * Params of `taobao.tbk.sc.relation.refund`: 淘宝客-服务商-维权退款订单查询
+ * Params of `taobao.tbk.sc.relation.refund`.
  *
  * 淘宝客-服务商-维权退款订单查询
  *
@@ -18523,7 +18523,7 @@ export interface TbkScRelationRefundResultResultDataResults {
 }
 
 /**
- * Params of `taobao.tbk.sc.rid.report.get`: 淘宝客-服务商-渠道管理rid推广效果
+ * Params of `taobao.tbk.sc.rid.report.get`.
  *
  * 淘宝客-服务商-渠道管理rid推广效果
  *
@@ -18596,7 +18596,7 @@ export interface TbkScRidReportGetData {
 }
 
 /**
- * Params of `taobao.tbk.sc.shop.convert`: 淘宝客-服务商-店铺链接转换
+ * Params of `taobao.tbk.sc.shop.convert`.
  *
  * 淘宝客-服务商-店铺链接转换
  *
@@ -18638,7 +18638,7 @@ export interface TbkScShopConvertNTbkShop {
 }
 
 /**
- * Params of `taobao.tbk.sc.tpwd.convert`: 淘宝客-服务商-淘口令解析&转链
+ * Params of `taobao.tbk.sc.tpwd.convert`.
  *
  * 淘宝客-服务商-淘口令解析&转链
  *
@@ -18696,7 +18696,7 @@ export interface TbkScTpwdConvertMapData {
 }
 
 /**
- * Params of `taobao.tbk.sc.tpwd.report.get`: 淘宝客-服务商-淘口令回流数据查询
+ * Params of `taobao.tbk.sc.tpwd.report.get`.
  *
  * 淘宝客-服务商-淘口令回流数据查询
  *
@@ -18749,7 +18749,7 @@ export interface TbkScTpwdReportGetMapData {
 }
 
 /**
- * Params of `taobao.tbk.sc.tpwd.risk.report`: 淘宝客-服务商-淘口令预警及拦截查询
+ * Params of `taobao.tbk.sc.tpwd.risk.report`.
  *
  * 淘宝客-服务商-淘口令预警及拦截查询
  *
@@ -18792,7 +18792,7 @@ export interface TbkScTpwdRiskReportDataMap {
 }
 
 /**
- * Params of `taobao.tbk.sc.ucrowd.create`: 淘宝客-服务商-创建人群标签
+ * Params of `taobao.tbk.sc.ucrowd.create`.
  *
  * 淘宝客-服务商-创建人群标签
  *
@@ -18828,7 +18828,7 @@ export interface TbkScUcrowdCreateRpcResult {
 }
 
 /**
- * Params of `taobao.tbk.sc.ucrowd.delete`: 淘宝客-服务商-删除人群标签
+ * Params of `taobao.tbk.sc.ucrowd.delete`.
  *
  * 淘宝客-服务商-删除人群标签
  *
@@ -18858,7 +18858,7 @@ export interface TbkScUcrowdDeleteRpcResult {
 }
 
 /**
- * Params of `taobao.tbk.sc.ucrowd.get`: 淘宝客-服务商-获取人群标签
+ * Params of `taobao.tbk.sc.ucrowd.get`.
  *
  * 淘宝客-服务商-获取人群标签
  *
@@ -18910,7 +18910,7 @@ export interface TbkScUcrowdGetCrowdDto {
 }
 
 /**
- * Params of `taobao.tbk.sc.ucrowd.member.add`: 淘宝客-服务商-上传人群数据
+ * Params of `taobao.tbk.sc.ucrowd.member.add`.
  *
  * 淘宝客-服务商-上传人群数据
  *
@@ -18949,7 +18949,7 @@ export interface TbkScUcrowdMemberAddRpcResult {
 }
 
 /**
- * Params of `taobao.tbk.sc.ucrowd.report.get`: 淘宝客-服务商-人群推广效果
+ * Params of `taobao.tbk.sc.ucrowd.report.get`.
  *
  * 淘宝客-服务商-人群推广效果
  *
@@ -18999,7 +18999,7 @@ export interface TbkScUcrowdReportGetDwsUnionAppDto {
 }
 
 /**
- * Params of `taobao.tbk.sc.uvid.encrypt`: 淘宝客-服务商-加密用户标识生成
+ * Params of `taobao.tbk.sc.uvid.encrypt`.
  *
  * 淘宝客-服务商-加密用户标识生成
  *
@@ -19075,7 +19075,7 @@ export interface TbkScUvidEncryptUvIdGenerateRes {
 }
 
 /**
- * Params of `taobao.tbk.sc.vc.landing.link.convert`: 淘宝客-推广者-拉新承接页转链
+ * Params of `taobao.tbk.sc.vc.landing.link.convert`.
  *
  * 淘宝客-推广者-拉新承接页转链
  *
@@ -19132,7 +19132,7 @@ export interface TbkScVcLandingLinkConvertLinkInfoDTO {
 }
 
 /**
- * Params of `taobao.tbk.sc.vegas.send.report`: 淘宝客-服务商-查询红包发放个数
+ * Params of `taobao.tbk.sc.vegas.send.report`.
  *
  * 淘宝客-服务商-查询红包发放个数
  *
@@ -19225,7 +19225,7 @@ export interface TbkScVegasSendReportResultResultModelPidRptList {
 }
 
 /**
- * Params of `taobao.tbk.sc.vegas.send.status`: 淘宝客-服务商-红包领取状态查询
+ * Params of `taobao.tbk.sc.vegas.send.status`.
  *
  * 淘宝客-服务商-红包领取状态查询
  *
@@ -19271,7 +19271,7 @@ export interface TbkScVegasSendStatusMapData {
 }
 
 /**
- * Params of `taobao.tbk.seed.event.fee.update`: 淘宝客-推广者-种草商单子任务改价申请
+ * Params of `taobao.tbk.seed.event.fee.update`.
  *
  * 淘宝客-推广者-种草商单子任务改价申请
  *
@@ -19375,7 +19375,7 @@ export interface TbkSeedEventFeeUpdateMediaEventInfoDTO {
 }
 
 /**
- * Params of `taobao.tbk.seed.event.fee.update.result.get`: 淘宝客-推广者-种草商单子任务改价结果查询
+ * Params of `taobao.tbk.seed.event.fee.update.result.get`.
  *
  * 淘宝客-推广者-种草商单子任务改价结果查询
  *
@@ -19535,7 +19535,7 @@ export interface TbkSeedEventFeeUpdateResultGetMediaEventUpdateInfoDTO {
 }
 
 /**
- * Params of `taobao.tbk.seed.report.get`: 淘宝客-推广者-种草指标报表
+ * Params of `taobao.tbk.seed.report.get`.
  *
  * 淘宝客-推广者-种草指标报表
  *
@@ -19711,7 +19711,7 @@ export interface TbkSeedReportGetPageInfoDTO {
 }
 
 /**
- * Params of `taobao.tbk.seed.wb.crowd.get`: 淘宝客-推广者-内容种草人群包数据查询
+ * Params of `taobao.tbk.seed.wb.crowd.get`.
  *
  * 淘宝客-推广者-内容种草人群包数据查询
  *
@@ -19809,7 +19809,7 @@ export interface TbkSeedWbCrowdGetPageInfoDTO {
 }
 
 /**
- * Params of `taobao.tbk.shop.convert`: 淘宝客-推广者-店铺链接转换
+ * Params of `taobao.tbk.shop.convert`.
  *
  * 淘宝客-推广者-店铺链接转换
  *
@@ -19849,7 +19849,7 @@ export interface TbkShopConvertNTbkShop {
 }
 
 /**
- * Params of `taobao.tbk.shop.get`: 淘宝客-推广者-店铺搜索
+ * Params of `taobao.tbk.shop.get`.
  *
  * 淘宝客-推广者-店铺搜索
  *
@@ -19989,7 +19989,7 @@ export interface TbkShopGetNTbkShop {
 }
 
 /**
- * Params of `taobao.tbk.shop.recommend.get`: 淘宝客-公用-店铺关联推荐
+ * Params of `taobao.tbk.shop.recommend.get`.
  *
  * 淘宝客-公用-店铺关联推荐
  *
@@ -20063,7 +20063,7 @@ export interface TbkShopRecommendGetNTbkShop {
 }
 
 /**
- * Params of `taobao.tbk.shop.share.convert`: 淘宝客-推广者-店铺三方分成链接转换
+ * Params of `taobao.tbk.shop.share.convert`.
  *
  * 淘宝客-推广者-店铺三方分成链接转换
  *
@@ -20127,7 +20127,7 @@ export interface TbkShopShareConvertNTbkShop {
 }
 
 /**
- * Params of `taobao.tbk.sku.best.coupon`: sku维度最优优惠券信息
+ * Params of `taobao.tbk.sku.best.coupon`.
  *
  * sku维度最优优惠券信息
  *
@@ -20159,7 +20159,7 @@ export interface TbkSkuBestCouponMapData {
 }
 
 /**
- * Params of `taobao.tbk.spread.get`: 淘宝客-公用-长链转短链
+ * Params of `taobao.tbk.spread.get`.
  *
  * 淘宝客-公用-长链转短链
  *
@@ -20203,7 +20203,7 @@ export interface TbkSpreadGetTbkSpread {
 }
 
 /**
- * Params of `taobao.tbk.tbinfo.get`: 淘宝客-公用-手淘注册用户判定
+ * Params of `taobao.tbk.tbinfo.get`.
  *
  * 淘宝客-公用-手淘注册用户判定
  *
@@ -20233,7 +20233,7 @@ export interface TbkTbinfoGetResult {
 }
 
 /**
- * Params of `taobao.tbk.tbkinfo.get`: 淘宝客-公用-pid校验
+ * Params of `taobao.tbk.tbkinfo.get`.
  *
  * 淘宝客-公用-pid校验
  *
@@ -20270,7 +20270,7 @@ export interface TbkTbkinfoGetRpcResult {
 }
 
 /**
- * Params of `taobao.tbk.text.tpwd.create`: 淘宝客-推广者-联盟口令生成
+ * Params of `taobao.tbk.text.tpwd.create`.
  *
  * 淘宝客-推广者-联盟口令生成
  *
@@ -20303,7 +20303,7 @@ export interface TbkTextTpwdCreateResult {
 }
 
 /**
- * Params of `taobao.tbk.thor.creative.launch`: 淘宝客-推广者-媒体智能化投放
+ * Params of `taobao.tbk.thor.creative.launch`.
  *
  * 淘宝客-推广者-媒体智能化投放
  *
@@ -20395,7 +20395,7 @@ export interface TbkThorCreativeLaunchParamReqDevice {
 }
 
 /**
- * Params of `taobao.tbk.thor.task.select`: 淘宝客-推广者-互动任务投放
+ * Params of `taobao.tbk.thor.task.select`.
  *
  * 淘宝客-推广者-互动任务投放
  *
@@ -20461,7 +20461,7 @@ export interface TbkThorTaskSelectTaskInstance {
 }
 
 /**
- * Params of `taobao.tbk.tpwd.convert`: 淘宝客-推广者-淘口令解析&转链
+ * Params of `taobao.tbk.tpwd.convert`.
  *
  * 淘宝客-推广者-淘口令解析&转链
  *
@@ -20563,7 +20563,7 @@ export interface TbkTpwdConvertMapData {
 }
 
 /**
- * Params of `taobao.tbk.tpwd.create`: 淘宝客-公用-淘口令生成
+ * Params of `taobao.tbk.tpwd.create`.
  *
  * 淘宝客-公用-淘口令生成
  *
@@ -20622,7 +20622,7 @@ export interface TbkTpwdCreateMapData {
 }
 
 /**
- * Params of `taobao.tbk.tpwd.mix.create`: 淘宝客-公用-文本淘口令
+ * Params of `taobao.tbk.tpwd.mix.create`.
  *
  * 淘宝客-公用-文本淘口令
  *
@@ -20686,7 +20686,7 @@ export interface TbkTpwdMixCreateMapData {
 }
 
 /**
- * Params of `taobao.tbk.tpwd.parse`: 淘宝客-公用-淘口令解析出原链接
+ * Params of `taobao.tbk.tpwd.parse`.
  *
  * 淘宝客-公用-淘口令解析出原链接
  *
@@ -20720,7 +20720,7 @@ export interface TbkTpwdParseMapData {
 }
 
 /**
- * Params of `taobao.tbk.tpwd.share.convert`: 淘宝客-推广者-淘口令解析&三方分成转链
+ * Params of `taobao.tbk.tpwd.share.convert`.
  *
  * 淘宝客-推广者-淘口令解析&三方分成转链
  *
@@ -20774,7 +20774,7 @@ export interface TbkTpwdShareConvertMapData {
 }
 
 /**
- * Params of `taobao.tbk.uvid.encrypt`: 淘宝客-推广者-加密用户标识生成
+ * Params of `taobao.tbk.uvid.encrypt`.
  *
  * 淘宝客-推广者-加密用户标识生成
  *
