@@ -106,6 +106,8 @@ type CallArgs<M extends Method> = {} extends ParamsOf<M>
 export interface PreparedRequest {
   readonly method: string
   readonly url: string
+  /** The headers core sends; the platform adds the body's content-type. */
+  readonly headers: Readonly<Record<string, string>>
   /** All text fields, system params and `sign` included, in sending order. */
   readonly fields: Readonly<Record<string, string>>
   readonly files: Readonly<Record<string, unknown>>
@@ -307,7 +309,7 @@ export class TopClient {
     }
     const canonical = canonicalString(fields)
     fields.sign = await signCanonical(canonical, this.#appSecret, this.signMethod, this.crypto)
-    return { method, url: this.endpoint, fields, files, canonical }
+    return { method, url: this.endpoint, headers: { ...this.headers }, fields, files, canonical }
   }
 
   /**
