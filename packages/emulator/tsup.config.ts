@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'es2022',
+  // import.meta.url locates @tbkit/core's spec files; the shim provides it in the CommonJS build.
+  shims: true,
 })

@@ -1,0 +1,156 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { errorText } from './answer.js'
+import { serveBatch } from './batch.js'
+import { BodyError, readRequest } from './body.js'
+import type { Fault, InjectOptions } from './faults.js'
+import { Gateway, type GatewayOptions } from './gateway.js'
+import { gatewayError } from './gateway-errors.js'
+import type { Responder } from './handlers.js'
+import { sendJson, sendText } from './http-answer.js'
+import { ORDER_DETAILS_METHOD, ordersResponder, type Order, type OrderSource, type ServeOrdersOptions } from './orders.js'
+import type { RecordedRequest } from './recorder.js'
+import { serveSingle } from './single.js'
+
+export interface EmulatorOptions extends GatewayOptions {
+  /** Default 0: any free port (read it from `port` / `url`). */
+  readonly port?: number
+  /** Loopback only: `127.0.0.1` (default), `::1` or `localhost`. */
+  readonly host?: string
+}
+
+export interface Emulator {
+  /** The `/router/rest` endpoint, e.g. `http://127.0.0.1:38211/router/rest`. */
+  readonly url: string
+  /** The `/router/batch` endpoint. */
+  readonly batchUrl: string
+  readonly port: number
+  /** Requests received, oldest first (the latest `maxRecorded`). */
+  readonly requests: readonly RecordedRequest[]
+  clearRequests(): void
+  /** Answer `method` with a responder instead of the documented example; returns a function that removes it. */
+  handle(method: string, responder: Responder): () => void
+  /** Queue a fault for `method` (`*`: any method; `/router/batch`: a whole batch request). */
+  inject(method: string, fault: Fault, options?: InjectOptions): void
+  /** Drop queued faults for `method`, or all. */
+  clearFaults(method?: string): void
+  /** Answer `taobao.tbk.order.details.get` from these orders (see `ordersResponder`). */
+  serveOrders(orders: readonly Order[] | OrderSource, options?: ServeOrdersOptions): () => void
+  /** Stop listening, end every connection (idle keep-alive ones included) and every pending fault timer. */
+  close(): Promise<void>
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost'])
+
+function checkListen(options: EmulatorOptions): { host: string; port: number } {
+  const host = options.host ?? '127.0.0.1'
+  if (!LOOPBACK_HOSTS.has(host)) throw new Error(`The emulator listens on loopback only (127.0.0.1, ::1, localhost), not ${host}`)
+  const port = options.port ?? 0
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new RangeError(`port must be 0–65535, got ${port}`)
+  return { host: host === 'localhost' ? '127.0.0.1' : host, port }
+}
+
+function pathOf(rawUrl: string): string {
+  const q = rawUrl.indexOf('?')
+  return q === -1 ? rawUrl : rawUrl.slice(0, q)
+}
+
+async function route(gateway: Gateway, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const rawUrl = request.url ?? '/'
+  const path = pathOf(rawUrl)
+  if (path !== '/router/rest' && path !== '/router/batch') {
+    request.resume()
+    sendText(response, 404, 'text/plain', 'Not found: the gateway serves /router/rest and /router/batch\n')
+    return
+  }
+  const parsed = await readRequest(request, rawUrl, gateway.limits)
+  const record: RecordedRequest = {
+    method: path === '/router/rest' ? parsed.params.get('method')?.value || undefined : undefined,
+    httpMethod: request.method ?? '',
+    path,
+    url: rawUrl,
+    params: Object.fromEntries(parsed.params),
+    files: Object.fromEntries(parsed.files),
+    headers: { ...request.headers },
+    outcome: 'pending',
+  }
+  gateway.recorder.add(record)
+  const allowed = path === '/router/rest' ? request.method === 'POST' || request.method === 'GET' : request.method === 'POST'
+  if (!allowed) {
+    const requestId = gateway.nextRequestId()
+    const error = gatewayError(9, `${request.method} is not allowed on ${path}`)
+    Object.assign(record, { requestId, outcome: 'error', errorCode: 9 })
+    sendJson(response, errorText(error, requestId))
+    return
+  }
+  if (path === '/router/rest') await serveSingle(gateway, request, response, record, parsed)
+  else await serveBatch(gateway, request, response, record, parsed)
+}
+
+function fail(response: ServerResponse, error: unknown): void {
+  if (response.headersSent) {
+    response.destroy()
+    return
+  }
+  const status = error instanceof BodyError ? error.status : 500
+  const message = error instanceof Error ? error.message : String(error)
+  response.setHeader('connection', 'close')
+  sendText(response, status, 'text/plain', `${message}\n`)
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, host, () => {
+      server.off('error', reject)
+      resolve((server.address() as AddressInfo).port)
+    })
+  })
+}
+
+/** Start a local TOP gateway on loopback. */
+export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
+  const { host, port: wantedPort } = checkListen(options)
+  const gateway = new Gateway(options)
+  const server = createServer({ keepAlive: true }, (request, response) => {
+    route(gateway, request, response).catch((error: unknown) => fail(response, error))
+  })
+  // Longer than undici's 4 s client-side keep-alive, so the client closes idle sockets first.
+  server.keepAliveTimeout = 10_000
+  server.headersTimeout = 15_000
+  const port = await listen(server, host, wantedPort)
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`
+  let closing: Promise<void> | undefined
+
+  const handle = (method: string, responder: Responder): (() => void) => {
+    if (typeof method !== 'string' || method === '') throw new TypeError('handle needs a method name')
+    if (typeof responder !== 'function') throw new TypeError('handle needs a responder function')
+    gateway.handlers.set(method, responder)
+    return () => {
+      if (gateway.handlers.get(method) === responder) gateway.handlers.delete(method)
+    }
+  }
+
+  return {
+    url: `${origin}/router/rest`,
+    batchUrl: `${origin}/router/batch`,
+    port,
+    get requests() {
+      return gateway.recorder.list()
+    },
+    clearRequests: () => gateway.recorder.clear(),
+    handle,
+    inject: (method, fault, injectOptions) => gateway.faults.add(method, fault, injectOptions),
+    clearFaults: (method) => gateway.faults.clear(method),
+    serveOrders: (orders, serveOptions) => handle(ORDER_DETAILS_METHOD, ordersResponder(orders, serveOptions)),
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        gateway.timers.close()
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+      return closing
+    },
+  }
+}
+
