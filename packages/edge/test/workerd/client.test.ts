@@ -1,31 +1,19 @@
 import { describe, expect, it } from 'vitest'
-import { createClient, EDGE_VERSION, edgePlatform, TopValidationError, type ApiMeta } from '../../src/index.js'
-
-// Metadata of the shape codegen emits; the behaviour under test is the edge
-// client's use of whatever metadata it is handed.
-const tpwdCreate: ApiMeta = {
-  method: 'taobao.tbk.tpwd.create',
-  params: [
-    { name: 'url', kind: 'string', required: true },
-    { name: 'text', kind: 'string', required: false },
-  ],
-  session: 'unknown',
-  safe: false,
-}
+import { createClient, EDGE_VERSION, edgePlatform, taobao_tbk_tpwd_create, TopValidationError, type ApiMeta } from '../../src/index.js'
 
 // Nothing listens on port 9 (discard): nothing here may reach the network.
 const options = { appKey: '12345678', appSecret: 'edge-secret', endpoint: 'http://127.0.0.1:9/router/rest', maxRetries: 0 }
 
 describe('createClient on the edge', () => {
   it('validates calls of the methods it was given before sending anything', async () => {
-    const client = createClient({ ...options, methods: [tpwdCreate] })
+    const client = createClient({ ...options, methods: [taobao_tbk_tpwd_create] })
     expect(Object.keys(client.catalog)).toEqual(['taobao.tbk.tpwd.create'])
-    await expect(client.call('taobao.tbk.tpwd.create', { text: 'no url' })).rejects.toMatchObject({
+    await expect(client.call('taobao.tbk.tpwd.create', { text: 'no url' } as never)).rejects.toMatchObject({
       name: 'TopValidationError',
       param: 'url',
       method: 'taobao.tbk.tpwd.create',
     })
-    await expect(client.call('taobao.tbk.tpwd.create', { url: 'https://uland.taobao.com/x', urll: 'typo' })).rejects.toBeInstanceOf(
+    await expect(client.call('taobao.tbk.tpwd.create', { url: 'https://uland.taobao.com/x', urll: 'typo' } as never)).rejects.toBeInstanceOf(
       TopValidationError,
     )
   })
@@ -38,7 +26,7 @@ describe('createClient on the edge', () => {
 
   it('merges methods into an explicit catalog', () => {
     const other: ApiMeta = { method: 'taobao.tbk.other.get', params: [], session: 'none', safe: true }
-    const client = createClient({ ...options, catalog: { [other.method]: other }, methods: [tpwdCreate] })
+    const client = createClient({ ...options, catalog: { [other.method]: other }, methods: [taobao_tbk_tpwd_create] })
     expect(Object.keys(client.catalog).sort()).toEqual(['taobao.tbk.other.get', 'taobao.tbk.tpwd.create'])
   })
 
@@ -46,7 +34,7 @@ describe('createClient on the edge', () => {
     expect(() => createClient({ ...options, methods: ['taobao.tbk.tpwd.create'] as unknown as ApiMeta[] })).toThrow(
       /methods\[0\] is not method metadata.*import its metadata/,
     )
-    expect(() => createClient({ ...options, methods: tpwdCreate as unknown as ApiMeta[] })).toThrow(TopValidationError)
+    expect(() => createClient({ ...options, methods: taobao_tbk_tpwd_create as unknown as ApiMeta[] })).toThrow(TopValidationError)
     expect(() => createClient(null as never)).toThrow(TopValidationError)
   })
 

@@ -13,7 +13,7 @@ interface Vector {
   sign: string
 }
 
-const vectors = rawVectors as Vector[]
+const vectors = rawVectors as unknown as Vector[]
 const utf8 = (text: string) => new TextEncoder().encode(text)
 const hex = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('')
 

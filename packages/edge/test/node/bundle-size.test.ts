@@ -1,0 +1,57 @@
+import { catalog } from '@tbkit/core'
+import { gzipSync } from 'node:zlib'
+import { describe, expect, it } from 'vitest'
+import { bundleWorker, EXAMPLE_WORKER, fixture, type WorkerBundle } from './bundle.js'
+
+/**
+ * The example Worker's budget, minified and gzipped (wrangler's default gzip,
+ * so the figure matches what `wrangler deploy` reports). Recorded in README.md;
+ * raise it only with a reason.
+ */
+const EXAMPLE_BUDGET_GZIP_BYTES = 12 * 1024
+
+interface Measured extends WorkerBundle {
+  readonly minified: number
+  readonly gzipped: number
+  /** Methods whose metadata (or name) is in the bundle. */
+  readonly methods: readonly string[]
+}
+
+async function measure(entry: string): Promise<Measured> {
+  const bundle = await bundleWorker(entry, { minify: true })
+  const methods = Object.keys(catalog).filter((method) => bundle.code.includes(JSON.stringify(method)))
+  return { ...bundle, minified: bundle.bytes.length, gzipped: gzipSync(bundle.bytes).length, methods }
+}
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(2)} KiB`
+
+describe('bundle size', () => {
+  it('has a catalog to tree-shake', () => {
+    expect(Object.keys(catalog).length).toBeGreaterThan(100)
+  })
+
+  it(`keeps the example Worker within ${kib(EXAMPLE_BUDGET_GZIP_BYTES)} gzipped, with only its two methods' metadata`, async () => {
+    const example = await measure(EXAMPLE_WORKER)
+    console.log(`example Worker: ${kib(example.minified)} minified, ${kib(example.gzipped)} gzipped (budget ${kib(EXAMPLE_BUDGET_GZIP_BYTES)})`)
+    expect([...example.methods].sort()).toEqual(['taobao.tbk.sc.pic.embed', 'taobao.tbk.tpwd.create'])
+    expect(example.gzipped).toBeLessThanOrEqual(EXAMPLE_BUDGET_GZIP_BYTES)
+  })
+
+  it('bundles one method for a one-call Worker and every method only when the catalog is asked for', async () => {
+    const oneCall = await measure(fixture('one-call-worker.ts'))
+    const full = await measure(fixture('full-catalog-worker.ts'))
+    console.log(`one-call Worker (lean): ${kib(oneCall.minified)} minified, ${kib(oneCall.gzipped)} gzipped`)
+    console.log(`one-call Worker with the full catalog: ${kib(full.minified)} minified, ${kib(full.gzipped)} gzipped`)
+    expect(oneCall.methods).toEqual(['taobao.tbk.tpwd.create'])
+    expect(full.methods.length).toBe(Object.keys(catalog).length)
+    expect(oneCall.gzipped).toBeLessThan(full.gzipped)
+  })
+
+  it('pulls in no Node built-in', async () => {
+    const example = await bundleWorker(EXAMPLE_WORKER, { minify: false })
+    expect(example.inputs.filter((input) => input.startsWith('node:'))).toEqual([])
+    expect(example.code).not.toMatch(/\bfrom\s*["']node:|\bimport\(\s*["']node:|\brequire\(/)
+    // Through the package's export conditions, to the built edge ESM.
+    expect(example.inputs).toContain('packages/edge/dist/index.js')
+  })
+})

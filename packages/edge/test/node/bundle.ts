@@ -1,0 +1,37 @@
+import { build } from 'esbuild'
+import { fileURLToPath } from 'node:url'
+
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
+export const EXAMPLE_WORKER = fileURLToPath(new URL('../../../../examples/worker/src/index.ts', import.meta.url))
+export const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url))
+
+export interface WorkerBundle {
+  readonly code: string
+  readonly bytes: Uint8Array
+  /** Every input file that made it into the bundle, relative to the repository root. */
+  readonly inputs: readonly string[]
+}
+
+/**
+ * Bundle a Worker the way wrangler does (ESM, the workerd/worker/browser
+ * export conditions, no Node built-ins), resolving `@tbkit/edge` through the
+ * workspace to its built dist.
+ */
+export async function bundleWorker(entry: string, options: { minify: boolean }): Promise<WorkerBundle> {
+  const result = await build({
+    entryPoints: [entry],
+    absWorkingDir: REPO_ROOT,
+    bundle: true,
+    write: false,
+    metafile: true,
+    minify: options.minify,
+    format: 'esm',
+    target: 'es2022',
+    platform: 'neutral',
+    conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['browser', 'module', 'main'],
+    logLevel: 'silent',
+  })
+  const output = result.outputFiles[0]!
+  return { code: output.text, bytes: output.contents, inputs: Object.keys(result.metafile.inputs) }
+}

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { EDGE_VERSION } from '../../src/version.js'
+
+const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8')
+const pkg = JSON.parse(read('package.json')) as {
+  version: string
+  sideEffects: boolean
+  exports: Record<string, Record<string, Record<string, string>>>
+}
+
+describe('package', () => {
+  it('names its own version in the User-Agent', () => {
+    expect(EDGE_VERSION).toBe(pkg.version)
+  })
+
+  it('resolves the edge ESM build under the workerd and worker conditions, types first', () => {
+    const root = pkg.exports['.']!
+    for (const condition of ['workerd', 'worker', 'import']) {
+      expect(root[condition], condition).toEqual({ types: './dist/index.d.ts', default: './dist/index.js' })
+      expect(Object.keys(root[condition]!)[0]).toBe('types')
+    }
+    expect(root.require).toEqual({ types: './dist/index.d.cts', default: './dist/index.cjs' })
+    // Runtime conditions must come before the generic ones, or they never match.
+    const order = Object.keys(root)
+    expect(order.indexOf('workerd')).toBeLessThan(order.indexOf('import'))
+    expect(order.indexOf('worker')).toBeLessThan(order.indexOf('import'))
+    expect(pkg.sideEffects).toBe(false)
+  })
+
+  it('builds to ESM and CJS with no Node built-in import', () => {
+    for (const file of ['dist/index.js', 'dist/index.cjs']) {
+      const code = read(file)
+      expect(code, file).toContain('tbkit-edge/')
+      expect(code, file).not.toMatch(/["']node:|require\(["'](crypto|fs|http|https|buffer|stream|zlib|path|url|util)["']\)/)
+    }
+  })
+})
