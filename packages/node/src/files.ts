@@ -64,3 +64,10 @@ export function fileFrom(path: string | URL, options: FileFromOptions = {}): Nod
 export function isNodeStream(value: unknown): value is Readable {
   return value instanceof Readable
 }
+
+declare module '@tbkit/core' {
+  /** With `@tbkit/node` loaded, `byte[]` params accept Node's file values. */
+  interface TopFileTypes {
+    node: NodeFileInput
+  }
+}
