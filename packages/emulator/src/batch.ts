@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { errorText, successText } from './answer.js'
 import type { ParsedBody, ReceivedFile, ReceivedParam } from './body.js'
-import type { EmulatorApp } from './checks.js'
+import { checkSession, type EmulatorApp } from './checks.js'
 import type { ResolvedFault } from './faults.js'
 import { formOf, isGatewayError, textParams, type Gateway } from './gateway.js'
 import { missingArgument } from './gateway-errors.js'
@@ -56,7 +56,9 @@ export async function serveBatch(
   if (await applyConnectionFault(gateway, fault, request, response, record)) return
   const body = parsed.text ?? ''
   const app = await gateway.checkEnvelope(query, body)
-  const envelopeError = isGatewayError(app) ? app : body.trim() === '' ? missingArgument('body') : undefined
+  const envelopeError = isGatewayError(app)
+    ? app
+    : (checkSession(query.session || undefined, app, undefined) ?? (body.trim() === '' ? missingArgument('body') : undefined))
   if (envelopeError) {
     const requestId = gateway.nextRequestId()
     Object.assign(record, { requestId, outcome: 'error', errorCode: envelopeError.code })

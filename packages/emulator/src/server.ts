@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { errorText } from './answer.js'
 import { serveBatch } from './batch.js'
-import { BodyError, readRequest } from './body.js'
+import { BodyError, readRequest, type ParsedBody } from './body.js'
 import type { Fault, InjectOptions } from './faults.js'
 import { Gateway, type GatewayOptions } from './gateway.js'
 import { gatewayError } from './gateway-errors.js'
@@ -63,18 +63,29 @@ async function route(gateway: Gateway, request: IncomingMessage, response: Serve
     sendText(response, 404, 'text/plain', 'Not found: the gateway serves /router/rest and /router/batch\n')
     return
   }
-  const parsed = await readRequest(request, rawUrl, gateway.limits)
   const record: RecordedRequest = {
-    method: path === '/router/rest' ? parsed.params.get('method')?.value || undefined : undefined,
+    method: undefined,
     httpMethod: request.method ?? '',
     path,
     url: rawUrl,
-    params: Object.fromEntries(parsed.params),
-    files: Object.fromEntries(parsed.files),
+    params: {},
+    files: {},
     headers: { ...request.headers },
     outcome: 'pending',
   }
   gateway.recorder.add(record)
+  let parsed: ParsedBody
+  try {
+    parsed = await readRequest(request, rawUrl, gateway.limits)
+  } catch (error) {
+    record.outcome = 'error'
+    throw error
+  }
+  Object.assign(record, {
+    method: path === '/router/rest' ? parsed.params.get('method')?.value || undefined : undefined,
+    params: Object.fromEntries(parsed.params),
+    files: Object.fromEntries(parsed.files),
+  })
   const allowed = path === '/router/rest' ? request.method === 'POST' || request.method === 'GET' : request.method === 'POST'
   if (!allowed) {
     const requestId = gateway.nextRequestId()
