@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generate } from './lib/generate.mjs'
-import { CodegenError } from './lib/spec.mjs'
+import { CodegenError } from './lib/errors.mjs'
 
 const packageDir = join(dirname(fileURLToPath(import.meta.url)), '..')
 const repoDir = join(packageDir, '..', '..')

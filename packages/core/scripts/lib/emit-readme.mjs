@@ -2,7 +2,7 @@
 // `brief`), then the catalog's further APIs (`beyondBrief`). Only the text
 // between the api-table markers is generated.
 import { docLink } from './jsdoc.mjs'
-import { CodegenError } from './spec.mjs'
+import { CodegenError } from './errors.mjs'
 
 const START = /<!-- api-table:start[^>]*-->\n/
 const END = '<!-- api-table:end -->'

@@ -4,7 +4,7 @@
 import { block, fieldDoc, methodDoc } from './jsdoc.mjs'
 import { paramKind, parseType } from './types-of-spec.mjs'
 import { isSafe } from './safety.mjs'
-import { CodegenError } from './spec.mjs'
+import { CodegenError } from './errors.mjs'
 import { HEADER, key, pascal, quote, typePrefix } from './text.mjs'
 
 /** Result fields that hold ids: 64-bit on the platform, so lossless JSON may hand back strings. */

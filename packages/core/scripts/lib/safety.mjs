@@ -3,7 +3,7 @@
 // two adzones). The rule reads the method's last name segment; anything the
 // rule does not decide, or decides wrongly, is a reviewed entry in
 // spec/patches.json.
-import { CodegenError } from './spec.mjs'
+import { CodegenError } from './errors.mjs'
 
 export const READ_VERBS = new Set([
   'get', 'query', 'search', 'convert', 'parse', 'report', 'extract', 'match', 'recommend',

@@ -3,8 +3,8 @@
 // fails codegen instead of silently doing nothing.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-
-export class CodegenError extends Error {}
+import { CodegenError } from './errors.mjs'
+import { parseType } from './types-of-spec.mjs'
 
 function readJson(path) {
   try {
@@ -45,6 +45,27 @@ function findField(fields, path, where) {
 }
 
 const PATCH_KEYS = new Set(['method', 'reason', 'safe', 'request', 'response', 'set', 'childrenFrom'])
+
+/**
+ * Every documented type must be understood. An object type with no documented
+ * fields is accepted only when listed in `opaqueObjectTypes`, so a misspelled
+ * scalar (`Strng`) cannot pass as an object.
+ */
+function checkTypes(api, opaque) {
+  const walk = (fields, where) => {
+    for (const field of fields) {
+      const at = `${where}.${field.name}`
+      const type = parseType(field.type, at)
+      if (type.object && field.children.length === 0 && !opaque.has(type.base)) {
+        throw new CodegenError(`${at}: object type "${field.type}" has no documented fields; patch it, or list "${type.base}" in opaqueObjectTypes in spec/patches.json`)
+      }
+      walk(field.children, at)
+    }
+  }
+  walk(api.request, `${api.method} request`)
+  walk(api.response, `${api.method} response`)
+}
+
 
 function applyPatch(byMethod, patch, index) {
   const where = `spec/patches.json #${index} (${patch.method})`
@@ -88,7 +109,9 @@ function applyPatch(byMethod, patch, index) {
 export function loadCatalog(specDir) {
   const apis = loadApis(specDir)
   const byMethod = new Map(apis.map((api) => [api.method, api]))
-  const { patches } = readJson(join(specDir, 'patches.json'))
+  const { patches, opaqueObjectTypes = {} } = readJson(join(specDir, 'patches.json'))
   patches.forEach((patch, i) => applyPatch(byMethod, patch, i))
+  const opaque = new Set(Object.keys(opaqueObjectTypes))
+  for (const api of apis) checkTypes(api, opaque)
   return apis.sort((a, b) => (a.method < b.method ? -1 : a.method > b.method ? 1 : 0))
 }

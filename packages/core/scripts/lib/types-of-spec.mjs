@@ -1,6 +1,6 @@
 // How the catalog's documented type strings map to param kinds. Every type
 // string must be understood: a new or misspelled one fails codegen.
-import { CodegenError } from './spec.mjs'
+import { CodegenError } from './errors.mjs'
 
 /** Scalar type names as documented → param kind. */
 const SCALAR_KINDS = {
