@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest'
 import { bundleWorker, EXAMPLE_WORKER, fixture, type WorkerBundle } from './bundle.js'
 
 /**
- * The example Worker's budget, minified and gzipped (wrangler's default gzip,
- * so the figure matches what `wrangler deploy` reports). Recorded in README.md;
- * raise it only with a reason.
+ * The example Worker's budget, minified and gzipped as `wrangler deploy
+ * --minify` reports it (names kept, zlib's default level). Recorded in
+ * README.md; raise it only with a reason.
  */
-const EXAMPLE_BUDGET_GZIP_BYTES = 12 * 1024
+const EXAMPLE_BUDGET_GZIP_BYTES = 16 * 1024
 
 interface Measured extends WorkerBundle {
   readonly minified: number

@@ -14,7 +14,7 @@ export interface WorkerBundle {
 
 /**
  * Bundle a Worker the way wrangler does (ESM, the workerd/worker/browser
- * export conditions, no Node built-ins), resolving `@tbkit/edge` through the
+ * export conditions, names kept, no Node built-ins), resolving `@tbkit/edge` through the
  * workspace to its built dist.
  */
 export async function bundleWorker(entry: string, options: { minify: boolean }): Promise<WorkerBundle> {
@@ -25,6 +25,8 @@ export async function bundleWorker(entry: string, options: { minify: boolean }):
     write: false,
     metafile: true,
     minify: options.minify,
+    // wrangler keeps function and class names; so do we, to measure what it deploys.
+    keepNames: true,
     format: 'esm',
     target: 'es2022',
     platform: 'neutral',
