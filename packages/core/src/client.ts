@@ -4,12 +4,14 @@ import { TopAbortError, TopError, TopTimeoutError, TopTransportError, TopValidat
 import type { TopApiMap } from './generated/types.js'
 import type { ApiMeta, Catalog } from './meta.js'
 import type { Platform, TopHttpRequest, TopHttpResponse, TopRequestBody } from './platform.js'
-import { redactFields } from './redact.js'
+import { redactFields, redactUrl } from './redact.js'
 import { decodeResponse, requestIdOf } from './response.js'
 import { retryDelay, type RetryPolicy } from './retry.js'
 import { canonicalString, SIGN_METHODS, signCanonical, type SignMethod } from './sign.js'
 import { formatTimestamp } from './timestamp.js'
 import { validateParams } from './validate.js'
+import { runBatch, type BatchCall, type BatchOptions, type BatchResult, type BatchSeam } from './batch.js'
+import { paginateMethod, type PageItemOf, type PaginateArgs, type PaginateOptions } from './paginate.js'
 
 export const DEFAULT_ENDPOINT = 'https://eco.taobao.com/router/rest'
 
@@ -259,6 +261,41 @@ export class TopClient {
     return this.prepare(method, fields, files, this.sessionFor(meta, options))
   }
 
+  /** Iterate the records of a paged method, page after page (see `paginate.ts`). */
+  paginate<M extends Method>(method: M, ...args: PaginateArgs<M>): AsyncGenerator<PageItemOf<ResultOf<M>>, void, undefined>
+  /** Iterate a method the catalog does not know yet; describe its paging in `options.paging`. */
+  paginate<M extends string>(
+    method: M extends Method ? never : M,
+    params?: Record<string, unknown>,
+    options?: PaginateOptions,
+  ): AsyncGenerator<unknown, void, undefined>
+  paginate(method: string, params: Record<string, unknown> = {}, options: PaginateOptions = {}): AsyncGenerator<unknown, void, undefined> {
+    return paginateMethod(this.catalog, method, params, options, (page, callOptions) => this.call(method as never, page, callOptions))
+  }
+
+  /** Several calls in one `/router/batch` request, outcomes in order (see `batch.ts`). */
+  batch(calls: readonly BatchCall[], options: BatchOptions = {}): Promise<BatchResult[]> {
+    return runBatch(this.#batchSeam(), calls, options)
+  }
+
+  #batchSeam(): BatchSeam {
+    return {
+      endpoint: this.endpoint,
+      headers: this.headers,
+      checkCall: (method, params, options) => {
+        const meta = this.checkCall(method, params, options)
+        const { fields, files } = encodeParams(params, meta ? fileParamsOf(meta) : [], this.isFile)
+        return { meta, fields, files, session: this.sessionFor(meta, options) }
+      },
+      envelope: async (body) => {
+        const fields = this.#systemFields(undefined)
+        fields.sign = await signCanonical(canonicalString(fields) + body, this.#appSecret, this.signMethod, this.crypto)
+        return fields
+      },
+      execute: (method, meta, options, build, decode) => this.execute(method, meta, options, build, decode),
+    }
+  }
+
   private checkCall(method: string, params: Record<string, unknown>, options: CallOptions): ApiMeta | undefined {
     if (typeof method !== 'string' || !METHOD_NAME.test(method)) {
       throw new TopValidationError(`Not a TOP method name: ${JSON.stringify(method)}`, { param: 'method' })
@@ -290,17 +327,7 @@ export class TopClient {
     files: Readonly<Record<string, unknown>>,
     session: string | undefined,
   ): Promise<PreparedRequest> {
-    const fields: Record<string, string> = {
-      method,
-      app_key: this.#options.appKey,
-      timestamp: formatTimestamp(this.now()),
-      v: '2.0',
-      format: 'json',
-      sign_method: this.signMethod,
-    }
-    if (this.#options.simplify ?? true) fields.simplify = 'true'
-    if (session) fields.session = session
-    if (this.#options.partnerId) fields.partner_id = this.#options.partnerId
+    const fields: Record<string, string> = { method, ...this.#systemFields(session) }
     for (const key of Object.keys(params)) {
       if (Object.hasOwn(fields, key)) {
         throw new TopValidationError(`${method}: param "${key}" collides with a system param`, { method, param: key })
@@ -310,6 +337,21 @@ export class TopClient {
     const canonical = canonicalString(fields)
     fields.sign = await signCanonical(canonical, this.#appSecret, this.signMethod, this.crypto)
     return { method, url: this.endpoint, headers: { ...this.headers }, fields, files, canonical }
+  }
+
+  /** The system params of every request but `method` and `sign` (a batch's query has neither method nor session). */
+  #systemFields(session: string | undefined): Record<string, string> {
+    const fields: Record<string, string> = {
+      app_key: this.#options.appKey,
+      timestamp: formatTimestamp(this.now()),
+      v: '2.0',
+      format: 'json',
+      sign_method: this.signMethod,
+    }
+    if (this.#options.simplify ?? true) fields.simplify = 'true'
+    if (session) fields.session = session
+    if (this.#options.partnerId) fields.partner_id = this.#options.partnerId
+    return fields
   }
 
   /**
@@ -351,7 +393,7 @@ export class TopClient {
       let status: number | undefined
       try {
         const { request, info } = await build(controller.signal)
-        hooks?.onRequest?.({ method, attempt, url: request.url, params: redactFields(info.params), files: info.files })
+        hooks?.onRequest?.({ method, attempt, url: redactUrl(request.url), params: redactFields(info.params), files: info.files })
         let response: TopHttpResponse
         try {
           response = await this.#platform.send(request)

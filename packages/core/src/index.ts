@@ -28,7 +28,7 @@ export {
 } from './errors.js'
 export { retryDelay, type RetryPolicy } from './retry.js'
 export { validateParams } from './validate.js'
-export { redactFields, REDACTED } from './redact.js'
+export { redactFields, redactUrl, REDACTED } from './redact.js'
 export type { ApiMeta, ParamMeta, ParamKind, SessionNeed, Catalog, Paging, PagePaging, CursorPaging, ResultPath } from './meta.js'
 export type { Platform, TopHttpRequest, TopHttpResponse, TopRequestBody } from './platform.js'
 export { createFetchSender, type FetchSenderOptions } from './fetch-sender.js'
@@ -65,6 +65,15 @@ export {
 } from './orders.js'
 export { extractLinks, type FoundLink, type LinkKind, type ScanMeter } from './links.js'
 export { parseTpwd, type Tpwd, type TpwdForm } from './tpwd.js'
+export type { PaginateOptions, PaginateParams, PaginateArgs, PageItemOf, PagingParamName } from './paginate.js'
+export {
+  TopBatchValidationError,
+  BATCH_SEPARATOR,
+  BATCH_METHOD,
+  type BatchCall,
+  type BatchResult,
+  type BatchOptions,
+} from './batch.js'
 // `catalog` plus one tree-shakable metadata export per method (e.g. `taobao_tbk_tpwd_create`)
 export * from './generated/catalog.js'
 export type * from './generated/types.js'

@@ -9,3 +9,18 @@ export function redactFields(fields: Readonly<Record<string, string>>): Record<s
   for (const key of Object.keys(fields)) out[key] = SECRET_PARAMS.has(key) ? REDACTED : fields[key]!
   return out
 }
+
+/** A URL with its secret query params replaced (the batch API must carry `sign` in the query). */
+export function redactUrl(url: string): string {
+  if (!url.includes('?')) return url
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return url
+  }
+  const secrets = [...parsed.searchParams.keys()].filter((key) => SECRET_PARAMS.has(key))
+  if (secrets.length === 0) return url
+  for (const key of secrets) parsed.searchParams.set(key, REDACTED)
+  return parsed.href
+}
