@@ -75,11 +75,12 @@ export async function listResult(): Promise<void> {
 
   const orders = await client.call('taobao.tbk.order.details.get', { start_time: '2025-01-01 00:00:00', end_time: '2025-01-01 00:20:00' })
   const order = orders.data?.results?.[0]
-  // 64-bit ids arrive as a string once past 2^53.
-  const tradeId: number | string | undefined = order?.trade_id
-  void tradeId
-  // @ts-expect-error an id is not always a number
-  const lossy: number | undefined = order?.trade_id
+  // The docs type trade_id as String; Number ids arrive as strings once past 2^53.
+  const tradeId: string | undefined = order?.trade_id
+  const relationId: number | string | undefined = order?.relation_id
+  void [tradeId, relationId]
+  // @ts-expect-error a Number id is not always a number
+  const lossy: number | undefined = order?.relation_id
   void lossy
 }
 
