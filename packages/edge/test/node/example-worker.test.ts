@@ -103,6 +103,7 @@ describe('example Worker in Miniflare, against a gateway on 127.0.0.1', () => {
     expect(gateway.requests).toHaveLength(1)
     const request = gateway.requests[0]!
     expect(request.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/)
+    expect(request.headers['accept-encoding']).toMatch(/\bgzip\b/) // so the answer above came gzipped
     const { fields, files } = await formOf(request)
     expect(files).toEqual({})
     expect(fields).toMatchObject({ method: 'taobao.tbk.tpwd.create', url: link, text: '好物推荐', format: 'json', v: '2.0', simplify: 'true' })

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { gzipSync } from 'node:zlib'
 
 export interface ReceivedRequest {
   readonly method: string
@@ -39,7 +40,11 @@ export async function startGateway(answer: Gateway['answer']): Promise<Gateway> 
       const received = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) }
       gateway.requests.push(received)
       const { status = 200, body } = gateway.answer(received)
-      res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8' }).end(body)
+      // Like the real gateway: gzip when the client accepts it.
+      const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))
+      res
+        .writeHead(status, { 'content-type': 'application/json;charset=UTF-8', ...(gzip ? { 'content-encoding': 'gzip' } : {}) })
+        .end(gzip ? gzipSync(body) : body)
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
