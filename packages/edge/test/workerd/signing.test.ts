@@ -64,6 +64,14 @@ describe('edgeCrypto', () => {
     expect(use.hmacMd5Signs).toBe(5)
   })
 
+  it('agrees with core on an empty key and empty data', async () => {
+    const crypto = edgeCrypto()
+    const empty = new Uint8Array(0)
+    expect(await crypto.hmacMd5Hex(empty, utf8('data'))).toBe(portableCrypto.hmacMd5Hex(empty, utf8('data')))
+    expect(await crypto.hmacMd5Hex(utf8('key'), empty)).toBe(portableCrypto.hmacMd5Hex(utf8('key'), empty))
+    expect(await crypto.md5Hex(empty)).toBe('D41D8CD98F00B204E9800998ECF8427E')
+  })
+
   it('agrees with core for many secrets, longer ones than a block included, past the key cache', async () => {
     const crypto = edgeCrypto()
     for (let i = 0; i < 20; i++) {
