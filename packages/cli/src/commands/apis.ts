@@ -1,0 +1,46 @@
+import { stringFlag, type ParsedArgs } from '../args.js'
+import { COMMON_FLAGS, OUTPUT_FLAGS, type Command } from '../command.js'
+import { EXIT } from '../exit-codes.js'
+import { writeText, type CliIo } from '../io.js'
+import { outputFormat, renderJson, renderTable } from '../output.js'
+import { docLink, readAllApiSpecs, type ApiSpec } from '../spec-reader.js'
+import { UsageError } from '../usage-error.js'
+
+const ROLES = ['promoter', 'service-provider', 'public', 'other']
+
+export const command: Command = {
+  flags: { ...COMMON_FLAGS, ...OUTPUT_FLAGS, search: { type: 'string' }, role: { type: 'string' } },
+  help: `Usage: tbk apis [--search TEXT] [--role ROLE] [-o table|json|ndjson]
+
+List the TOP methods in tbkit's catalog: method, role, session need and title.
+
+Flags:
+  --search TEXT        keep methods whose name, title or description contain every word of TEXT
+  --role ROLE          promoter (推广者), service-provider (服务商), public (公用) or other
+  -o, --output FORMAT  table (default), json or ndjson
+
+Examples:
+  tbk apis
+  tbk apis --search 淘口令
+  tbk apis --role service-provider --search order
+  tbk apis -o json | jq -r '.[].method'
+`,
+  async run(args: ParsedArgs, io: CliIo): Promise<number> {
+    const format = outputFormat(args) ?? 'table'
+    const role = stringFlag(args, 'role')
+    if (role !== undefined && !ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, got ${JSON.stringify(role)}`)
+    const words = (stringFlag(args, 'search') ?? '').toLowerCase().split(/\s+/).filter(Boolean)
+    const specs = (await readAllApiSpecs()).filter((spec) => (role === undefined || spec.role === role) && matches(spec, words))
+    const rows = specs.map((spec) => ({ method: spec.method, role: spec.role, session: spec.session, title: spec.title, doc: docLink(spec.docId) }))
+    const tty = io.stdout.isTTY === true
+    if (format === 'json') await writeText(io.stdout, renderJson(rows, tty))
+    else if (format === 'ndjson') await writeText(io.stdout, rows.map((row) => `${JSON.stringify(row)}\n`).join(''))
+    else await writeText(io.stdout, rows.length === 0 ? 'no API matches\n' : renderTable(rows, tty, ['method', 'role', 'session', 'title']))
+    return EXIT.ok
+  },
+}
+
+function matches(spec: ApiSpec, words: readonly string[]): boolean {
+  const haystack = `${spec.method} ${spec.title} ${spec.description}`.toLowerCase()
+  return words.every((word) => haystack.includes(word))
+}

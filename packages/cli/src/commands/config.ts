@@ -1,0 +1,134 @@
+import { REDACTED, TopValidationError } from '@tbkit/core'
+import type { ParsedArgs } from '../args.js'
+import { COMMON_FLAGS, OUTPUT_FLAGS, type Command } from '../command.js'
+import { EXIT } from '../exit-codes.js'
+import { readSecret } from '../hidden-input.js'
+import { writeText, type CliIo } from '../io.js'
+import { outputFormat, renderJson } from '../output.js'
+import {
+  checkSetting,
+  configPath,
+  isSettingKey,
+  readConfig,
+  SECRET_KEYS,
+  SETTING_KEYS,
+  writeConfig,
+  type ProfileSettings,
+  type SettingKey,
+} from '../profile-store.js'
+import { profileName } from '../settings.js'
+import { closest } from '../suggest.js'
+import { UsageError } from '../usage-error.js'
+
+export const command: Command = {
+  flags: { ...COMMON_FLAGS, ...OUTPUT_FLAGS, profile: { type: 'string' } },
+  help: `Usage: tbk config set <key> [value] | get <key> | unset <key> | list | path   [--profile NAME]
+
+Settings live in $XDG_CONFIG_HOME/tbkit/config.json (default ~/.config/tbkit/),
+one set per profile ("default" unless --profile or TBK_PROFILE says otherwise).
+The file is written with mode 0600 in a 0700 directory, and refused when others
+can read it. Flags and environment variables beat the file.
+
+Keys: ${SETTING_KEYS.join(', ')}
+app_secret and session are never printed (get and list show them redacted);
+"set app_secret" without a value reads it from stdin, unechoed at a terminal.
+
+Examples:
+  tbk config set app_key 12345678
+  tbk config set app_secret                 # type it, or: pass show tbk | tbk config set app_secret
+  tbk config set adzone_id 123456 --profile shop2
+  tbk config set pid mm_11_22_33
+  tbk config list
+  tbk config get endpoint
+  tbk config unset session
+`,
+  async run(args: ParsedArgs, io: CliIo): Promise<number> {
+    const [action, key, value, extra] = args.positionals
+    if (extra !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(extra)}; quote values with spaces`)
+    const path = configPath(io.env)
+    const profile = profileName(args, io)
+    switch (action) {
+      case 'set':
+        return setKey(io, path, profile, settingKey(key), value)
+      case 'get':
+        return getKey(io, path, profile, settingKey(key))
+      case 'unset':
+        return unsetKey(io, path, profile, settingKey(key))
+      case 'list':
+        return list(io, path, profile, outputFormat(args) === 'json')
+      case 'path':
+        await writeText(io.stdout, `${path}\n`)
+        return EXIT.ok
+      default: {
+        const guess = action ? closest(action, ['set', 'get', 'unset', 'list', 'path']) : undefined
+        throw new UsageError(action ? `unknown config action "${action}"` : 'say what to do: tbk config set|get|unset|list|path', guess ? `did you mean tbk config ${guess}?` : undefined)
+      }
+    }
+  },
+}
+
+function settingKey(key: string | undefined): SettingKey {
+  if (key === undefined) throw new UsageError(`name the key: one of ${SETTING_KEYS.join(', ')}`)
+  if (!isSettingKey(key)) {
+    const guess = closest(key.replace(/-/g, '_'), SETTING_KEYS)
+    throw new UsageError(`unknown key "${key}"`, guess ? `did you mean ${guess}?` : `keys: ${SETTING_KEYS.join(', ')}`)
+  }
+  return key
+}
+
+function shown(key: string, value: string): string {
+  return SECRET_KEYS.has(key) ? REDACTED : value
+}
+
+async function setKey(io: CliIo, path: string, profile: string, key: SettingKey, given: string | undefined): Promise<number> {
+  const config = await readConfig(path)
+  let value = given
+  if (value === undefined) {
+    if (!SECRET_KEYS.has(key)) throw new UsageError(`give the value: tbk config set ${key} <value>`)
+    value = await readSecret(io, `${key}: `)
+  } else if (SECRET_KEYS.has(key)) {
+    io.stderr.write(`tbk: warning: a ${key} on the command line lands in your shell history; next time run \`tbk config set ${key}\` and type or pipe it\n`)
+  }
+  checkSetting(key, value)
+  const settings: ProfileSettings = { ...config.profiles[profile], [key]: value }
+  await writeConfig(path, { profiles: { ...config.profiles, [profile]: settings } })
+  await writeText(io.stderr, `set ${key} = ${shown(key, value)} in profile "${profile}" (${path})\n`)
+  return EXIT.ok
+}
+
+async function getKey(io: CliIo, path: string, profile: string, key: SettingKey): Promise<number> {
+  const value = (await readConfig(path)).profiles[profile]?.[key]
+  if (value === undefined) throw new TopValidationError(`${key} is not set in profile "${profile}"`, { param: key })
+  await writeText(io.stdout, `${shown(key, value)}\n`)
+  return EXIT.ok
+}
+
+async function unsetKey(io: CliIo, path: string, profile: string, key: SettingKey): Promise<number> {
+  const config = await readConfig(path)
+  const settings = { ...config.profiles[profile] }
+  if (!(key in settings)) {
+    await writeText(io.stderr, `${key} was not set in profile "${profile}"\n`)
+    return EXIT.ok
+  }
+  delete settings[key]
+  await writeConfig(path, { profiles: { ...config.profiles, [profile]: settings } })
+  await writeText(io.stderr, `unset ${key} in profile "${profile}"\n`)
+  return EXIT.ok
+}
+
+async function list(io: CliIo, path: string, profile: string, json: boolean): Promise<number> {
+  const config = await readConfig(path)
+  const settings = config.profiles[profile] ?? {}
+  const visible = Object.fromEntries(SETTING_KEYS.filter((k) => settings[k] !== undefined).map((k) => [k, shown(k, settings[k]!)]))
+  if (json) {
+    await writeText(io.stdout, renderJson({ path, profile, settings: visible, profiles: Object.keys(config.profiles) }, io.stdout.isTTY === true))
+    return EXIT.ok
+  }
+  const lines = [`# ${path}, profile "${profile}"`]
+  for (const [k, v] of Object.entries(visible)) lines.push(`${k} = ${v}`)
+  if (Object.keys(visible).length === 0) lines.push('(nothing set)')
+  const others = Object.keys(config.profiles).filter((name) => name !== profile)
+  if (others.length > 0) lines.push(`# other profiles: ${others.join(', ')}`)
+  await writeText(io.stdout, `${lines.join('\n')}\n`)
+  return EXIT.ok
+}

@@ -1,0 +1,11 @@
+import { UsageError } from './usage-error.js'
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/
+
+/** `1500ms`, `30s`, `20m`, `3h`; a bare number is seconds. */
+export function parseDuration(text: string, flag: string): number {
+  const match = DURATION.exec(text.trim())
+  if (!match) throw new UsageError(`--${flag} must be a duration like 30s, 1500ms, 20m or 3h, got ${JSON.stringify(text)}`)
+  return Math.round(Number(match[1]) * UNITS[match[2] ?? 's']!)
+}

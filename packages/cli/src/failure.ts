@@ -1,0 +1,74 @@
+import {
+  TopAbortError,
+  TopApiError,
+  TopAuthError,
+  TopPermissionError,
+  TopParamError,
+  TopRateLimitError,
+  TopSignatureError,
+  TopTransportError,
+  TopValidationError,
+} from '@tbkit/core'
+import { EXIT } from './exit-codes.js'
+import type { CliIo } from './io.js'
+import { scrubSecrets } from './secrets.js'
+import { UsageError } from './usage-error.js'
+
+interface Failure {
+  readonly code: number
+  readonly message: string
+  readonly hint?: string | undefined
+}
+
+/** Report a failure as one clear line on stderr (plus a hint), and pick its exit code. */
+export function reportFailure(error: unknown, io: CliIo, debug: boolean): number {
+  const failure = describeFailure(error)
+  let text = `tbk: ${failure.message}\n`
+  if (failure.hint) text += `hint: ${failure.hint}\n`
+  if (debug && error instanceof Error && error.stack) text += `${error.stack}\n`
+  io.stderr.write(scrubSecrets(text))
+  return failure.code
+}
+
+export function exitCodeOf(error: unknown): number {
+  return describeFailure(error).code
+}
+
+function describeFailure(error: unknown): Failure {
+  if (error instanceof UsageError) return { code: EXIT.usage, message: error.message, hint: error.hint ?? 'see --help' }
+  if (error instanceof TopValidationError) {
+    return { code: EXIT.validation, message: error.message, hint: validationHint(error) }
+  }
+  if (error instanceof TopApiError) {
+    const requestId = error.requestId ? ` (request_id ${error.requestId})` : ''
+    return { code: EXIT.api, message: `${error.message}${requestId}`, hint: apiHint(error) }
+  }
+  if (error instanceof TopTransportError) {
+    return { code: EXIT.network, message: error.message, hint: 'check --endpoint / TBK_ENDPOINT and your connection; --timeout raises the limit' }
+  }
+  if (error instanceof TopAbortError) return { code: EXIT.interrupted, message: 'interrupted' }
+  const message = error instanceof Error ? error.message : String(error)
+  return { code: EXIT.unexpected, message: `unexpected error: ${message}`, hint: 'run again with --debug for details' }
+}
+
+function validationHint(error: TopValidationError): string | undefined {
+  if (error.param === 'app_key' || error.param === 'app_secret') {
+    return `set ${error.param === 'app_key' ? 'TBK_APP_KEY' : 'TBK_APP_SECRET'} or run: tbk config set ${error.param}`
+  }
+  if (error.param === 'session') return 'pass --session, set TBK_SESSION or run: tbk config set session'
+  if (error.method) return `see the params with: tbk describe ${error.method}`
+  return undefined
+}
+
+function apiHint(error: TopApiError): string {
+  if (error instanceof TopSignatureError) {
+    return error.code === 30 || error.code === 31
+      ? "the gateway rejected the timestamp: check this machine's clock"
+      : 'check the app secret and --sign-method; tbk sign key=value … shows the canonical string and signature'
+  }
+  if (error instanceof TopAuthError) return 'the app key or the session is missing, invalid or expired: check credentials or re-authorize'
+  if (error instanceof TopPermissionError) return 'the app or the user lacks permission for this API'
+  if (error instanceof TopRateLimitError) return 'throttled by the gateway: wait and retry'
+  if (error instanceof TopParamError && error.method) return `check the params: tbk describe ${error.method}`
+  return 'the gateway reported an error; sub_code and sub_msg say why'
+}

@@ -1,0 +1,21 @@
+import type { Command } from './command.js'
+
+interface Entry {
+  readonly summary: string
+  readonly load: () => Promise<Command>
+}
+
+/** Every command, loaded on demand so `tbk --version` and `tbk --help` load none of them. */
+export const COMMANDS: Readonly<Record<string, Entry>> = {
+  call: { summary: 'call any TOP method: tbk call <method> key=value …', load: async () => (await import('./commands/call.js')).command },
+  convert: { summary: 'turn a link or 淘口令 into your commissioned link and 淘口令', load: async () => (await import('./commands/convert.js')).command },
+  orders: { summary: 'export orders over any time range: tbk orders export --from … --to … --out …', load: async () => (await import('./commands/orders.js')).command },
+  apis: { summary: 'list the APIs in the catalog', load: async () => (await import('./commands/apis.js')).command },
+  describe: { summary: 'params, session need, result fields and an example for one method', load: async () => (await import('./commands/describe.js')).command },
+  sign: { summary: 'print the canonical string and signature for given params', load: async () => (await import('./commands/sign.js')).command },
+  config: { summary: 'set, get, list or unset profile settings (app_key, app_secret, …)', load: async () => (await import('./commands/config.js')).command },
+  emulator: { summary: 'run the local TOP gateway emulator in the foreground', load: async () => (await import('./commands/emulator.js')).command },
+  completion: { summary: 'print a shell completion script: tbk completion bash|zsh|fish', load: async () => (await import('./commands/completion.js')).command },
+}
+
+export const COMMAND_NAMES = Object.keys(COMMANDS)
