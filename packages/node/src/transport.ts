@@ -12,17 +12,22 @@ interface WireBody {
   readonly multipart?: MultipartBody
 }
 
-async function wireBody(request: TopHttpRequest): Promise<WireBody> {
+const URLENCODED = { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' }
+
+/** Text bodies are ready at once; only multipart needs to open files first. */
+function wireBody(request: TopHttpRequest): WireBody | Promise<WireBody> {
   const body = request.body
   switch (body.type) {
     case 'urlencoded':
-      return { body: body.text, headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' } }
+      return { body: body.text, headers: URLENCODED }
     case 'text':
       return { body: body.text, headers: { 'content-type': body.contentType } }
-    case 'multipart': {
-      const multipart = await buildMultipart(body.fields, body.files)
-      return { body: multipart.stream, headers: multipart.headers, multipart }
-    }
+    default:
+      return buildMultipart(body.fields, body.files).then((multipart) => ({
+        body: multipart.stream,
+        headers: multipart.headers,
+        multipart,
+      }))
   }
 }
 
@@ -40,7 +45,8 @@ export async function sendWithUndici(
   dispatcher: Dispatcher,
   topRequest: TopHttpRequest,
 ): Promise<TopHttpResponse> {
-  const wire = await wireBody(topRequest)
+  const prepared = wireBody(topRequest)
+  const wire = prepared instanceof Promise ? await prepared : prepared
   try {
     const response = await request(topRequest.url, {
       method: 'POST',
