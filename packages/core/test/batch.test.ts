@@ -12,7 +12,9 @@ import {
   TopSignatureError,
   TopTransportError,
   TopValidationError,
+  type BatchResult,
   type Platform,
+  type TopError,
   type TopHttpRequest,
   type TopHttpResponse,
   type TopRequestInfo,
@@ -40,6 +42,12 @@ function scripted(answers: Answer[]) {
 
 function client(platform: Platform, extra: Record<string, unknown> = {}) {
   return createTopClient(platform, { appKey: '12345678', appSecret: SECRET, session: SESSION, catalog, retryBaseDelayMs: 1, ...extra })
+}
+
+/** The error of a call that must have failed. */
+function errorOf(result: BatchResult | undefined): TopError {
+  if (!result || result.ok) throw new Error(`expected a failed call, got ${JSON.stringify(result)}`)
+  return result.error
 }
 
 const documents = (...docs: unknown[]): TopHttpResponse => ({ status: 200, text: docs.map((d) => JSON.stringify(d)).join(BATCH_SEPARATOR) })
@@ -141,12 +149,11 @@ describe('client.batch: answers', () => {
     ])
     const results = await client(platform).batch([ITEM, ITEM, SHOPS, SHOPS])
     expect(results[0]).toEqual({ ok: true, result: { results: [{ seller_id: '4793168816102206594' }] } })
-    expect(results[1]!.ok).toBe(false)
-    const error = (results[1] as { error: unknown }).error
+    const error = errorOf(results[1])
     expect(error).toBeInstanceOf(TopRemoteError)
     expect(error).toMatchObject({ code: 15, subCode: 'isv.item-not-exist', method: 'taobao.tbk.item.info.get' })
     expect(results[2]).toEqual({ ok: true, result: { results: [{ user_id: 7 }], total_results: 1 } })
-    expect((results[3] as { error: unknown }).error).toBeInstanceOf(TopTransportError)
+    expect(errorOf(results[3])).toBeInstanceOf(TopTransportError)
   })
 
   it('a lone error for several calls fails the whole batch', async () => {
@@ -159,7 +166,7 @@ describe('client.batch: answers', () => {
     await expect(client(envelope.platform).batch([SHOPS])).rejects.toBeInstanceOf(TopSignatureError)
     const own = scripted([documents(gatewayError(40, 'Missing required arguments:q'))])
     const [result] = await client(own.platform).batch([SHOPS])
-    expect((result as { error: unknown }).error).toBeInstanceOf(TopParamError)
+    expect(errorOf(result)).toBeInstanceOf(TopParamError)
   })
 
   it('a wrong number of answers or an HTTP failure is a typed error', async () => {
