@@ -23,7 +23,7 @@ export function successText(method: string, objectText: string, form: AnswerForm
  * simplified form, lists re-wrapped by item type for the wrapped form.
  */
 export function resultObjectText(method: string, natural: Record<string, unknown>, form: AnswerForm, spec: MethodSpec | undefined): string {
-  return resultText(form === 'simplified' ? natural : rewrapLists(natural, spec?.response), method)
+  return resultText(form === 'simplified' ? natural : rewrapLists(natural, spec?.response))
 }
 
 /**
@@ -48,5 +48,5 @@ export function exampleObjectText(method: string, spec: MethodSpec | undefined, 
     // The answer carries its own fresh request_id.
     for (const key of Object.keys(envelope)) if (key !== 'request_id') documented[key] = envelope[key]
   }
-  return resultText(form === 'simplified' ? unwrapLists(documented) : documented, method)
+  return resultText(form === 'simplified' ? unwrapLists(documented) : documented)
 }

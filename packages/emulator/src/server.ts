@@ -112,7 +112,8 @@ function fail(response: ServerResponse, error: unknown): void {
 function listen(server: Server, host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject)
-    server.listen(port, host, () => {
+    // A deep accept queue: a burst of 1 000 new connections must not overflow it into SYN retries (1 s, 3 s…).
+    server.listen({ port, host, backlog: 4096 }, () => {
       server.off('error', reject)
       resolve((server.address() as AddressInfo).port)
     })
