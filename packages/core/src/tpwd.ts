@@ -53,6 +53,12 @@ const BRACKET_CLOSERS: Readonly<Record<string, readonly string[]>> = {
   '《': ['》', '《'],
 }
 
+/** Cheap first test, so most characters cost one lookup. */
+const OPENER_CODES = new Set([...SAME_SYMBOLS, ...Object.keys(BRACKET_CLOSERS), '/'].map((c) => c.charCodeAt(0)))
+function mayOpen(code: number): boolean {
+  return OPENER_CODES.has(code) || isCurrencySign(code)
+}
+
 function isAsciiAlnum(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122)
 }
@@ -204,14 +210,15 @@ export function parseTpwd(text: string, meter?: ScanMeter): Tpwd[] {
       i = Math.max(i, inLink?.end ?? link.index + link.text.length)
       continue
     }
-    const symbol = symbolTokenAt(text, i, meter)
+    const code = text.charCodeAt(i)
+    const symbol = mayOpen(code) ? symbolTokenAt(text, i, meter) : undefined
     if (symbol) {
       const code = codeAfter(text, i + symbol.text.length)
       out.push(code ? { ...symbol, code: code.code } : symbol)
       i = code?.end ?? i + symbol.text.length
       continue
     }
-    const paired = codeTokenAt(text, i, meter)
+    const paired = isUpper(code) ? codeTokenAt(text, i, meter) : undefined
     if (paired) {
       out.push(paired.found)
       i = paired.end
