@@ -28,5 +28,5 @@ describe('formatTimestamp', () => {
     )
     expect(new Set(outputs).size).toBe(1)
     expect(outputs[0]).toBe('2016-01-01 12:00:00|2024-07-01 07:30:00')
-  })
+  }, 60_000)
 })
