@@ -11,7 +11,7 @@
  * not: each call carries it in its own body line, which the signature
  * covers. Hooks see the URL with the signature redacted.
  */
-import type { CallOptions } from './client.js'
+import type { CallOptions, Method, ResultOf } from './client.js'
 import { TopError, TopTransportError, TopValidationError } from './errors.js'
 import { excerptOf } from './json.js'
 import type { ApiMeta } from './meta.js'
@@ -34,6 +34,11 @@ export interface BatchCall {
 export type BatchResult<T = Record<string, unknown>> =
   | { readonly ok: true; readonly result: T }
   | { readonly ok: false; readonly error: TopError }
+
+/** The outcomes of a list of calls, typed by each call's method where the catalog types it. */
+export type BatchResultsOf<C extends readonly BatchCall[]> = {
+  -readonly [K in keyof C]: BatchResult<C[K] extends { readonly method: infer M extends Method } ? ResultOf<M> : Record<string, unknown>>
+}
 
 export interface BatchOptions extends CallOptions {
   /** The batch URL; default the client's endpoint with `/router/rest` → `/router/batch`. */
@@ -80,20 +85,8 @@ export interface BatchSeam {
   ): Promise<unknown>
 }
 
-/** Names the gateway reads as system params; a call's own params must not reuse them. */
-const SYSTEM_NAMES = new Set([
-  'method',
-  'app_key',
-  'timestamp',
-  'v',
-  'format',
-  'sign_method',
-  'sign',
-  'simplify',
-  'session',
-  'partner_id',
-  'target_app_key',
-])
+/** System params the client sets; a call's own params must not reuse them (`target_app_key` is the caller's). */
+const SYSTEM_NAMES = new Set(['method', 'app_key', 'timestamp', 'v', 'format', 'sign_method', 'sign', 'simplify', 'session', 'partner_id'])
 
 /** Codes only the envelope can earn: a lone error answer with one of these failed the whole batch. */
 const ENVELOPE_CODES = new Set([9, 24, 25, 28, 29, 30, 31, 32, 33, 34])

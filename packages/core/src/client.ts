@@ -10,7 +10,7 @@ import { retryDelay, type RetryPolicy } from './retry.js'
 import { canonicalString, SIGN_METHODS, signCanonical, type SignMethod } from './sign.js'
 import { formatTimestamp } from './timestamp.js'
 import { validateParams } from './validate.js'
-import { runBatch, type BatchCall, type BatchOptions, type BatchResult, type BatchSeam } from './batch.js'
+import { runBatch, type BatchCall, type BatchOptions, type BatchResultsOf, type BatchSeam } from './batch.js'
 import { paginateMethod, type PageItemOf, type PaginateArgs, type PaginateOptions } from './paginate.js'
 
 export const DEFAULT_ENDPOINT = 'https://eco.taobao.com/router/rest'
@@ -274,8 +274,8 @@ export class TopClient {
   }
 
   /** Several calls in one `/router/batch` request, outcomes in order (see `batch.ts`). */
-  batch(calls: readonly BatchCall[], options: BatchOptions = {}): Promise<BatchResult[]> {
-    return runBatch(this.#batchSeam(), calls, options)
+  batch<const C extends readonly BatchCall[]>(calls: C, options: BatchOptions = {}): Promise<BatchResultsOf<C>> {
+    return runBatch(this.#batchSeam(), calls, options) as Promise<BatchResultsOf<C>>
   }
 
   #batchSeam(): BatchSeam {

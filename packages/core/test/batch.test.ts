@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, expectTypeOf, it } from 'vitest'
 import {
   BATCH_SEPARATOR,
   canonicalString,
@@ -14,6 +14,8 @@ import {
   TopValidationError,
   type BatchResult,
   type Platform,
+  type TbkItemInfoGetResult,
+  type TbkShopGetResult,
   type TopError,
   type TopHttpRequest,
   type TopHttpResponse,
@@ -45,7 +47,7 @@ function client(platform: Platform, extra: Record<string, unknown> = {}) {
 }
 
 /** The error of a call that must have failed. */
-function errorOf(result: BatchResult | undefined): TopError {
+function errorOf(result: BatchResult<unknown> | undefined): TopError {
   if (!result || result.ok) throw new Error(`expected a failed call, got ${JSON.stringify(result)}`)
   return result.error
 }
@@ -199,5 +201,16 @@ describe('client.batch: retries', () => {
     const twice = scripted([{ status: 503, text: 'busy' }, documents({}, {})])
     await expect(client(twice.platform).batch([ITEM, write], { retry: true })).resolves.toHaveLength(2)
     expect(twice.requests).toHaveLength(2)
+  })
+})
+
+describe('client.batch: types', () => {
+  it('types each outcome by its call method, in order', async () => {
+    const { platform } = scripted([documents({ results: [] }, { results: [] }, {})])
+    const [item, shops, untyped] = await client(platform).batch([ITEM, SHOPS, { method: 'taobao.tbk.brand.new', params: {} }])
+    expectTypeOf(item).toEqualTypeOf<BatchResult<TbkItemInfoGetResult>>()
+    expectTypeOf(shops).toEqualTypeOf<BatchResult<TbkShopGetResult>>()
+    expectTypeOf(untyped).toEqualTypeOf<BatchResult<Record<string, unknown>>>()
+    expect([item.ok, shops.ok, untyped.ok]).toEqual([true, true, true])
   })
 })

@@ -43,7 +43,7 @@ beforeAll(async () => {
   emulator.handle(SHOP_GET, ({ params, session }) => ({ results: [{ shop_title: `${params.q} 旗舰店`, user_id: 7, seller_nick: session }], total_results: 1 }))
 })
 /** The error of a call that must have failed. */
-function errorOf(result: BatchResult | undefined): TopError {
+function errorOf(result: BatchResult<unknown> | undefined): TopError {
   if (!result || result.ok) throw new Error(`expected a failed call, got ${JSON.stringify(result)}`)
   return result.error
 }
