@@ -117,6 +117,8 @@ export interface PreparedRequest {
 }
 
 const METHOD_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/i
+/** System params the client itself sends; a call's params may not set or override them (`target_app_key` is the caller's). */
+const CLIENT_SET_PARAMS = new Set(['method', 'app_key', 'timestamp', 'v', 'format', 'sign_method', 'sign', 'simplify', 'session', 'partner_id'])
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
 function isLoopback(hostname: string): boolean {
@@ -327,10 +329,14 @@ export class TopClient {
     files: Readonly<Record<string, unknown>>,
     session: string | undefined,
   ): Promise<PreparedRequest> {
-    const fields: Record<string, string> = { method, ...this.#systemFields(session) }
+    // Null prototype: a param named `__proto__` is a field like any other, not a prototype to set.
+    const fields: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, { method }, this.#systemFields(session))
     for (const key of Object.keys(params)) {
-      if (Object.hasOwn(fields, key)) {
-        throw new TopValidationError(`${method}: param "${key}" collides with a system param`, { method, param: key })
+      if (CLIENT_SET_PARAMS.has(key)) {
+        throw new TopValidationError(`${method}: param "${key}" is a system param the client sets (use the client's options)`, {
+          method,
+          param: key,
+        })
       }
       fields[key] = params[key]!
     }

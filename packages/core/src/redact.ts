@@ -5,7 +5,8 @@ const SECRET_PARAMS = new Set(['session', 'sign', 'app_secret'])
 
 /** A copy of request fields with the session and signature replaced. */
 export function redactFields(fields: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {}
+  // Null prototype, so a field named `__proto__` is copied rather than dropped.
+  const out: Record<string, string> = Object.create(null)
   for (const key of Object.keys(fields)) out[key] = SECRET_PARAMS.has(key) ? REDACTED : fields[key]!
   return out
 }

@@ -13,16 +13,17 @@ export interface RetryPolicy {
 
 /**
  * How long to wait before the next attempt, or undefined to give up.
- * Rate-limited calls were refused before running, so waiting out a ban is
- * safe even for writes; every other fault is retried only when repeatable.
+ * Only repeatable calls are ever sent again, rate-limited ones included:
+ * the platform has no idempotency key, so whether a write may go out twice is
+ * its caller's decision (`retry: true`), never tbkit's.
  */
 export function retryDelay(error: unknown, retriesDone: number, policy: RetryPolicy, random: () => number): number | undefined {
-  if (retriesDone >= policy.maxRetries || !(error instanceof TopError)) return undefined
+  if (retriesDone >= policy.maxRetries || !policy.repeatable || !(error instanceof TopError)) return undefined
   if (error instanceof TopRateLimitError) {
     const wait = error.retryAfterMs
     return wait !== undefined && wait <= policy.maxRateLimitWaitMs ? wait : undefined
   }
-  if (!error.retryable || !policy.repeatable) return undefined
+  if (!error.retryable) return undefined
   // Exponential backoff with full jitter.
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retriesDone)
   return Math.floor(random() * ceiling)

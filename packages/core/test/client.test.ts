@@ -104,6 +104,25 @@ describe('TopClient.call', () => {
     expect(fieldsOf(requests[0]!).x).toBe('1')
   })
 
+  it('sends a param named __proto__ like any other, signed', async () => {
+    const { platform, requests } = scripted([ok({})])
+    const params = JSON.parse('{"__proto__":"p","constructor":"c"}') as Record<string, unknown>
+    await client(platform).call('taobao.tbk.brand.new.api', params)
+    const body = requests[0]!.body
+    expect(body.type === 'urlencoded' && body.text).toContain('__proto__=p')
+    const { sign, ...signed } = fieldsOf(requests[0]!)
+    expect(canonicalString(signed)).toContain('__proto__p')
+    expect(sign).toBe(await signCanonical(canonicalString(signed), SECRET, 'hmac-sha256'))
+  })
+
+  it('refuses params that would set or override a system param, sign and session included', async () => {
+    const { platform, requests } = scripted([])
+    for (const name of ['sign', 'session', 'timestamp', 'app_key', 'partner_id']) {
+      await expect(client(platform).call('taobao.tbk.brand.new.api', { [name]: 'x' })).rejects.toMatchObject({ name: 'TopValidationError', param: name })
+    }
+    expect(requests).toHaveLength(0)
+  })
+
   it('refuses malformed options', () => {
     const { platform } = scripted([])
     expect(() => createTopClient(platform, { appKey: '', appSecret: 's' })).toThrow(/appKey/)
@@ -154,10 +173,14 @@ describe('retries', () => {
     expect(requests).toHaveLength(1)
   })
 
-  it('waits out a short rate-limit ban, even for a write, and raises a long one', async () => {
-    const short = scripted([apiError(7, 'accesscontrol.limited-by-app-access-count', 'This ban will last for 0 more seconds'), ok({})])
-    await client(short.platform, { maxRateLimitWaitMs: 1000 }).call('taobao.tbk.dg.vegas.tlj.create', { adzone_id: 1 } as never)
+  it('waits out a short rate-limit ban for a read or an opted-in write, and raises a long one', async () => {
+    const ban = () => apiError(7, 'accesscontrol.limited-by-app-access-count', 'This ban will last for 0 more seconds')
+    const short = scripted([ban(), ok({})])
+    await client(short.platform, { maxRateLimitWaitMs: 1000 }).call('taobao.tbk.item.info.get', { num_iids: '1' })
     expect(short.requests).toHaveLength(2)
+    const optedIn = scripted([ban(), ok({})])
+    await client(optedIn.platform, { maxRateLimitWaitMs: 1000 }).call('taobao.tbk.dg.vegas.tlj.create', { adzone_id: 1 } as never, { retry: true })
+    expect(optedIn.requests).toHaveLength(2)
     const long = scripted([apiError(7, 'accesscontrol.limited-by-app-access-count', 'This ban will last for 3600 more seconds')])
     const error = await client(long.platform, { maxRateLimitWaitMs: 1000 })
       .call('taobao.tbk.item.info.get', { num_iids: '1' })
@@ -165,6 +188,16 @@ describe('retries', () => {
     expect(error).toBeInstanceOf(TopRateLimitError)
     expect((error as TopRateLimitError).retryAfterMs).toBe(3_600_000)
     expect(long.requests).toHaveLength(1)
+  })
+
+  it('never sends a write twice for a rate limit unless asked, however short the ban', async () => {
+    const { platform, requests } = scripted([apiError(7, 'accesscontrol.limited-by-app-access-count', 'This ban will last for 0 more seconds'), ok({})])
+    const error = await client(platform, { maxRateLimitWaitMs: 1000 })
+      .call('taobao.tbk.dg.vegas.tlj.create', { adzone_id: 1 } as never)
+      .catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TopRateLimitError)
+    expect(error).toMatchObject({ retryAfterMs: 0, retryable: true })
+    expect(requests).toHaveLength(1)
   })
 })
 

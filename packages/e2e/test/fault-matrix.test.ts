@@ -1,0 +1,342 @@
+import { Agent } from 'undici'
+import {
+  createClient,
+  TopAuthError,
+  TopRateLimitError,
+  TopRemoteError,
+  TopTimeoutError,
+  TopTransportError,
+  type CallOptions,
+  type NodeClientOptions,
+  type NodeTopClient,
+} from '@tbkit/node'
+import { startEmulator, type Emulator, type Fault } from '@tbkit/emulator'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+
+/**
+ * Every fault a real gateway shows × a read and a write: the outcome and the
+ * exact number of requests the gateway received. A write reaches the gateway
+ * at most once unless the caller opts in with `retry: true`.
+ */
+
+const APP = { appKey: '31000001', appSecret: 'fault-matrix-secret-0123', sessions: ['fault-matrix-session'] }
+const READ = 'taobao.tbk.item.info.get'
+const WRITE = 'taobao.tbk.dg.vegas.tlj.create'
+const READ_PARAMS = { num_iids: '600000000001' }
+const WRITE_PARAMS = {
+  adzone_id: 123456,
+  item_id: '600000000001',
+  total_num: 10,
+  name: '淘礼金',
+  user_total_win_num_limit: 1,
+  security_switch: true,
+  per_face: '1.00',
+  send_start_time: '2030-01-01 00:00:00',
+}
+// Small enough to keep the suite quick; the slow body runs far past it.
+const TIMEOUT_MS = 250
+const MAX_RETRIES = 2
+
+let emulator: Emulator
+let client: NodeTopClient
+
+function clientOptions(extra: Partial<NodeClientOptions> = {}): NodeClientOptions {
+  return {
+    appKey: APP.appKey,
+    appSecret: APP.appSecret,
+    endpoint: emulator.url,
+    timeoutMs: TIMEOUT_MS,
+    maxRetries: MAX_RETRIES,
+    retryBaseDelayMs: 1,
+    retryMaxDelayMs: 5,
+    // A 1 s ban is waited out; a 3600 s one is not.
+    maxRateLimitWaitMs: 2_000,
+    ...extra,
+  }
+}
+
+beforeAll(async () => {
+  emulator = await startEmulator({ apps: [APP] })
+  client = createClient(clientOptions())
+})
+afterEach(() => {
+  emulator.clearFaults()
+  emulator.clearRequests()
+})
+afterAll(async () => {
+  await client.close()
+  await emulator.close()
+})
+
+/** What a call ended with: its result, or the error's class and the fields the matrix checks. */
+type Outcome =
+  | { readonly ok: true }
+  | {
+      readonly ok: false
+      readonly error: new (...args: never[]) => Error
+      readonly retryable: boolean
+      readonly code?: number
+      readonly subCode?: string
+      readonly kind?: string
+      readonly status?: number
+      readonly retryAfterMs?: number
+    }
+
+interface FaultCase {
+  readonly name: string
+  /** Injected for the gateway's next `times` requests of the method. */
+  readonly fault?: Fault
+  /** The outcome when every attempt meets the fault. */
+  readonly failure: Outcome
+  /** Whether the fault is worth retrying for a method safe to repeat. */
+  readonly retried: boolean
+}
+
+const ISP_TIMEOUT: Fault = {
+  fault: 'error-response',
+  code: 15,
+  msg: 'Remote service error',
+  sub_code: 'isp.top-remote-connection-timeout',
+  sub_msg: '远程服务调用超时',
+}
+
+const rateLimit = (seconds: number): Fault => ({
+  fault: 'error-response',
+  code: 7,
+  msg: 'App Call Limited',
+  sub_code: 'accesscontrol.limited-by-app-access-count',
+  sub_msg: `This ban will last for ${seconds} more seconds`,
+})
+
+const CASES: readonly FaultCase[] = [
+  {
+    name: '5xx HTML page',
+    fault: { fault: 'http-502-html' },
+    failure: { ok: false, error: TopTransportError, retryable: true, kind: 'http-status', status: 502 },
+    retried: true,
+  },
+  {
+    name: 'truncated JSON',
+    fault: { fault: 'truncated-json' },
+    failure: { ok: false, error: TopTransportError, retryable: true, kind: 'decode', status: 200 },
+    retried: true,
+  },
+  {
+    name: 'raw control characters',
+    fault: { fault: 'control-chars' },
+    // Repaired by the lossless parser: an answer, not a fault.
+    failure: { ok: true },
+    retried: false,
+  },
+  {
+    name: 'dropped connection',
+    fault: { fault: 'drop-connection' },
+    failure: { ok: false, error: TopTransportError, retryable: true, kind: 'network' },
+    retried: true,
+  },
+  {
+    name: 'slow body past the timeout',
+    fault: { fault: 'slow-body', ms: 60_000 },
+    failure: { ok: false, error: TopTimeoutError, retryable: true, kind: 'timeout' },
+    retried: true,
+  },
+  {
+    name: 'code 7, ban of 1 s',
+    fault: rateLimit(1),
+    failure: { ok: false, error: TopRateLimitError, retryable: true, code: 7, retryAfterMs: 1_000 },
+    retried: true,
+  },
+  {
+    name: 'code 7, ban of 3600 s',
+    fault: rateLimit(3600),
+    failure: { ok: false, error: TopRateLimitError, retryable: true, code: 7, retryAfterMs: 3_600_000 },
+    retried: false,
+  },
+  {
+    name: 'isp. timeout',
+    fault: ISP_TIMEOUT,
+    failure: { ok: false, error: TopRemoteError, retryable: true, code: 15, subCode: 'isp.top-remote-connection-timeout' },
+    retried: true,
+  },
+  {
+    name: 'code 15 business error',
+    fault: { fault: 'error-response', code: 15, msg: 'Remote service error', sub_code: '20000', sub_msg: '口令跳转url不支持口令转换' },
+    failure: { ok: false, error: TopRemoteError, retryable: false, code: 15, subCode: '20000' },
+    retried: false,
+  },
+  {
+    name: 'invalid session (27)',
+    fault: { fault: 'error-response', code: 27, msg: 'Invalid session', sub_code: 'invalid-sessionkey' },
+    failure: { ok: false, error: TopAuthError, retryable: false, code: 27, subCode: 'invalid-sessionkey' },
+    retried: false,
+  },
+]
+
+type Target = { readonly method: typeof READ; readonly params: typeof READ_PARAMS } | { readonly method: typeof WRITE; readonly params: typeof WRITE_PARAMS }
+const TARGETS = { read: { method: READ, params: READ_PARAMS }, write: { method: WRITE, params: WRITE_PARAMS } } as const
+
+async function callOn(target: Target, options: CallOptions, on: NodeTopClient = client): Promise<unknown> {
+  return target.method === READ ? on.call(READ, target.params, options) : on.call(WRITE, target.params as typeof WRITE_PARAMS, options)
+}
+
+/** Run the call and check how it ended against the expected outcome. */
+async function expectOutcome(promise: Promise<unknown>, expected: Outcome, method: string): Promise<void> {
+  const settled = await promise.then(
+    (result) => ({ result, error: undefined }),
+    (error: unknown) => ({ result: undefined, error }),
+  )
+  if (expected.ok) {
+    expect(settled.error).toBeUndefined()
+    expect(settled.result).toEqual(expect.objectContaining({ request_id: expect.any(String) }))
+    return
+  }
+  const error = settled.error
+  expect(error).toBeInstanceOf(expected.error)
+  const { ok: _ok, error: _class, ...fields } = expected
+  expect(error).toMatchObject({ ...fields, method })
+}
+
+/** The request ids the gateway answered with, for errors that carry one. */
+function lastRequestId(): string | undefined {
+  return emulator.requests.at(-1)?.requestId
+}
+
+/** A fault that goes on for every attempt, or stops after the first. */
+function inject(method: string, fault: Fault | undefined, times: number): void {
+  if (fault) emulator.inject(method, fault, { times })
+}
+
+describe.each(CASES)('fault: $name', (fc) => {
+  const attemptsForRead = fc.failure.ok ? 1 : fc.retried ? MAX_RETRIES + 1 : 1
+
+  it(`read, fault on every attempt: ${fc.failure.ok ? 'answers' : fc.failure.error.name} after ${attemptsForRead} request(s)`, async () => {
+    inject(READ, fc.fault, Infinity)
+    await expectOutcome(callOn(TARGETS.read, {}), fc.failure, READ)
+    expect(emulator.requests).toHaveLength(attemptsForRead)
+    expect(emulator.requests.every((r) => r.method === READ)).toBe(true)
+  }, 15_000)
+
+  it(`read, fault once: ${fc.retried ? 'retried and answered' : 'as above'}`, async () => {
+    inject(READ, fc.fault, 1)
+    await expectOutcome(callOn(TARGETS.read, {}), fc.retried ? { ok: true } : fc.failure, READ)
+    expect(emulator.requests).toHaveLength(fc.retried ? 2 : 1)
+  }, 15_000)
+
+  it('write, fault on every attempt: sent exactly once', async () => {
+    inject(WRITE, fc.fault, Infinity)
+    await expectOutcome(callOn(TARGETS.write, {}), fc.failure, WRITE)
+    expect(emulator.requests).toHaveLength(1)
+  }, 15_000)
+
+  it('write, fault once: still sent exactly once, never repeated on its own', async () => {
+    inject(WRITE, fc.fault, 1)
+    await expectOutcome(callOn(TARGETS.write, {}), fc.failure, WRITE)
+    expect(emulator.requests).toHaveLength(1)
+  }, 15_000)
+
+  it(`write opted in with retry: true, fault once: ${fc.retried ? 'retried per policy' : 'not retried'}`, async () => {
+    inject(WRITE, fc.fault, 1)
+    await expectOutcome(callOn(TARGETS.write, { retry: true }), fc.retried ? { ok: true } : fc.failure, WRITE)
+    expect(emulator.requests).toHaveLength(fc.retried ? 2 : 1)
+  }, 15_000)
+
+  it('write opted in with retry: true, fault on every attempt: at most 1 + maxRetries requests', async () => {
+    inject(WRITE, fc.fault, Infinity)
+    await expectOutcome(callOn(TARGETS.write, { retry: true }), fc.failure, WRITE)
+    expect(emulator.requests).toHaveLength(fc.failure.ok ? 1 : fc.retried ? MAX_RETRIES + 1 : 1)
+  }, 15_000)
+})
+
+describe('gateway errors carry the request id the gateway answered with', () => {
+  it.each([
+    ['isp. timeout', ISP_TIMEOUT],
+    ['code 7', rateLimit(3600)],
+  ] as const)('%s', async (_name, fault) => {
+    emulator.inject(WRITE, fault)
+    const error = await callOn(TARGETS.write, {}).catch((e: unknown) => e)
+    expect(error).toMatchObject({ method: WRITE, requestId: lastRequestId() })
+    expect(lastRequestId()).toMatch(/\S/)
+  })
+})
+
+describe('a real invalid session, checked by the gateway', () => {
+  it('is a TopAuthError (27), not retried, for a read and a write alike', async () => {
+    const strangers = createClient(clientOptions({ session: 'not-a-session-the-app-knows' }))
+    try {
+      for (const target of [{ method: 'taobao.tbk.dg.vegas.tlj.report', params: { rights_id: 'r1', adzone_id: 1 } }, TARGETS.write] as const) {
+        emulator.clearRequests()
+        const error = await strangers.call(target.method as typeof WRITE, target.params as typeof WRITE_PARAMS).catch((e: unknown) => e)
+        expect(error).toBeInstanceOf(TopAuthError)
+        expect(error).toMatchObject({ code: 27, retryable: false, method: target.method, requestId: lastRequestId() })
+        expect(emulator.requests).toHaveLength(1)
+      }
+    } finally {
+      await strangers.close()
+    }
+  })
+})
+
+describe('fault: DNS failure', () => {
+  /**
+   * A host that cannot resolve, without asking any resolver: the client's
+   * pool looks names up with this function, which fails `failures` times
+   * and then points at the emulator.
+   */
+  function unresolvable(failures: number) {
+    const state = { lookups: 0 }
+    const lookup = (hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+      state.lookups++
+      if (state.lookups <= failures) {
+        const error = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname })
+        process.nextTick(callback, error)
+      } else if (options.all) process.nextTick(callback, null, [{ address: '127.0.0.1', family: 4 }])
+      else process.nextTick(callback, null, '127.0.0.1', 4)
+    }
+    const dispatcher = new Agent({ connect: { lookup: lookup as never } })
+    const dnsClient = createClient(
+      clientOptions({
+        endpoint: `http://nonexistent.invalid:${emulator.port}/router/rest`,
+        // A plain-http endpoint on a non-loopback name must be asked for explicitly.
+        allowInsecureHttp: true,
+        dispatcher,
+      }),
+    )
+    return {
+      state,
+      client: dnsClient,
+      async close() {
+        await dnsClient.close()
+        await dispatcher.close()
+      },
+    }
+  }
+
+  const failure: Outcome = { ok: false, error: TopTransportError, retryable: true, kind: 'network' }
+
+  it.each([
+    ['read, every attempt', TARGETS.read, {}, Infinity, failure, MAX_RETRIES + 1, 0],
+    ['read, once', TARGETS.read, {}, 1, { ok: true }, 2, 1],
+    ['write, every attempt', TARGETS.write, {}, Infinity, failure, 1, 0],
+    ['write, once', TARGETS.write, {}, 1, failure, 1, 0],
+    ['write with retry: true, once', TARGETS.write, { retry: true }, 1, { ok: true }, 2, 1],
+  ] as const)('%s', async (_name, target, options, failures, outcome, lookups, received) => {
+    const dns = unresolvable(failures)
+    try {
+      await expectOutcome(callOn(target, options, dns.client), outcome, target.method)
+      expect(dns.state.lookups).toBe(lookups)
+      expect(emulator.requests).toHaveLength(received)
+    } finally {
+      await dns.close()
+    }
+  })
+
+  it('says which host failed to resolve', async () => {
+    const dns = unresolvable(Infinity)
+    try {
+      const error = await callOn(TARGETS.read, { maxRetries: 0 }, dns.client).catch((e: unknown) => e)
+      expect((error as Error).message).toMatch(/ENOTFOUND nonexistent\.invalid/)
+    } finally {
+      await dns.close()
+    }
+  })
+})
