@@ -22,7 +22,12 @@ export function successText(method: string, objectText: string, form: AnswerForm
  * A natural (unwrapped) result's text in the asked form: as is for the
  * simplified form, lists re-wrapped by item type for the wrapped form.
  */
-export function resultObjectText(method: string, natural: Record<string, unknown>, form: AnswerForm, spec: MethodSpec | undefined): string {
+export function resultObjectText(natural: Record<string, unknown>, form: AnswerForm, spec: MethodSpec | undefined): string {
+  if (Object.hasOwn(natural, 'request_id')) {
+    // The answer carries its own fresh request_id (a responder may echo a recorded one).
+    const { request_id: _, ...rest } = natural
+    natural = rest
+  }
   return resultText(form === 'simplified' ? natural : rewrapLists(natural, spec?.response))
 }
 

@@ -160,7 +160,7 @@ export class Gateway {
       if (result.kind === 'error') return { ok: false, error: result.error }
       if (result.kind === 'raw') return { ok: true, objectText: rawObjectText(call.method, result.text) }
       const spec = form === 'wrapped' ? await this.specs.load(call.method) : undefined
-      return { ok: true, objectText: resultObjectText(call.method, result.value, form, spec) }
+      return { ok: true, objectText: resultObjectText(result.value, form, spec) }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
       return { ok: false, error: gatewayError(15, message, 'isp.emulator-responder-failed'), responderError: message }
