@@ -52,9 +52,6 @@ function describeFailure(error: unknown): Failure {
 }
 
 function validationHint(error: TopValidationError): string | undefined {
-  if (error.param === 'app_key' || error.param === 'app_secret') {
-    return `set ${error.param === 'app_key' ? 'TBK_APP_KEY' : 'TBK_APP_SECRET'} or run: tbk config set ${error.param}`
-  }
   if (error.param === 'session') return 'pass --session, set TBK_SESSION or run: tbk config set session'
   if (error.method) return `see the params with: tbk describe ${error.method}`
   return undefined

@@ -24,7 +24,8 @@ export async function collectParams(
   for (const token of tokens) {
     const match = PARAM_TOKEN.exec(token)
     if (!match) {
-      throw new UsageError(`malformed parameter ${JSON.stringify(token)}: expected key=value (or key:=json)`, 'quote values with spaces: key="a b"')
+      const hint = token.includes('=') ? 'param names are letters, digits, _ and .' : `write it as ${token}=<value>`
+      throw new UsageError(`malformed parameter ${JSON.stringify(token)}: expected key=value (or key:=json)`, hint)
     }
     const [, key, operator, raw] = match as unknown as [string, string, string, string]
     if (given.has(key)) throw new UsageError(`parameter ${key} is given twice`)

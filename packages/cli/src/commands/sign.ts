@@ -42,7 +42,7 @@ Examples:
     const signature = await signCanonical(canonical, secret, method)
     const given = fields.sign
     const matches = given === undefined ? undefined : given.toUpperCase() === signature
-    const shown = fields.session ? canonical.split(fields.session).join(REDACTED) : canonical
+    const shown = fields.session ? canonical.replace(`session${fields.session}`, `session${REDACTED}`) : canonical
     if (format === 'json') {
       await writeText(io.stdout, renderJson({ canonical: shown, signMethod: method, sign: signature, matches }, io.stdout.isTTY === true))
       return EXIT.ok

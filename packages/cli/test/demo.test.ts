@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest'
+import { DEMO, run } from './helpers.js'
+
+describe('npm start demo', () => {
+  it('tours search, convert, 淘口令 and an order export offline, and exits 0', async () => {
+    const result = await run([DEMO])
+    expect(result.stderr).not.toContain('demo failed')
+    expect(result.code).toBe(0)
+    const out = result.stdout
+    expect(out).toContain('$ tbk call taobao.tbk.dg.material.optional.upgrade')
+    expect(out).toMatch(/连衣裙 示例商品 1/)
+    expect(out).toContain('$ tbk convert')
+    expect(out).toMatch(/^link: +https:\/\/s\.click\.taobao\.com\/\w+$/m)
+    expect(out).toMatch(/^淘口令: +￥\w+￥$/m)
+    expect(out).toContain('sign=[redacted]')
+    expect(out).toContain('$ tbk orders export')
+    expect(out).toMatch(/480 orders in orders\.ndjson; the first: trade_id 1152921504606846976/)
+    expect(result.stderr).toContain('exported 480 orders')
+  })
+})

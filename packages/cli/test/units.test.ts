@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest'
+import { parseArgs } from '../src/args.js'
+import { parseDuration } from '../src/duration.js'
+import type { CliIo } from '../src/io.js'
+import { memberTexts } from '../src/json-members.js'
+import { displayWidth, firstList, renderTable } from '../src/output.js'
+import { collectParams } from '../src/param-args.js'
+import { shellQuote } from '../src/shell-quote.js'
+import { UsageError } from '../src/usage-error.js'
+import { catalog } from '@tbkit/core'
+
+const io = { cwd: '/', env: {} } as unknown as CliIo
+
+describe('parseArgs', () => {
+  const specs = { out: { type: 'string' }, resume: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const
+  it('reads flags in any position, = values, short aliases and --', () => {
+    expect(parseArgs(['a', '--out', 'x', 'b', '--resume', '-h', '--out=y=z', '--', '--not-a-flag'], specs)).toEqual({
+      positionals: ['a', 'b', '--not-a-flag'],
+      flags: { out: 'y=z', resume: true, help: true },
+    })
+    expect(parseArgs(['-'], specs).positionals).toEqual(['-'])
+  })
+  it('refuses unknown flags, missing values and values on booleans', () => {
+    expect(() => parseArgs(['--outt', 'x'], specs)).toThrow(UsageError)
+    expect(() => parseArgs(['--out'], specs)).toThrow('--out needs a value')
+    expect(() => parseArgs(['--out', '--resume'], specs)).toThrow('--out needs a value')
+    expect(() => parseArgs(['--resume=yes'], specs)).toThrow('--resume takes no value')
+    expect(() => parseArgs(['-x'], specs)).toThrow('unknown flag -x')
+  })
+})
+
+describe('collectParams', () => {
+  const meta = catalog['taobao.tbk.dg.general.link.convert']!
+  it('keeps numbers as digit-exact text and lists as given', async () => {
+    const params = await collectParams(['adzone_id=123456789012345678901', 'item_id_list:=["a",12345678901234567890]', 'promotion_type:=2'], undefined, io, meta)
+    expect(params).toEqual({ adzone_id: '123456789012345678901', item_id_list: ['a', '12345678901234567890'], promotion_type: 2 })
+  })
+  it('sends object params as the JSON text typed', async () => {
+    const params = await collectParams(['item_dto:=[{"item_id": 12345678901234567890}]'], undefined, io, meta)
+    expect(params.item_dto).toBe('[{"item_id": 12345678901234567890}]')
+  })
+  it('refuses repeated and malformed params', async () => {
+    await expect(collectParams(['a=1', 'a=2'], undefined, io, undefined)).rejects.toThrow('parameter a is given twice')
+    await expect(collectParams(['a:=nope'], undefined, io, undefined)).rejects.toThrow('is not valid JSON')
+    await expect(collectParams(['9a=1'], undefined, io, undefined)).rejects.toThrow(UsageError)
+  })
+})
+
+describe('memberTexts', () => {
+  it('returns the raw text of each top-level member', () => {
+    const members = memberTexts(' { "a" : [1, {"b": "}]\\"x"}] , "c\\"d": 12345678901234567890, "e": "s", "f": null }')
+    expect(Object.fromEntries(members)).toEqual({ a: '[1, {"b": "}]\\"x"}]', 'c"d': '12345678901234567890', e: '"s"', f: 'null' })
+  })
+})
+
+describe('output', () => {
+  it('finds the first list depth-first', () => {
+    expect(firstList({ total: 1, data: { results: [{ a: 1 }] }, other: [2] })).toEqual([{ a: 1 }])
+    expect(firstList({ a: 1 })).toBeUndefined()
+  })
+  it('aligns tables by display width (CJK is two columns) and cuts long cells on a terminal only', () => {
+    expect(displayWidth('ab连衣裙')).toBe(8)
+    const table = renderTable([{ name: '连衣裙', n: 1 }, { name: 'abc', n: 22 }], false)
+    expect(table).toBe('name    n\n连衣裙  1\nabc     22\n')
+    const long = 'x'.repeat(100)
+    expect(renderTable([{ v: long }], false)).toContain(long)
+    expect(renderTable([{ v: long }], true)).toContain('…')
+  })
+})
+
+describe('small helpers', () => {
+  it('parses durations', () => {
+    expect(parseDuration('20m', 'window')).toBe(1_200_000)
+    expect(parseDuration('1500ms', 'timeout')).toBe(1500)
+    expect(parseDuration('3', 'timeout')).toBe(3000)
+    expect(() => parseDuration('3 hours', 'window')).toThrow('--window must be a duration')
+  })
+  it('quotes for the shell only when needed', () => {
+    expect(shellQuote('url=https://a.b/c?d=1')).toBe("'url=https://a.b/c?d=1'")
+    expect(shellQuote('a=1')).toBe('a=1')
+    expect(shellQuote("it's")).toBe("'it'\\''s'")
+  })
+})
