@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { errorText } from './answer.js'
 import { serveBatch } from './batch.js'
-import { BodyError, readRequest, type ParsedBody } from './body.js'
+import { BodyError, readRequest } from './body.js'
 import type { Fault, InjectOptions } from './faults.js'
 import { Gateway, type GatewayOptions } from './gateway.js'
 import { gatewayError } from './gateway-errors.js'
@@ -74,27 +74,31 @@ async function route(gateway: Gateway, request: IncomingMessage, response: Serve
     outcome: 'pending',
   }
   gateway.recorder.add(record)
-  let parsed: ParsedBody
   try {
-    parsed = await readRequest(request, rawUrl, gateway.limits)
+    await serve(gateway, request, response, record)
   } catch (error) {
-    record.outcome = 'error'
+    // An unreadable body (answered 400/413) or an emulator fault (500).
+    if (record.outcome === 'pending') record.outcome = 'error'
     throw error
   }
+}
+
+async function serve(gateway: Gateway, request: IncomingMessage, response: ServerResponse, record: RecordedRequest): Promise<void> {
+  const parsed = await readRequest(request, record.url, gateway.limits)
   Object.assign(record, {
-    method: path === '/router/rest' ? parsed.params.get('method')?.value || undefined : undefined,
+    method: record.path === '/router/rest' ? parsed.params.get('method')?.value || undefined : undefined,
     params: Object.fromEntries(parsed.params),
     files: Object.fromEntries(parsed.files),
   })
-  const allowed = path === '/router/rest' ? request.method === 'POST' || request.method === 'GET' : request.method === 'POST'
+  const allowed = record.path === '/router/rest' ? request.method === 'POST' || request.method === 'GET' : request.method === 'POST'
   if (!allowed) {
     const requestId = gateway.nextRequestId()
-    const error = gatewayError(9, `${request.method} is not allowed on ${path}`)
+    const error = gatewayError(9, `${request.method} is not allowed on ${record.path}`)
     Object.assign(record, { requestId, outcome: 'error', errorCode: 9 })
     sendJson(response, errorText(error, requestId))
     return
   }
-  if (path === '/router/rest') await serveSingle(gateway, request, response, record, parsed)
+  if (record.path === '/router/rest') await serveSingle(gateway, request, response, record, parsed)
   else await serveBatch(gateway, request, response, record, parsed)
 }
 

@@ -111,6 +111,15 @@ describe('responders', () => {
     expect(decoded).toMatchObject({ id: '12345678901234567890', list: [1] })
   })
 
+  it('gives a responder\'s result its own fresh request_id, never a second one', async () => {
+    emulator.handle('taobao.tbk.item.info.get', () => ({ results: [], request_id: 'recorded-long-ago' }))
+    const simplified = await call(emulator, 'taobao.tbk.item.info.get', { num_iids: '1' })
+    expect(simplified.text.match(/request_id/g)).toHaveLength(1)
+    expect(simplified.json.request_id).not.toBe('recorded-long-ago')
+    const wrapped = await call(emulator, 'taobao.tbk.item.info.get', { num_iids: '1' }, { simplify: false })
+    expect(wrapped.text.match(/request_id/g)).toHaveLength(1)
+  })
+
   it('answers { error } as an error_response', async () => {
     emulator.handle('taobao.tbk.item.info.get', () => ({ error: { code: 15, msg: 'Remote service error', sub_code: '20000', sub_msg: '商品不存在' } }))
     const answer = await call(emulator, 'taobao.tbk.item.info.get', { num_iids: '1' })

@@ -107,6 +107,8 @@ describe('serveOrders', () => {
     const other = await page({ start_time: formatTimestamp(T0 - HOUR), end_time: formatTimestamp(T0 + HOUR), page_size: '1' })
     expect(await errorOf({ ...window, position_index: other.position_index })).toMatchObject({ code: 15, sub_code: '1008' })
     expect(await errorOf({ ...window, page_size: '500' })).toMatchObject({ code: 41, msg: 'Invalid arguments:page_size' })
+    expect(await errorOf({ ...window, jump_type: '-1' })).toMatchObject({ code: 15, sub_code: '1005' })
+    expect(await errorOf({ ...window, query_type: '9' })).toMatchObject({ code: 41, msg: 'Invalid arguments:query_type' })
     expect((await call(emulator, METHOD, { start_time: formatTimestamp(T0) })).json.error_response).toMatchObject({ code: 40 })
   })
 })

@@ -109,5 +109,6 @@ describe('multipart uploads', () => {
     })
     expect(response.status).toBe(400)
     expect(await response.text()).toMatch(/closing boundary/)
+    expect(emulator.requests[0]).toMatchObject({ path: '/router/rest', outcome: 'error' })
   })
 })
