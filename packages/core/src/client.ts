@@ -451,7 +451,11 @@ function transportFailure(
   userSignal: AbortSignal | undefined,
   timeoutMs: number,
 ): TopError {
-  if (cause instanceof TopError) return cause
+  if (cause instanceof TopError) {
+    // A platform raises some (a body it cannot gunzip, a closed client) without knowing the method.
+    if (cause.method === undefined) (cause as { method: string | undefined }).method = method
+    return cause
+  }
   if (userSignal?.aborted) return abortError(method, userSignal)
   if (attemptSignal.aborted) return new TopTimeoutError(`${method}: no answer within ${timeoutMs} ms`, { method, timeoutMs })
   const reason = cause instanceof Error ? cause.message : String(cause)

@@ -17,9 +17,24 @@ export class TopJsonError extends SyntaxError {
 }
 
 const EXCERPT_LENGTH = 200
+// A stranger's body ends up in log lines and terminals: line breaks would forge
+// log entries, and control or bidi-override characters garble or spoof what is
+// shown, so they are written as escapes.
+// eslint-disable-next-line no-control-regex
+const UNSAFE_FOR_DISPLAY = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+const SHORT_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r' }
 
+/** Text from a body, safe to show on one line of a log or a terminal. */
+function displaySafe(text: string): string {
+  return text.replace(UNSAFE_FOR_DISPLAY, (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+}
+
+/** The start of a body, display-safe. */
 export function excerptOf(text: string): string {
-  return text.length > EXCERPT_LENGTH ? `${text.slice(0, EXCERPT_LENGTH)}…` : text
+  let cut = text.length > EXCERPT_LENGTH ? text.slice(0, EXCERPT_LENGTH) : text
+  // Never end on half a surrogate pair.
+  if (cut.length < text.length && /[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1)
+  return cut.length < text.length ? `${displaySafe(cut)}…` : displaySafe(cut)
 }
 
 // A long run of digits that might be an unsafe integer outside strings; strings
@@ -64,6 +79,7 @@ export function parseJson(text: string): unknown {
         // fall through to the original error
       }
     }
-    throw new TopJsonError(`Invalid JSON (${(error as Error).message})`, text)
+    // The parser's message quotes the body too.
+    throw new TopJsonError(`Invalid JSON (${displaySafe((error as Error).message)})`, text)
   }
 }

@@ -123,6 +123,13 @@ describe('TopClient.call', () => {
     expect(requests).toHaveLength(0)
   })
 
+  it('names the method on errors a platform raises without knowing it', async () => {
+    const { platform } = scripted([new TopTransportError('Response body is not valid gzip', { kind: 'decode', status: 200 })])
+    const error = await client(platform, { maxRetries: 0 }).call('taobao.tbk.item.info.get', { num_iids: '1' }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TopTransportError)
+    expect(error).toMatchObject({ method: 'taobao.tbk.item.info.get', kind: 'decode', retryable: true })
+  })
+
   it('refuses malformed options', () => {
     const { platform } = scripted([])
     expect(() => createTopClient(platform, { appKey: '', appSecret: 's' })).toThrow(/appKey/)

@@ -62,4 +62,20 @@ describe('parseJson', () => {
     expect(error.excerpt.length).toBeLessThanOrEqual(201)
     expect(() => parseJson('{"a":1')).toThrow(TopJsonError)
   })
+
+  it('keeps the excerpt to one displayable line: breaks, controls and bidi overrides escaped, no half surrogate', () => {
+    const error = (body: string) => {
+      try {
+        parseJson(body)
+      } catch (e) {
+        return e as TopJsonError
+      }
+      throw new Error('parsed')
+    }
+    const forged = error('<html>\r\n2026-01-01 INFO login ok\n\u001b[2J\u202egnp.exe\u0000\t</html>')
+    expect(forged.excerpt).toBe('<html>\\r\\n2026-01-01 INFO login ok\\n\\u001b[2J\\u202egnp.exe\\u0000\t</html>')
+    expect(forged.message).not.toMatch(/[\n\r\u001b\u202e\u0000]/)
+    const astral = error(`<${'x'.repeat(198)}😀😀`)
+    expect(astral.excerpt).toBe(`<${'x'.repeat(198)}…`)
+  })
 })
