@@ -1,3 +1,5 @@
+import { access, constants } from 'node:fs/promises'
+import { resolve } from 'node:path'
 import { parseJson, TopValidationError, type ApiMeta, type ParamKind } from '@tbkit/core'
 import type { CliIo } from './io.js'
 import { memberTexts } from './json-members.js'
@@ -31,9 +33,25 @@ export async function collectParams(
     if (given.has(key)) throw new UsageError(`parameter ${key} is given twice`)
     given.add(key)
     const kind = kindOf(meta, key)
-    params[key] = operator === ':=' ? jsonArgument(key, raw, kind) : textArgument(key, raw, kind, meta)
+    if (kind === 'file') params[key] = await fileArgument(key, raw, operator, io, meta!)
+    else params[key] = operator === ':=' ? jsonArgument(key, raw, kind) : textArgument(key, raw, kind, meta)
   }
   return params
+}
+
+/** `key=@path`: a file param (`byte[]`), sent as a multipart part streamed from disk. */
+async function fileArgument(key: string, raw: string, operator: string, io: CliIo, meta: ApiMeta): Promise<unknown> {
+  if (operator !== '=' || !raw.startsWith('@') || raw.length < 2) {
+    throw new TopValidationError(`${meta.method}: param "${key}" is a file: pass ${key}=@path/to/file`, { method: meta.method, param: key })
+  }
+  const path = resolve(io.cwd, raw.slice(1))
+  try {
+    await access(path, constants.R_OK)
+  } catch (error) {
+    throw new UsageError(`cannot read file ${raw.slice(1)} for ${key}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`)
+  }
+  const { fileFrom } = await import('@tbkit/node')
+  return fileFrom(path)
 }
 
 function kindOf(meta: ApiMeta | undefined, key: string): ParamKind | undefined {
@@ -84,7 +102,9 @@ async function paramsFromFile(name: string, io: CliIo, meta: ApiMeta | undefined
   const raw = memberTexts(text)
   const params: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
-    params[key] = valueFor(value, raw.get(key) ?? JSON.stringify(value), kindOf(meta, key))
+    const kind = kindOf(meta, key)
+    if (kind === 'file') params[key] = await fileArgument(key, typeof value === 'string' ? value : '', '=', io, meta!)
+    else params[key] = valueFor(value, raw.get(key) ?? JSON.stringify(value), kind)
   }
   return params
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Emulator } from '@tbkit/emulator'
@@ -99,6 +100,23 @@ describe('tbk call', () => {
     expect(request.fields).toMatchObject({ method: TPWD, app_key: APP_KEY, session: '[redacted]', sign: '[redacted]', v: '2.0', format: 'json' })
     expect(json.stdout).not.toContain(SESSION)
     expect(gateway.requests).toHaveLength(0)
+  })
+
+  it('uploads a file param given as key=@path as a multipart part', async () => {
+    const bytes = Buffer.from(Array.from({ length: 70_000 }, (_, i) => i % 251))
+    await writeFile(join(home, 'photo.jpg'), bytes)
+    const result = await tbk(['call', 'taobao.tbk.dg.pic.embed', 'adzone_id=1', 'item_id=2', 'pic_stream=@photo.jpg'], { env, cwd: home })
+    expect(result.code).toBe(0)
+    const file = gateway.requests[0]!.files.pic_stream!
+    expect(file).toMatchObject({ size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), filename: 'photo.jpg' })
+    expect(gateway.requests[0]!.params.pic_stream).toBeUndefined()
+
+    const notAFile = await tbk(['call', 'taobao.tbk.dg.pic.embed', 'adzone_id=1', 'item_id=2', 'pic_stream=photo.jpg'], { env, cwd: home })
+    expect(notAFile.code).toBe(3)
+    expect(notAFile.stderr).toContain('pass pic_stream=@path/to/file')
+    const missing = await tbk(['call', 'taobao.tbk.dg.pic.embed', 'adzone_id=1', 'item_id=2', 'pic_stream=@gone.jpg'], { env, cwd: home })
+    expect(missing.code).toBe(2)
+    expect(gateway.requests).toHaveLength(1)
   })
 
   it('calls a method the catalog does not know only with --untyped', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseArgs } from '../src/args.js'
 import { parseDuration } from '../src/duration.js'
+import { createProgress } from '../src/orders/progress.js'
 import type { CliIo } from '../src/io.js'
 import { memberTexts } from '../src/json-members.js'
 import { displayWidth, firstList, renderTable } from '../src/output.js'
@@ -79,5 +80,37 @@ describe('small helpers', () => {
     expect(shellQuote('url=https://a.b/c?d=1')).toBe("'url=https://a.b/c?d=1'")
     expect(shellQuote('a=1')).toBe('a=1')
     expect(shellQuote("it's")).toBe("'it'\\''s'")
+  })
+})
+
+describe('export progress', () => {
+  const state = { windowsDone: 3, windowsTotal: 8, orders: 1234, duplicates: 5, rateLimitWaits: 1 }
+  const window = { start: Date.UTC(2024, 3, 30, 16), end: Date.UTC(2024, 3, 30, 19) }
+  const capture = (isTTY: boolean) => {
+    let text = ''
+    return { out: { isTTY, write: (chunk: string) => ((text += chunk), true), once: () => undefined }, text: () => text }
+  }
+
+  it('redraws one bar line on a terminal', () => {
+    const { out, text } = capture(true)
+    const progress = createProgress(out)
+    progress.page(state, window, false)
+    progress.rateLimitWait(state, 4200)
+    expect(text()).toBe(
+      '\r\x1b[K████████░░░░░░░░░░░░ windows 3/8  orders 1,234  duplicates skipped 5  rate-limit waits 1' +
+        '\r\x1b[K████████░░░░░░░░░░░░ windows 3/8  orders 1,234  duplicates skipped 5  rate-limit waits 1  (rate limited: waiting 5 s)',
+    )
+  })
+
+  it('prints plain lines per finished window otherwise', () => {
+    const { out, text } = capture(false)
+    const progress = createProgress(out)
+    progress.page(state, window, false)
+    progress.page(state, window, true)
+    progress.finish(state)
+    expect(text()).toBe(
+      'window 2024-05-01 00:00:00 → 2024-05-01 03:00:00 done: windows 3/8  orders 1,234  duplicates skipped 5  rate-limit waits 1\n' +
+        'finished: windows 3/8  orders 1,234  duplicates skipped 5  rate-limit waits 1\n',
+    )
   })
 })

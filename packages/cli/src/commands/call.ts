@@ -29,6 +29,7 @@ sent: unknown names, missing required params and wrong kinds are refused.
 Params:
   key=value            text as typed; numbers stay digit-exact (64-bit ids are safe)
   key:=json            a JSON value: page_size:=20, material_dto:='[{"material_url":"…"}]'
+  key=@path            a file param (byte[]), uploaded as a multipart part: pic_stream=@photo.jpg
   --params FILE        a JSON object of params; - reads stdin (key=value arguments win)
 
 Flags:
