@@ -48,7 +48,11 @@ export interface TopRetryInfo {
   readonly error: TopError
 }
 
-/** Observability hooks; they never see the secret, the session or the signature. */
+/**
+ * Observability hooks; they never see the secret, the session or the
+ * signature. They run synchronously on the call's path; whatever they throw
+ * (or reject with) is dropped, never changing the call's outcome.
+ */
 export interface TopHooks {
   onRequest?(info: TopRequestInfo): void
   onResponse?(info: TopResponseInfo): void
@@ -72,7 +76,7 @@ export interface TopClientOptions {
   deadlineMs?: number
   /** Retries after the first attempt for calls safe to repeat; default 2. */
   maxRetries?: number
-  /** Wait out a rate-limit ban up to this long, then retry; default 0 (raise `TopRateLimitError`). */
+  /** Wait out a rate-limit ban up to this long, then retry (calls safe to repeat, or with `retry: true`); default 0 (raise `TopRateLimitError`). */
   maxRateLimitWaitMs?: number
   /** Backoff base (doubling per retry, full jitter); default 200 ms. */
   retryBaseDelayMs?: number
@@ -96,7 +100,7 @@ export interface CallOptions {
   deadlineMs?: number
   maxRetries?: number
   maxRateLimitWaitMs?: number
-  /** Allow retrying a method that is not safe to repeat (a write). */
+  /** `true`: allow repeating a method that is not safe to repeat (a write; duplicates become possible). `false`: never repeat this call. */
   retry?: boolean
   validate?: boolean
 }
@@ -399,7 +403,7 @@ export class TopClient {
       let status: number | undefined
       try {
         const { request, info } = await build(controller.signal)
-        hooks?.onRequest?.({ method, attempt, url: redactUrl(request.url), params: redactFields(info.params), files: info.files })
+        notify(hooks, 'onRequest', { method, attempt, url: redactUrl(request.url), params: redactFields(info.params), files: info.files })
         let response: TopHttpResponse
         try {
           response = await this.#platform.send(request)
@@ -408,7 +412,7 @@ export class TopClient {
         }
         status = response.status
         const result = decode(response)
-        hooks?.onResponse?.({
+        notify(hooks, 'onResponse', {
           method,
           attempt,
           durationMs: Date.now() - attemptStart,
@@ -419,10 +423,10 @@ export class TopClient {
         return result
       } catch (error) {
         if (!(error instanceof TopError)) throw error
-        hooks?.onResponse?.({ method, attempt, durationMs: Date.now() - attemptStart, status, requestId: error.requestId, error })
+        notify(hooks, 'onResponse', { method, attempt, durationMs: Date.now() - attemptStart, status, requestId: error.requestId, error })
         const delay = retryDelay(error, attempt - 1, policy, this.random)
         if (delay === undefined || Date.now() + delay >= deadlineAt) throw error
-        hooks?.onRetry?.({ method, attempt: attempt + 1, delayMs: delay, error })
+        notify(hooks, 'onRetry', { method, attempt: attempt + 1, delayMs: delay, error })
         try {
           await sleep(delay, userSignal)
         } catch {
@@ -433,6 +437,22 @@ export class TopClient {
         userSignal?.removeEventListener('abort', onUserAbort)
       }
     }
+  }
+}
+
+/**
+ * Run one hook. Observability must not change an outcome: a logger that
+ * throws (or an async one that rejects) after a write went through must not
+ * make the write look failed, inviting a duplicate; so its failure is dropped.
+ */
+function notify<K extends keyof TopHooks>(hooks: TopHooks | undefined, name: K, info: Parameters<NonNullable<TopHooks[K]>>[0]): void {
+  const hook = hooks?.[name] as ((this: TopHooks, info: unknown) => unknown) | undefined
+  if (!hook) return
+  try {
+    const returned = hook.call(hooks!, info)
+    if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function') Promise.resolve(returned).catch(() => {})
+  } catch {
+    // Dropped on purpose (see above).
   }
 }
 

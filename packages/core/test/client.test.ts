@@ -238,6 +238,21 @@ describe('timeouts and aborts', () => {
   })
 })
 
+describe('hooks', () => {
+  it('cannot change an outcome by throwing or rejecting', async () => {
+    const broken = () => {
+      throw new Error('broken logger')
+    }
+    const rejecting = () => Promise.reject(new Error('broken async logger'))
+    for (const hook of [broken, rejecting]) {
+      const { platform, requests } = scripted([{ status: 502, text: '<html>' }, ok({ model: 'x' })])
+      const c = client(platform, { hooks: { onRequest: hook, onResponse: hook, onRetry: hook } })
+      await expect(c.call('taobao.tbk.item.info.get', { num_iids: '1' })).resolves.toEqual({ model: 'x' })
+      expect(requests).toHaveLength(2)
+    }
+  })
+})
+
 describe('secrets stay out of hooks and errors', () => {
   it('redacts the session and signature in hooks; errors hold neither', async () => {
     const seen: string[] = []
