@@ -39,7 +39,7 @@ export function createNodePlatform(options: NodePlatformOptions = {}): NodePlatf
     const undici = undiciLoaded ?? (await loadUndici())
     if (closing) throw closedError()
     dispatcher ??= createDispatcher(undici, options, environment)
-    return sendWithUndici(undici.request, dispatcher, request)
+    return sendWithUndici(dispatcher, request)
   }
 
   return {

@@ -4,8 +4,6 @@ import type { TopHttpRequest, TopHttpResponse } from '@tbkit/core'
 import { decodeBody } from './decode-body.js'
 import { buildMultipart, type MultipartBody } from './multipart.js'
 
-export type RequestFunction = typeof import('undici').request
-
 interface WireBody {
   readonly body: string | Readable
   readonly headers: Record<string, string>
@@ -31,39 +29,116 @@ function wireBody(request: TopHttpRequest): WireBody | Promise<WireBody> {
   }
 }
 
-function headerText(value: string | string[] | undefined): string {
-  return Array.isArray(value) ? value.join(',') : (value ?? '')
+interface Target {
+  readonly origin: string
+  readonly path: string
+}
+
+// A client posts to one endpoint, so the last parse is nearly always the one needed.
+let lastTarget: { url: string; target: Target } | undefined
+function targetOf(url: string): Target {
+  if (lastTarget?.url !== url) {
+    const parsed = new URL(url)
+    lastTarget = { url, target: { origin: parsed.origin, path: parsed.pathname + parsed.search } }
+  }
+  return lastTarget.target
+}
+
+const utf8 = new TextDecoder()
+
+/**
+ * Collects one answer into memory (gateway answers are JSON, read whole
+ * anyway). Using undici's dispatch handler directly skips the per-response
+ * stream `undici.request` builds, which is most of its cost per call.
+ */
+class AnswerCollector implements Dispatcher.DispatchHandler {
+  private status = 0
+  private encoding = ''
+  private chunks: Buffer[] = []
+  private controller: Dispatcher.DispatchController | undefined
+  private settled = false
+
+  constructor(
+    private readonly signal: AbortSignal,
+    private readonly resolve: (answer: { status: number; encoding: string; bytes: Buffer }) => void,
+    private readonly reject: (error: Error) => void,
+  ) {
+    signal.addEventListener('abort', this.onAbort)
+  }
+
+  private readonly onAbort = (): void => {
+    const reason = abortReason(this.signal)
+    if (this.controller) this.controller.abort(reason)
+    // Still queued for a socket: undici can only cancel it once it starts
+    // (onRequestStart does), but the caller is answered now.
+    else if (this.finish()) this.reject(reason)
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller
+    this.chunks = []
+    if (this.signal.aborted) controller.abort(abortReason(this.signal))
+  }
+
+  onResponseStart(_: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    this.status = statusCode
+    const encoding = headers['content-encoding']
+    this.encoding = Array.isArray(encoding) ? encoding.join(',') : (encoding ?? '')
+  }
+
+  onResponseData(_: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.chunks.push(chunk)
+  }
+
+  onResponseEnd(): void {
+    if (this.finish()) {
+      const bytes = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks)
+      this.resolve({ status: this.status, encoding: this.encoding, bytes })
+    }
+  }
+
+  onResponseError(_: Dispatcher.DispatchController | null, error: Error): void {
+    if (this.finish()) this.reject(error)
+  }
+
+  private finish(): boolean {
+    if (this.settled) return false
+    this.settled = true
+    this.signal.removeEventListener('abort', this.onAbort)
+    return true
+  }
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('The request was aborted')
 }
 
 /**
- * Send one gateway request with `undici.request` (much cheaper per call than
- * undici's fetch). The body is always read to the end or destroyed, so the
- * socket goes back to the pool or is closed; an abort closes it at once.
+ * Send one gateway request through an undici dispatcher. An abort ends the
+ * request and closes its socket at once; a finished answer returns the
+ * socket to the keep-alive pool.
  */
-export async function sendWithUndici(
-  request: RequestFunction,
-  dispatcher: Dispatcher,
-  topRequest: TopHttpRequest,
-): Promise<TopHttpResponse> {
-  const prepared = wireBody(topRequest)
+export async function sendWithUndici(dispatcher: Dispatcher, request: TopHttpRequest): Promise<TopHttpResponse> {
+  const prepared = wireBody(request)
   const wire = prepared instanceof Promise ? await prepared : prepared
   try {
-    const response = await request(topRequest.url, {
-      method: 'POST',
-      dispatcher,
-      headers: { ...topRequest.headers, ...wire.headers },
-      body: wire.body,
-      signal: topRequest.signal,
+    const { origin, path } = targetOf(request.url)
+    const answer = await new Promise<{ status: number; encoding: string; bytes: Buffer }>((resolve, reject) => {
+      // Aborted while the body was prepared: an 'abort' listener added now would never fire.
+      if (request.signal.aborted) return reject(abortReason(request.signal))
+      const collector = new AnswerCollector(request.signal, resolve, reject)
+      try {
+        dispatcher.dispatch(
+          { origin, path, method: 'POST', headers: { ...request.headers, ...wire.headers }, body: wire.body },
+          collector,
+        )
+      } catch (error) {
+        collector.onResponseError(null, error as Error)
+      }
     })
-    const encoding = headerText(response.headers['content-encoding'])
-    try {
-      if (encoding === '' || encoding === 'identity') return { status: response.statusCode, text: await response.body.text() }
-      const raw = Buffer.from(await response.body.arrayBuffer())
-      return { status: response.statusCode, text: await decodeBody(raw, encoding, response.statusCode) }
-    } catch (error) {
-      response.body.destroy()
-      throw error
-    }
+    const { status, encoding, bytes } = answer
+    const text = encoding === '' || encoding === 'identity' ? utf8.decode(bytes) : await decodeBody(bytes, encoding, status)
+    return { status, text }
   } finally {
     wire.multipart?.close()
   }

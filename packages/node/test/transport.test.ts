@@ -156,6 +156,36 @@ describe('abort and timeout', () => {
     await socketClosed(server.requests[0]!.socket)
   })
 
+  for (const when of ['before it is handed to the pool', 'while it waits in the pool for a socket'] as const) {
+    it(`an abort ${when} rejects at once, while the only socket is busy`, async () => {
+      let release: () => void = () => {}
+      const held = new Promise<void>((resolve) => (release = resolve))
+      let dispatched: () => void = () => {}
+      const secondDispatched = new Promise<void>((resolve) => (dispatched = resolve))
+      const { server, client } = await setup(
+        async (_, res) => {
+          await held
+          answerJson(res, { request_id: 'first' })
+        },
+        {
+          connections: 1,
+          // onRequest runs right before platform.send, which dispatches synchronously once undici is loaded.
+          hooks: { onRequest: (info) => void (info.params.num_iids === '2' && dispatched()) },
+        },
+      )
+      const first = client.call(READ, { num_iids: '1' })
+      while (server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5))
+      const controller = new AbortController()
+      const queued = client.call(READ, { num_iids: '2' }, { signal: controller.signal }).catch((e: unknown) => e)
+      if (when === 'while it waits in the pool for a socket') await secondDispatched
+      controller.abort()
+      expect(await queued).toBeInstanceOf(TopAbortError)
+      release()
+      expect(await first).toMatchObject({ request_id: 'first' })
+      expect(server.requests).toHaveLength(1)
+    })
+  }
+
   it('an abort while the answer body streams in rejects too', async () => {
     const controller = new AbortController()
     const { client } = await setup((_, res) => {
