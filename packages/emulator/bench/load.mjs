@@ -1,11 +1,12 @@
 // Load, soak, export and upload measurements for the emulator (run after `npx tsup`):
 //   node bench/load.mjs [--calls 50000] [--orders 1000000]
-// Prints one JSON line per measurement. Everything runs on 127.0.0.1.
+// The emulator runs in a child process (bench/emulator-process.mjs); this one is
+// the client. Prints one JSON line per measurement. Everything runs on 127.0.0.1.
 import { canonicalString, formatTimestamp, parseJson, signCanonical } from '@tbkit/core'
 import { createHash, createHmac, randomBytes } from 'node:crypto'
 import { request as httpRequest, Agent } from 'node:http'
 import { performance } from 'node:perf_hooks'
-import { startEmulator, syntheticOrders } from '../dist/index.js'
+import { fork } from 'node:child_process'
 
 const args = new Map(process.argv.slice(2).flatMap((a, i, all) => (a.startsWith('--') ? [[a.slice(2), all[i + 1]]] : [])))
 const SOAK_CALLS = Number(args.get('calls') ?? 50_000)
@@ -40,7 +41,19 @@ function post(url, body, headers = { 'content-type': 'application/x-www-form-url
 const mb = (bytes) => Math.round((bytes / 1024 / 1024) * 10) / 10
 const report = (name, values) => console.log(JSON.stringify({ name, ...values }))
 
-const emulator = await startEmulator({ apps: [APP] })
+const child = fork(new URL('./emulator-process.mjs', import.meta.url), { execArgv: ['--expose-gc'] })
+const pending = new Map()
+let nextId = 1
+child.on('message', ({ id, result }) => {
+  pending.get(id)?.(result)
+  pending.delete(id)
+})
+const ask = (command, args) => new Promise((resolve) => {
+  const id = nextId++
+  pending.set(id, resolve)
+  child.send({ id, command, args })
+})
+const emulator = { url: await new Promise((resolve) => pending.set(0, resolve)) }
 const METHOD = 'taobao.tbk.dg.material.optional.upgrade'
 try {
   // 1. 1 000 concurrent calls: first on 1 000 new connections, then again on the kept-alive ones.
@@ -65,8 +78,7 @@ try {
 
   // 2. Soak: memory stays flat while the recording stays bounded.
   {
-    global.gc?.()
-    const before = process.memoryUsage()
+    const before = await ask('stats', { gc: true })
     const t0 = performance.now()
     let ok = 0
     const concurrency = 64
@@ -79,17 +91,16 @@ try {
       }
     }))
     const elapsed = performance.now() - t0
-    global.gc?.()
-    const after = process.memoryUsage()
-    report('soak', { calls: SOAK_CALLS, ok, recorded: emulator.requests.length, callsPerSec: Math.round(SOAK_CALLS / (elapsed / 1000)), heapBeforeMB: mb(before.heapUsed), heapAfterMB: mb(after.heapUsed), rssAfterMB: mb(after.rss) })
-    emulator.clearRequests()
+    const after = await ask('stats', { gc: true })
+    report('soak', { calls: SOAK_CALLS, ok, recorded: after.recorded, callsPerSec: Math.round(SOAK_CALLS / (elapsed / 1000)), emulatorHeapBeforeMB: mb(before.heapUsed), emulatorHeapAfterMB: mb(after.heapUsed), emulatorRssAfterMB: mb(after.rss) })
+    await ask('clearRequests')
   }
 
   // 3. Export a synthetic order set through 3-hour windows, 100 per page, 4 windows at a time.
   {
     const spacingMs = 1000
     const T0 = Date.UTC(2024, 0, 1)
-    emulator.serveOrders(syntheticOrders({ count: ORDER_COUNT, startMs: T0, spacingMs }))
+    await ask('serveOrders', { count: ORDER_COUNT, startMs: T0, spacingMs })
     const windowMs = 3 * 3600_000
     const windows = []
     for (let from = T0; from < T0 + ORDER_COUNT * spacingMs; from += windowMs) windows.push(from)
@@ -115,16 +126,19 @@ try {
       }
     }))
     const elapsed = performance.now() - t0
-    report('order-export', { orders, pages, seconds: Math.round(elapsed / 100) / 10, ordersPerSec: Math.round(orders / (elapsed / 1000)), sampleTradeId: lastId, rssMB: mb(process.memoryUsage().rss) })
-    emulator.clearRequests()
+    const stats = await ask('stats')
+    report('order-export', { orders, pages, seconds: Math.round(elapsed / 100) / 10, ordersPerSec: Math.round(orders / (elapsed / 1000)), sampleTradeId: lastId, emulatorRssMB: mb(stats.rss) })
+    await ask('clearRequests')
   }
 
   // 4. A 100 MB file part streams through: memory does not grow by the file's size.
   {
-    global.gc?.()
-    const rssBefore = process.memoryUsage().rss
+    const rssBefore = (await ask('stats', { gc: true })).rss
     let rssPeak = rssBefore
-    const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 20)
+    let sampling = true
+    const sampler = (async () => {
+      while (sampling) rssPeak = Math.max(rssPeak, (await ask('stats')).rss)
+    })()
     const fields = new URLSearchParams(await signed('taobao.tbk.sc.pic.embed', { adzone_id: '1', item_id: '2', site_id: '3', session: 's' }))
     const boundary = 'benchBoundary'
     let head = ''
@@ -149,11 +163,13 @@ try {
       }
       pump()
     })
-    clearInterval(sampler)
-    const file = emulator.requests.at(-1).files.pic_stream
-    report('upload-100MB', { status, sizeMB: mb(file.size), seconds: Math.round((performance.now() - t0) / 100) / 10, rssGrowthMB: mb(rssPeak - rssBefore) })
+    const seconds = Math.round((performance.now() - t0) / 100) / 10
+    sampling = false
+    await sampler
+    const file = (await ask('stats')).lastFiles.pic_stream
+    report('upload-100MB', { status, sizeMB: mb(file.size), seconds, emulatorRssGrowthMB: mb(rssPeak - rssBefore) })
   }
 } finally {
   agent.destroy()
-  await emulator.close()
+  await ask('close')
 }
