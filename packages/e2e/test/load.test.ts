@@ -1,3 +1,4 @@
+import { cpus, loadavg } from 'node:os'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { createClient, type NodeTopClient } from '@tbkit/node'
@@ -42,6 +43,8 @@ function settledMemory(): { heap: number; rss: number } {
 }
 
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`
+/** Figures depend on what else the machine is doing; say so next to them. */
+const machine = () => `${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)}`
 
 let emulator: Emulator
 let served = 0
@@ -86,7 +89,7 @@ describe('load', () => {
     expect(peak).toBeGreaterThan(0)
     await client.close()
     expect(await socketsSettled(baseline)).toBe(0)
-    console.log(`[load] burst: ${BURST} concurrent calls in ${seconds.toFixed(2)} s (${Math.round(BURST / seconds)} calls/s), peak ${peak / 2} connections (limit ${CONNECTIONS})`)
+    console.log(`[load] burst: ${BURST} concurrent calls in ${seconds.toFixed(2)} s (${Math.round(BURST / seconds)} calls/s), peak ${peak / 2} connections (limit ${CONNECTIONS}); ${machine()}`)
   }, 120_000)
 
   it(`a ${SOAK}-call soak answers every call with flat memory and no leaked handles`, async () => {
@@ -142,7 +145,7 @@ describe('load', () => {
     })
     console.log(
       `[load] soak: ${SOAK} calls (${SOAK_CONCURRENCY} in flight, ${CONNECTIONS} connections) in ${seconds.toFixed(1)} s = ${Math.round(SOAK / seconds)} calls/s; ` +
-        `heap growth ${mib(heapGrowth)}, rss growth ${mib(rssGrowth)} between ${first.calls} and ${last.calls} calls\n  ${windows.join('\n  ')}`,
+        `heap growth ${mib(heapGrowth)}, rss growth ${mib(rssGrowth)} between ${first.calls} and ${last.calls} calls; ${machine()}\n  ${windows.join('\n  ')}`,
     )
   }, 180_000)
 })
