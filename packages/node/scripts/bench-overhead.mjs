@@ -31,16 +31,19 @@ async function gateway() {
   return { endpoint: `http://127.0.0.1:${port}/router/rest`, close: () => child.kill() }
 }
 
-async function run(label, once) {
+/** Throughput, and this process's CPU per request (steadier than wall time on a busy machine). */
+async function run(once) {
   let next = 0
   const started = performance.now()
+  const cpu = process.cpuUsage()
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next++ < total) await once()
     }),
   )
+  const used = process.cpuUsage(cpu)
   const seconds = (performance.now() - started) / 1000
-  return { label, perSecond: Math.round(total / seconds) }
+  return { perSecond: Math.round(total / seconds), cpuMicrosPerCall: +((used.user + used.system) / total).toFixed(1) }
 }
 
 const server = await gateway()
@@ -60,22 +63,28 @@ const call = () => client.call('taobao.tbk.item.info.get', { num_iids: '64585321
 
 try {
   // Warm both paths (connections, JIT), then alternate rounds so drift hits both.
-  await run('warm', raw)
-  await run('warm', call)
+  await run(raw)
+  await run(call)
   const rounds = { raw: [], call: [] }
   for (let i = 0; i < 3; i++) {
-    rounds.raw.push((await run('raw', raw)).perSecond)
-    rounds.call.push((await run('call', call)).perSecond)
+    rounds.raw.push(await run(raw))
+    rounds.call.push(await run(call))
   }
-  const best = (xs) => Math.max(...xs)
+  const best = (xs, key, pick) => pick(...xs.map((x) => x[key]))
+  const rawPerSecond = best(rounds.raw, 'perSecond', Math.max)
+  const callPerSecond = best(rounds.call, 'perSecond', Math.max)
+  const rawCpu = best(rounds.raw, 'cpuMicrosPerCall', Math.min)
+  const callCpu = best(rounds.call, 'cpuMicrosPerCall', Math.min)
   console.log(
     JSON.stringify({
       requests: total,
       concurrency,
-      rawUndiciPerSecond: best(rounds.raw),
-      clientCallPerSecond: best(rounds.call),
-      clientVsRaw: +(best(rounds.call) / best(rounds.raw)).toFixed(3),
-      rounds,
+      rawUndiciPerSecond: rawPerSecond,
+      clientCallPerSecond: callPerSecond,
+      clientVsRawThroughput: +(callPerSecond / rawPerSecond).toFixed(3),
+      rawUndiciCpuMicrosPerCall: rawCpu,
+      clientCallCpuMicrosPerCall: callCpu,
+      clientVsRawCpu: +(rawCpu / callCpu).toFixed(3),
     }),
   )
 } finally {

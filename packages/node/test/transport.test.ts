@@ -106,6 +106,29 @@ describe('connection reuse', () => {
   })
 })
 
+describe('your own dispatcher', () => {
+  it('is used for every call and left open by close()', async () => {
+    const { Agent } = await import('undici')
+    const agent = new Agent({ connections: 1 })
+    let dispatched = 0
+    const counting = agent.compose((dispatch) => (options, handler) => {
+      dispatched++
+      return dispatch(options, handler)
+    })
+    try {
+      const { server, client } = await setup(undefined, { dispatcher: counting })
+      await client.call(READ, { num_iids: '1' })
+      await client.call(READ, { num_iids: '2' })
+      expect(dispatched).toBe(2)
+      await client.close()
+      expect(agent.closed).toBe(false)
+      expect(server.requests).toHaveLength(2)
+    } finally {
+      await agent.close()
+    }
+  })
+})
+
 describe('compressed answers', () => {
   const json = '{"results":[{"num_iid":9007199254740993,"title":"宝贝"}],"request_id":"r1"}'
   for (const [encoding, encode] of [
