@@ -15,7 +15,7 @@ const APP = { appKey: '31000002', appSecret: 'signing-property-secret-中文-�
 // A method outside the catalog, answered by a handler: any param name and value is accepted.
 const ECHO = 'tbkit.e2e.signing.echo'
 const SYSTEM = new Set(['method', 'app_key', 'timestamp', 'v', 'sign_method', 'sign', 'format', 'session', 'simplify', 'partner_id', 'target_app_key'])
-const RUNS = 40
+const RUNS = 80
 
 let emulator: Emulator
 const clients = new Map<SignMethod, NodeTopClient>()
