@@ -349,7 +349,7 @@ describe('transport security', () => {
         try {
           const error = await client.call('tbkit.e2e.tls', {}).catch((e: unknown) => e)
           expect(error).toBeInstanceOf(TopTransportError)
-          expect(error).toMatchObject({ kind: 'network', retryable: true })
+          expect(error).toMatchObject({ kind: 'network', retryable: false })
           expect((error as Error).message).toMatch(/self[- ]signed|certificate/i)
         } finally {
           await client.close()

@@ -2,11 +2,19 @@ import { promisify } from 'node:util'
 import { brotliDecompress, gunzip, inflate } from 'node:zlib'
 import { TopTransportError } from '@tbkit/core'
 
+/**
+ * The largest answer accepted, on the wire and after decompression. Real
+ * answers are a few MB at most; the cap stops a hostile or broken peer (a
+ * decompression bomb, an endless body) from exhausting memory.
+ */
+export const MAX_ANSWER_BYTES = 64 * 1024 * 1024
+
+const LIMIT = { maxOutputLength: MAX_ANSWER_BYTES }
 const DECODERS: Readonly<Record<string, (input: Buffer) => Promise<Buffer>>> = {
-  gzip: promisify(gunzip),
-  'x-gzip': promisify(gunzip),
-  deflate: promisify(inflate),
-  br: promisify(brotliDecompress),
+  gzip: (input) => promisify(gunzip)(input, LIMIT),
+  'x-gzip': (input) => promisify(gunzip)(input, LIMIT),
+  deflate: (input) => promisify(inflate)(input, LIMIT),
+  br: (input) => promisify(brotliDecompress)(input, LIMIT),
 }
 
 const utf8Decoder = new TextDecoder()
@@ -37,6 +45,7 @@ export async function decodeBody(raw: Buffer, contentEncoding: string, status: n
         kind: 'decode',
         status,
         cause,
+        retryable: (cause as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE',
       })
     }
   }

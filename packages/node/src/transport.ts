@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream'
 import type { Dispatcher } from 'undici'
 import type { TopHttpRequest, TopHttpResponse } from '@tbkit/core'
-import { decodeBody } from './decode-body.js'
+import { TopTransportError } from '@tbkit/core'
+import { decodeBody, MAX_ANSWER_BYTES } from './decode-body.js'
 import { buildMultipart, type MultipartBody } from './multipart.js'
 
 interface WireBody {
@@ -55,6 +56,7 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
   private status = 0
   private encoding = ''
   private chunks: Buffer[] = []
+  private received = 0
   private controller: Dispatcher.DispatchController | undefined
   private settled = false
 
@@ -77,6 +79,7 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller
     this.chunks = []
+    this.received = 0
     if (this.signal.aborted) controller.abort(abortReason(this.signal))
   }
 
@@ -86,7 +89,18 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
     this.encoding = Array.isArray(encoding) ? encoding.join(',') : (encoding ?? '')
   }
 
-  onResponseData(_: Dispatcher.DispatchController, chunk: Buffer): void {
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.received += chunk.length
+    if (this.received > MAX_ANSWER_BYTES) {
+      controller.abort(
+        new TopTransportError(`The answer exceeds ${MAX_ANSWER_BYTES} bytes; refusing to buffer more`, {
+          kind: 'decode',
+          status: this.status,
+          retryable: false,
+        }),
+      )
+      return
+    }
     this.chunks.push(chunk)
   }
 
@@ -107,6 +121,29 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
     this.signal.removeEventListener('abort', this.onAbort)
     return true
   }
+}
+
+// Certificate failures will fail again: a retry only repeats the handshake.
+const TLS_ERROR_CODES = new Set([
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_REVOKED',
+  'CERT_UNTRUSTED',
+])
+
+function tlsFailure(error: unknown): TopTransportError | undefined {
+  const code = (error as { code?: unknown } | null)?.code
+  if (typeof code !== 'string' || !TLS_ERROR_CODES.has(code)) return undefined
+  return new TopTransportError(`TLS certificate rejected (${code}); tbkit always verifies certificates`, {
+    kind: 'network',
+    retryable: false,
+    cause: error,
+  })
 }
 
 function abortReason(signal: AbortSignal): Error {
@@ -135,6 +172,8 @@ export async function sendWithUndici(dispatcher: Dispatcher, request: TopHttpReq
       } catch (error) {
         collector.onResponseError(null, error as Error)
       }
+    }).catch((error: unknown) => {
+      throw tlsFailure(error) ?? error
     })
     const { status, encoding, bytes } = answer
     const text = encoding === '' || encoding === 'identity' ? utf8.decode(bytes) : await decodeBody(bytes, encoding, status)
