@@ -86,8 +86,6 @@ export interface BatchSeam {
 }
 
 /** System params the client sets; a call's own params must not reuse them (`target_app_key` is the caller's). */
-const SYSTEM_NAMES = new Set(['method', 'app_key', 'timestamp', 'v', 'format', 'sign_method', 'sign', 'simplify', 'session', 'partner_id'])
-
 /** Codes only the envelope can earn: a lone error answer with one of these failed the whole batch. */
 const ENVELOPE_CODES = new Set([9, 24, 25, 28, 29, 30, 31, 32, 33, 34])
 
@@ -129,10 +127,6 @@ function checkLine(seam: BatchSeam, call: BatchCall, index: number, options: Bat
         method: call.method,
         param: fileNames[0],
       })
-    }
-    const collision = Object.keys(fields).find((key) => SYSTEM_NAMES.has(key))
-    if (collision) {
-      throw new TopValidationError(`${call.method}: param "${collision}" collides with a system param`, { method: call.method, param: collision })
     }
     const line: Record<string, string> = { method: call.method }
     if (session) line.session = session

@@ -309,6 +309,13 @@ export class TopClient {
     if (params === null || typeof params !== 'object' || Array.isArray(params)) {
       throw new TopValidationError(`${method}: params must be an object`, { method })
     }
+    const reserved = Object.keys(params).find((key) => CLIENT_SET_PARAMS.has(key))
+    if (reserved !== undefined) {
+      throw new TopValidationError(`${method}: param "${reserved}" is a system param the client sets (use the client's options)`, {
+        method,
+        param: reserved,
+      })
+    }
     const meta = Object.hasOwn(this.catalog, method) ? this.catalog[method] : undefined
     if (meta && (options.validate ?? this.#options.validate ?? true)) {
       validateParams(meta, params, this.isFile)
@@ -335,15 +342,7 @@ export class TopClient {
   ): Promise<PreparedRequest> {
     // Null prototype: a param named `__proto__` is a field like any other, not a prototype to set.
     const fields: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, { method }, this.#systemFields(session))
-    for (const key of Object.keys(params)) {
-      if (CLIENT_SET_PARAMS.has(key)) {
-        throw new TopValidationError(`${method}: param "${key}" is a system param the client sets (use the client's options)`, {
-          method,
-          param: key,
-        })
-      }
-      fields[key] = params[key]!
-    }
+    for (const key of Object.keys(params)) fields[key] = params[key]!
     const canonical = canonicalString(fields)
     fields.sign = await signCanonical(canonical, this.#appSecret, this.signMethod, this.crypto)
     return { method, url: this.endpoint, headers: { ...this.headers }, fields, files, canonical }
