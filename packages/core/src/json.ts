@@ -5,6 +5,8 @@
  * which also means `__proto__` keys arrive as plain own data.
  */
 
+import { findBareUnsafeIntegers, isUnsafeIntegerText, restoreUnsafeIntegers } from './bare-integers.js'
+
 export class TopJsonError extends SyntaxError {
   /** The start of the body, for diagnosis. */
   readonly excerpt: string
@@ -42,16 +44,9 @@ export function excerptOf(text: string): string {
 // fractions and exponents (1.2345678901234567, 1e12345678901234567) as numbers.
 const LONG_INTEGER = /"(?:[^"\\]|\\.)*"|(?<![\d.eE+-])-?\d{16,}(?![\d.eE])/g
 const HAS_LONG_DIGITS = /\d{16}/
-const MAX_SAFE = String(Number.MAX_SAFE_INTEGER)
-
-function isUnsafeInteger(digits: string): boolean {
-  const abs = digits.charCodeAt(0) === 45 ? digits.slice(1) : digits
-  if (abs.length !== MAX_SAFE.length) return abs.length > MAX_SAFE.length
-  return abs > MAX_SAFE
-}
 
 function quoteUnsafeIntegers(text: string): string {
-  return text.replace(LONG_INTEGER, (token) => (token.charCodeAt(0) !== 34 && isUnsafeInteger(token) ? `"${token}"` : token))
+  return text.replace(LONG_INTEGER, (token) => (token.charCodeAt(0) !== 34 && isUnsafeIntegerText(token) ? `"${token}"` : token))
 }
 
 // Raw control characters inside strings: the gateway occasionally sends them;
@@ -67,6 +62,17 @@ function escapeControlCharacters(text: string): string {
 }
 
 export function parseJson(text: string): unknown {
+  // Fast path (bare-integers.ts): parse as is, then restore the rounded ids.
+  // When it cannot vouch for the result (or the body is broken) the
+  // string-aware path below decides, and names any error.
+  try {
+    const digits = findBareUnsafeIntegers(text)
+    const value: unknown = JSON.parse(text)
+    const restored = digits.length === 0 ? value : restoreUnsafeIntegers(value, digits)
+    if (restored !== undefined) return restored
+  } catch {
+    // fall through
+  }
   const prepared = HAS_LONG_DIGITS.test(text) ? quoteUnsafeIntegers(text) : text
   try {
     return JSON.parse(prepared)
