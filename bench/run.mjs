@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// `npm run bench`: every benchmark, each in its own process, then one table on
+// stdout and bench/results.json (bench/results.local.json for partial runs:
+// --quick or --only). Run after building (`npm run bench` builds first).
+//   node bench/run.mjs [--quick] [--only signing,overhead,decoding,startup,bundle,memory]
+import { existsSync, writeFileSync } from 'node:fs'
+import { lastJsonLine, runNode } from './lib/child.mjs'
+import { describeMachine, describeSource } from './lib/machine.mjs'
+import { parseOptions } from './lib/options.mjs'
+import { fromRoot, REPO_ROOT } from './lib/paths.mjs'
+import { renderTable } from './lib/table.mjs'
+
+const SECTIONS = ['signing', 'overhead', 'decoding', 'startup', 'bundle', 'memory']
+const REQUIRED_BUILDS = ['packages/core/dist/index.js', 'packages/node/dist/index.js', 'packages/edge/dist/index.js', 'packages/emulator/dist/index.js']
+
+const options = parseOptions()
+if (options.help) {
+  console.log('Usage: node bench/run.mjs [--quick] [--only ' + SECTIONS.join(',') + ']')
+  process.exit(0)
+}
+const chosen = options.only ?? SECTIONS
+const unknown = chosen.filter((name) => !SECTIONS.includes(name))
+if (unknown.length > 0) throw new Error(`unknown section(s) ${unknown.join(', ')}; choose from ${SECTIONS.join(', ')}`)
+const missing = REQUIRED_BUILDS.filter((path) => !existsSync(fromRoot(path)))
+if (missing.length > 0) throw new Error(`build first (npm run build): missing ${missing.join(', ')}`)
+
+const machineBefore = describeMachine()
+console.error(`tbkit benchmarks${options.quick ? ' (quick)' : ''} on ${machineBefore.cpuModel} ×${machineBefore.cpuCount}, Node ${machineBefore.node}, load ${machineBefore.loadAverage.join(' ')}`)
+const started = performance.now()
+const sections = []
+for (const name of chosen) {
+  console.error(`▸ ${name}`)
+  const args = [fromRoot(`bench/sections/${name}.mjs`), ...(options.quick ? ['--quick'] : [])]
+  const child = runNode(args, { cwd: REPO_ROOT, timeoutMs: 1_200_000 })
+  const { stdout, stderr } = await child
+  if (stderr.trim()) process.stderr.write(stderr)
+  sections.push(lastJsonLine(stdout))
+}
+const seconds = Math.round((performance.now() - started) / 1000)
+
+const targets = sections.flatMap((section) =>
+  section.rows.filter((row) => row.target).map((row) => ({ section: section.id, name: row.name, target: row.target.text, met: row.target.met, value: row.value, unit: row.unit, ratio: row.ratio })),
+)
+const results = {
+  date: new Date().toISOString(),
+  quick: options.quick,
+  seconds,
+  machine: { ...machineBefore, loadAverageAfter: describeMachine().loadAverage },
+  source: describeSource(),
+  targets,
+  sections,
+}
+const partial = options.quick || options.only !== undefined
+const out = fromRoot(partial ? 'bench/results.local.json' : 'bench/results.json')
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`)
+
+console.log(renderTable(sections))
+const missed = targets.filter((t) => !t.met)
+console.log(`\n${targets.length - missed.length}/${targets.length} targets met${missed.length ? ` (missed: ${missed.map((t) => t.name).join('; ')})` : ''}; ${seconds} s; figures in ${out.slice(REPO_ROOT.length)}`)

@@ -1,0 +1,132 @@
+// 6. Memory: RSS growth of the client process for a large file upload (sparse
+// file streamed as a multipart part to a sink in another process) and for a
+// large order export (`tbk orders export` from the emulator in another
+// process, streamed to an NDJSON file), each at two sizes: flat memory means
+// the larger one grows no more than the smaller one.
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { lastJsonLine, runNode, startChild } from '../lib/child.mjs'
+import { pick } from '../lib/options.mjs'
+import { fromRoot } from '../lib/paths.mjs'
+import { progress, runSection } from '../lib/section.mjs'
+import { round } from '../lib/stats.mjs'
+
+const MB = 1024 * 1024
+const APP = { appKey: '34567890', appSecret: 'bench-secret' }
+const TBK = fromRoot('packages/cli/dist/tbk.js')
+// 3 h windows (the API's limit) of at most 100 pages × 100 orders: one order per 1.2 s keeps a window at 9 000.
+const ORDER_SPACING_MS = 1_200
+const ORDERS_START_MS = Date.UTC(2026, 0, 1) - 8 * 3600_000
+
+async function uploadGrowth(endpoint, sizeMb) {
+  const { stdout } = await runNode(['--expose-gc', fromRoot('bench/lib/upload-client.mjs'), endpoint, String(sizeMb)], { timeoutMs: 300_000 })
+  return lastJsonLine(stdout)
+}
+
+/** GMT+8 wall-clock text, what tbk's --from/--to take. */
+function gmt8(ms) {
+  return new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
+}
+
+async function exportRun(count) {
+  const gateway = await startChild(fromRoot('bench/lib/orders-gateway.mjs'), [count, ORDERS_START_MS, ORDER_SPACING_MS, APP.appKey, APP.appSecret])
+  const directory = mkdtempSync(join(tmpdir(), 'tbkit-bench-export-'))
+  try {
+    const out = join(directory, 'orders.ndjson')
+    const rssOut = join(directory, 'rss.json')
+    const args = [
+      '--import', pathToFileURL(fromRoot('bench/lib/rss-probe.mjs')).href,
+      TBK, 'orders', 'export',
+      '--from', gmt8(ORDERS_START_MS), '--to', gmt8(ORDERS_START_MS + count * ORDER_SPACING_MS),
+      '--out', out,
+    ]
+    const env = {
+      ...process.env,
+      BENCH_RSS_OUT: rssOut,
+      TBK_APP_KEY: APP.appKey,
+      TBK_APP_SECRET: APP.appSecret,
+      TBK_ENDPOINT: gateway.line,
+      TBK_SESSION: 'bench-session',
+      // A profile in the user's real config must not change what is measured.
+      XDG_CONFIG_HOME: directory,
+      HOME: directory,
+    }
+    const { ms } = await runNode(args, { env, timeoutMs: 900_000 })
+    const lines = readFileSync(out, 'utf8').split('\n').length - 1
+    if (lines !== count) throw new Error(`tbk orders export wrote ${lines} orders, expected ${count}`)
+    const rss = JSON.parse(readFileSync(rssOut, 'utf8'))
+    return { count, seconds: ms / 1000, ordersPerSecond: count / (ms / 1000), fileBytes: statSync(out).size, peakRssMb: rss.peakRss / MB, earlyRssMb: rss.earlyRss / MB }
+  } finally {
+    await gateway.stop()
+    rmSync(directory, { recursive: true, force: true })
+  }
+}
+
+await runSection(async (options) => {
+  const rows = []
+  const details = {}
+
+  const sink = await startChild(fromRoot('bench/lib/fixed-answer-server.mjs'), ['{"embed_pic_url":"https://example.invalid/p.jpg","request_id":"sink"}'])
+  try {
+    const endpoint = `http://127.0.0.1:${sink.line}/router/rest`
+    const sizes = pick(options, { full: [10, 100, 1000], quick: [10, 100] })
+    const uploads = []
+    for (const sizeMb of sizes) {
+      progress(`upload ${sizeMb} MB`)
+      uploads.push(await uploadGrowth(endpoint, sizeMb))
+    }
+    details.upload = uploads
+    const small = uploads[0]
+    const hundred = uploads.find((u) => u.sizeMb === 100)
+    const largest = uploads[uploads.length - 1]
+    rows.push({
+      name: 'upload 100 MB file, client RSS growth',
+      subject: '@tbkit/node multipart stream',
+      value: hundred.rssGrowthMb,
+      unit: 'MB',
+      baseline: `${small.sizeMb} MB upload`,
+      baselineValue: small.rssGrowthMb,
+      ratioText: `${largest.sizeMb} MB: +${largest.rssGrowthMb} MB`,
+      target: { text: 'flat: ≤ 1 GB growth + 8 MB vs 100 MB', met: largest.rssGrowthMb <= hundred.rssGrowthMb + 8 },
+      note: `${round((100 / (hundred.ms / 1000)), 0)} MB/s to a local sink`,
+    })
+  } finally {
+    await sink.stop()
+  }
+
+  if (existsSync(TBK)) {
+    const counts = pick(options, { full: [10_000, 1_000_000], quick: [10_000, 100_000] })
+    const runs = []
+    for (const count of counts) {
+      progress(`tbk orders export, ${count.toLocaleString('en')} orders`)
+      runs.push(await exportRun(count))
+    }
+    details.export = runs.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, round(v, 1)])))
+    const [reference, large] = runs
+    const growth = large.peakRssMb - reference.peakRssMb
+    rows.push({
+      name: `export ${large.count.toLocaleString('en')} orders (tbk orders export), peak RSS`,
+      subject: 'tbk orders export → NDJSON',
+      value: round(large.peakRssMb, 1),
+      unit: 'MB',
+      baseline: `${reference.count.toLocaleString('en')} orders`,
+      baselineValue: round(reference.peakRssMb, 1),
+      ratioText: `${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB for ${Math.round(large.count / reference.count)}× the orders`,
+      target: { text: 'flat: ≤ +8 MB', met: growth <= 8 },
+      note: `${Math.round(large.ordersPerSecond).toLocaleString('en')} orders/s end to end (emulator, fsync + checkpoint per page); ${round(large.fileBytes / MB, 0)} MB written`,
+    })
+  } else {
+    rows.push({ name: 'order export', subject: 'tbk orders export', value: null, unit: 'MB', note: 'packages/cli/dist/tbk.js not built' })
+  }
+
+  return {
+    id: 'memory',
+    title: 'Memory',
+    compares:
+      "RSS of the client process only (servers run in their own processes). Upload: peak RSS during one upload minus RSS before it (after a warm-up upload and a GC), at several file sizes. Export: peak RSS of the whole `tbk orders export` process at two order counts; growth = the difference.",
+    rows,
+    details,
+  }
+})
