@@ -4,8 +4,14 @@
  * The block function is fully unrolled: it runs on every signed request.
  */
 
-const PAD = new Uint8Array(64)
-PAD[0] = 0x80
+// Whole blocks of a large input are read as words in place where the host is
+// little-endian (all current JS engines) and the bytes are 4-aligned; other
+// blocks are first gathered into these words. Either way no array is
+// allocated per block: off-heap typed arrays cost microseconds each in V8.
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
+const GATHERED = new Int32Array(16)
+// Inputs up to 64 bytes may live on V8's heap, where reading `.buffer` would copy them out.
+const MIN_IN_PLACE_BYTES = 65
 
 /** Incremental MD5; `update` may be called any number of times before `digest`. */
 export class Md5 {
@@ -27,10 +33,12 @@ export class Md5 {
       this.buffered += take
       offset = take
       if (this.buffered < 64) return this
-      this.block(this.buffer, 0)
+      this.blocks(this.buffer, 0, 64)
       this.buffered = 0
     }
-    for (; offset + 64 <= total; offset += 64) this.block(data, offset)
+    const whole = offset + ((total - offset) & ~63)
+    if (whole > offset) this.blocks(data, offset, whole)
+    offset = whole
     if (offset < total) {
       this.buffer.set(data.subarray(offset), 0)
       this.buffered = total - offset
@@ -39,24 +47,22 @@ export class Md5 {
   }
 
   digest(): Uint8Array {
+    // Padding is written into the block buffer: 0x80, zeros, then the length.
+    const buffer = this.buffer
+    let used = this.buffered
+    buffer[used++] = 0x80
+    if (used > 56) {
+      buffer.fill(0, used)
+      this.blocks(buffer, 0, 64)
+      used = 0
+    }
+    buffer.fill(0, used, 56)
+    // 64-bit little-endian length in bits; lengths beyond 2^53 bits are not reachable in JS.
     const bitLength = this.length * 8
-    const padLength = this.buffered < 56 ? 56 - this.buffered : 120 - this.buffered
-    const tail = new Uint8Array(padLength + 8)
-    tail.set(PAD.subarray(0, padLength))
-    // 64-bit little-endian length; lengths beyond 2^53 bits are not reachable in JS.
-    const low = bitLength >>> 0
-    const high = Math.floor(bitLength / 0x100000000) >>> 0
-    tail[padLength] = low & 0xff
-    tail[padLength + 1] = (low >>> 8) & 0xff
-    tail[padLength + 2] = (low >>> 16) & 0xff
-    tail[padLength + 3] = (low >>> 24) & 0xff
-    tail[padLength + 4] = high & 0xff
-    tail[padLength + 5] = (high >>> 8) & 0xff
-    tail[padLength + 6] = (high >>> 16) & 0xff
-    tail[padLength + 7] = (high >>> 24) & 0xff
-    const length = this.length
-    this.update(tail)
-    this.length = length
+    writeWordLE(buffer, 56, bitLength >>> 0)
+    writeWordLE(buffer, 60, Math.floor(bitLength / 0x100000000) >>> 0)
+    this.blocks(buffer, 0, 64)
+    this.buffered = 0
     const out = new Uint8Array(16)
     writeWordLE(out, 0, this.a)
     writeWordLE(out, 4, this.b)
@@ -65,23 +71,36 @@ export class Md5 {
     return out
   }
 
-  private block(m: Uint8Array, i: number): void {
-    const x0 = m[i]! | (m[i + 1]! << 8) | (m[i + 2]! << 16) | (m[i + 3]! << 24)
-    const x1 = m[i + 4]! | (m[i + 5]! << 8) | (m[i + 6]! << 16) | (m[i + 7]! << 24)
-    const x2 = m[i + 8]! | (m[i + 9]! << 8) | (m[i + 10]! << 16) | (m[i + 11]! << 24)
-    const x3 = m[i + 12]! | (m[i + 13]! << 8) | (m[i + 14]! << 16) | (m[i + 15]! << 24)
-    const x4 = m[i + 16]! | (m[i + 17]! << 8) | (m[i + 18]! << 16) | (m[i + 19]! << 24)
-    const x5 = m[i + 20]! | (m[i + 21]! << 8) | (m[i + 22]! << 16) | (m[i + 23]! << 24)
-    const x6 = m[i + 24]! | (m[i + 25]! << 8) | (m[i + 26]! << 16) | (m[i + 27]! << 24)
-    const x7 = m[i + 28]! | (m[i + 29]! << 8) | (m[i + 30]! << 16) | (m[i + 31]! << 24)
-    const x8 = m[i + 32]! | (m[i + 33]! << 8) | (m[i + 34]! << 16) | (m[i + 35]! << 24)
-    const x9 = m[i + 36]! | (m[i + 37]! << 8) | (m[i + 38]! << 16) | (m[i + 39]! << 24)
-    const x10 = m[i + 40]! | (m[i + 41]! << 8) | (m[i + 42]! << 16) | (m[i + 43]! << 24)
-    const x11 = m[i + 44]! | (m[i + 45]! << 8) | (m[i + 46]! << 16) | (m[i + 47]! << 24)
-    const x12 = m[i + 48]! | (m[i + 49]! << 8) | (m[i + 50]! << 16) | (m[i + 51]! << 24)
-    const x13 = m[i + 52]! | (m[i + 53]! << 8) | (m[i + 54]! << 16) | (m[i + 55]! << 24)
-    const x14 = m[i + 56]! | (m[i + 57]! << 8) | (m[i + 58]! << 16) | (m[i + 59]! << 24)
-    const x15 = m[i + 60]! | (m[i + 61]! << 8) | (m[i + 62]! << 16) | (m[i + 63]! << 24)
+  /** Compress the whole blocks in `data[start, end)`. */
+  private blocks(data: Uint8Array, start: number, end: number): void {
+    if (LITTLE_ENDIAN && data.length >= MIN_IN_PLACE_BYTES && (data.byteOffset + start) % 4 === 0) {
+      const words = new Int32Array(data.buffer, data.byteOffset + start, (end - start) >> 2)
+      for (let i = 0; i < words.length; i += 16) this.block(words, i)
+      return
+    }
+    for (let at = start; at < end; at += 64) {
+      for (let k = 0, i = at; k < 16; k++, i += 4) GATHERED[k] = data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24)
+      this.block(GATHERED, 0)
+    }
+  }
+
+  private block(w: Int32Array, i: number): void {
+    const x0 = w[i]!
+    const x1 = w[i + 1]!
+    const x2 = w[i + 2]!
+    const x3 = w[i + 3]!
+    const x4 = w[i + 4]!
+    const x5 = w[i + 5]!
+    const x6 = w[i + 6]!
+    const x7 = w[i + 7]!
+    const x8 = w[i + 8]!
+    const x9 = w[i + 9]!
+    const x10 = w[i + 10]!
+    const x11 = w[i + 11]!
+    const x12 = w[i + 12]!
+    const x13 = w[i + 13]!
+    const x14 = w[i + 14]!
+    const x15 = w[i + 15]!
     let a = this.a
     let b = this.b
     let c = this.c
