@@ -12,6 +12,7 @@ import {
 } from '@tbkit/node'
 import { startEmulator, type Emulator, type Fault } from '@tbkit/emulator'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { READ, READ_PARAMS, WRITE, WRITE_PARAMS } from './calls.js'
 
 /**
  * Every fault a real gateway shows × a read and a write: the outcome and the
@@ -20,19 +21,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
  */
 
 const APP = { appKey: '31000001', appSecret: 'fault-matrix-secret-0123', sessions: ['fault-matrix-session'] }
-const READ = 'taobao.tbk.item.info.get'
-const WRITE = 'taobao.tbk.dg.vegas.tlj.create'
-const READ_PARAMS = { num_iids: '600000000001' }
-const WRITE_PARAMS = {
-  adzone_id: 123456,
-  item_id: '600000000001',
-  total_num: 10,
-  name: '淘礼金',
-  user_total_win_num_limit: 1,
-  security_switch: true,
-  per_face: '1.00',
-  send_start_time: '2030-01-01 00:00:00',
-}
 // Generous for answers on a busy machine; the slow-body case sets a short one of its own.
 const TIMEOUT_MS = 10_000
 const SLOW_BODY_TIMEOUT_MS = 800

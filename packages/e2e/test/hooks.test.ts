@@ -1,23 +1,12 @@
 import { createClient, REDACTED, TopRateLimitError, type TopRequestInfo, type TopResponseInfo, type TopRetryInfo } from '@tbkit/node'
 import { startEmulator, type Emulator } from '@tbkit/emulator'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { READ, WRITE, WRITE_PARAMS } from './calls.js'
 
 /** Observability hooks against the emulator: what they see, and that they cannot change an outcome. */
 
 const APP = { appKey: '31000006', appSecret: 'hooks-secret-0123456789', sessions: ['hooks-session-0123456789'] }
 const SESSION = APP.sessions[0]!
-const READ = 'taobao.tbk.item.info.get'
-const WRITE = 'taobao.tbk.dg.vegas.tlj.create'
-const WRITE_PARAMS = {
-  adzone_id: 123456,
-  item_id: '600000000001',
-  total_num: 10,
-  name: '淘礼金',
-  user_total_win_num_limit: 1,
-  security_switch: true,
-  per_face: '1.00',
-  send_start_time: '2030-01-01 00:00:00',
-}
 const ISP_TIMEOUT = { fault: 'error-response', code: 15, msg: 'Remote service error', sub_code: 'isp.top-remote-connection-timeout' } as const
 
 let emulator: Emulator

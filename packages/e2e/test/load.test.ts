@@ -4,6 +4,7 @@ import { runInNewContext } from 'node:vm'
 import { createClient, type NodeTopClient } from '@tbkit/node'
 import { startEmulator, type Emulator } from '@tbkit/emulator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { READ } from './calls.js'
 
 /**
  * Bounded load against the emulator: a burst of 1 000 concurrent calls and a
@@ -13,7 +14,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
  */
 
 const APP = { appKey: '31000004', appSecret: 'load-secret-0123456789' }
-const READ = 'taobao.tbk.item.info.get'
 const CONNECTIONS = 16
 const BURST = 1_000
 const SOAK = 50_000

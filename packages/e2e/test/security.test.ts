@@ -24,21 +24,10 @@ import {
 } from '@tbkit/node'
 import { startEmulator, type Emulator } from '@tbkit/emulator'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { READ, WRITE, WRITE_PARAMS } from './calls.js'
 
 const APP = { appKey: '31000003', appSecret: 'security-secret-5e1f9b7a', sessions: ['security-session-8c2d4e6f'] }
 const SESSION = APP.sessions[0]!
-const READ = 'taobao.tbk.item.info.get'
-const WRITE = 'taobao.tbk.dg.vegas.tlj.create'
-const WRITE_PARAMS = {
-  adzone_id: 123456,
-  item_id: '600000000001',
-  total_num: 10,
-  name: '淘礼金',
-  user_total_win_num_limit: 1,
-  security_switch: true,
-  per_face: '1.00',
-  send_start_time: '2030-01-01 00:00:00',
-}
 const PACKAGES = fileURLToPath(new URL('../../', import.meta.url))
 
 let emulator: Emulator

@@ -1,6 +1,7 @@
 import { createClient, TopAbortError, TopRateLimitError, TopTimeoutError, type NodeClientOptions } from '@tbkit/node'
 import { startEmulator, type Emulator, type Fault } from '@tbkit/emulator'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { READ } from './calls.js'
 
 /**
  * Per-attempt timeouts, the overall deadline and the caller's AbortSignal
@@ -10,7 +11,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
  */
 
 const APP = { appKey: '31000005', appSecret: 'timeouts-secret-0123456789' }
-const READ = 'taobao.tbk.item.info.get'
 const PARAMS = { num_iids: '600000000001' }
 const NEVER: readonly Fault[] = [
   { fault: 'slow-body', ms: 120_000 },
