@@ -402,7 +402,10 @@ export class TopClient {
       let status: number | undefined
       try {
         const { request, info } = await build(controller.signal)
-        notify(hooks, 'onRequest', { method, attempt, url: redactUrl(request.url), params: redactFields(info.params), files: info.files })
+        // The redacted copies cost a few µs per call; only a listening hook pays for them.
+        if (hooks?.onRequest) {
+          notify(hooks, 'onRequest', { method, attempt, url: redactUrl(request.url), params: redactFields(info.params), files: info.files })
+        }
         let response: TopHttpResponse
         try {
           response = await this.#platform.send(request)
@@ -411,14 +414,16 @@ export class TopClient {
         }
         status = response.status
         const result = decode(response)
-        notify(hooks, 'onResponse', {
-          method,
-          attempt,
-          durationMs: Date.now() - attemptStart,
-          status,
-          requestId: requestIdOf(result as Record<string, unknown>),
-          error: undefined,
-        })
+        if (hooks?.onResponse) {
+          notify(hooks, 'onResponse', {
+            method,
+            attempt,
+            durationMs: Date.now() - attemptStart,
+            status,
+            requestId: requestIdOf(result as Record<string, unknown>),
+            error: undefined,
+          })
+        }
         return result
       } catch (error) {
         if (!(error instanceof TopError)) throw error
@@ -455,8 +460,16 @@ function notify<K extends keyof TopHooks>(hooks: TopHooks | undefined, name: K, 
   }
 }
 
-function fileParamsOf(meta: ApiMeta): string[] {
-  return meta.params.filter((p) => p.kind === 'file').map((p) => p.name)
+// Worked out once per method, not on every call.
+const fileParamsCache = new WeakMap<ApiMeta, readonly string[]>()
+
+function fileParamsOf(meta: ApiMeta): readonly string[] {
+  let names = fileParamsCache.get(meta)
+  if (!names) {
+    names = meta.params.filter((p) => p.kind === 'file').map((p) => p.name)
+    fileParamsCache.set(meta, names)
+  }
+  return names
 }
 
 function abortError(method: string, signal: AbortSignal): TopAbortError {

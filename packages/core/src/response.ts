@@ -93,9 +93,11 @@ export function decodeResponse(method: string, status: number, text: string): Re
       retryable: isRetryableStatus(status),
     })
   }
-  const envelope = body[envelopeName(method)]
-  if (isPlainObject(envelope) && Object.keys(body).length === 1) return unwrapLists(envelope) as Record<string, unknown>
-  return body
+  // Only the wrapped form has a single key; the default simplified answers skip the name's two regex passes.
+  const keys = Object.keys(body)
+  if (keys.length !== 1 || keys[0] !== envelopeName(method)) return body
+  const envelope = body[keys[0]]
+  return isPlainObject(envelope) ? (unwrapLists(envelope) as Record<string, unknown>) : body
 }
 
 /** The `request_id` of a decoded result, for logs and hooks. */

@@ -31,6 +31,19 @@ function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
+// A client signs every call with one secret; encoding it each time allocates an
+// off-heap array per call, so the last secret's bytes are kept (read-only for the digests).
+let lastSecret: string | undefined
+let lastSecretBytes: Uint8Array = new Uint8Array(0)
+
+function keyBytes(secret: string): Uint8Array {
+  if (secret !== lastSecret) {
+    lastSecretBytes = utf8(secret)
+    lastSecret = secret
+  }
+  return lastSecretBytes
+}
+
 /** Digest an already-built canonical string (batch requests append their body to it). */
 export async function signCanonical(
   canonical: string,
@@ -42,9 +55,9 @@ export async function signCanonical(
     case 'md5':
       return crypto.md5Hex(utf8(secret + canonical + secret))
     case 'hmac':
-      return crypto.hmacMd5Hex(utf8(secret), utf8(canonical))
+      return crypto.hmacMd5Hex(keyBytes(secret), utf8(canonical))
     case 'hmac-sha256':
-      return crypto.hmacSha256Hex(utf8(secret), utf8(canonical))
+      return crypto.hmacSha256Hex(keyBytes(secret), utf8(canonical))
     default:
       throw new TopValidationError(`Unknown sign method ${JSON.stringify(method)}; use one of ${SIGN_METHODS.join(', ')}`, {
         param: 'signMethod',

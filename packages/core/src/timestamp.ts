@@ -9,13 +9,21 @@ function pad2(n: number): string {
  * time zone: shift by eight hours and read the UTC fields.
  */
 export function formatTimestamp(epochMs: number): string {
+  // Every request is stamped, and a busy client stamps the same second over and over.
+  const second = Math.floor(epochMs / 1000)
+  if (second === lastSecond) return lastText
   const d = new Date(epochMs + GMT8_OFFSET_MS)
   if (Number.isNaN(d.getTime())) throw new RangeError(`Invalid time: ${epochMs}`)
-  return (
+  const text =
     `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ` +
     `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`
-  )
+  lastSecond = second
+  lastText = text
+  return text
 }
+
+let lastSecond = NaN
+let lastText = ''
 
 const TIMESTAMP_PATTERN = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}):(\d{2}))?$/
 

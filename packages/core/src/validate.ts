@@ -52,6 +52,18 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? 'an object' : `${typeof value} ${JSON.stringify(String(value)).slice(0, 40)}`
 }
 
+// Built once per method: validation runs on every call.
+const paramIndexes = new WeakMap<ApiMeta, ReadonlyMap<string, ParamMeta>>()
+
+function paramsByName(meta: ApiMeta): ReadonlyMap<string, ParamMeta> {
+  let index = paramIndexes.get(meta)
+  if (!index) {
+    index = new Map(meta.params.map((p) => [p.name, p]))
+    paramIndexes.set(meta, index)
+  }
+  return index
+}
+
 /**
  * Check params against a method's catalog entry: unknown names, missing
  * required params and values of the wrong kind raise `TopValidationError`
@@ -62,7 +74,7 @@ export function validateParams(
   params: Readonly<Record<string, unknown>>,
   isFile: (value: unknown) => boolean = isFileValue,
 ): void {
-  const byName = new Map<string, ParamMeta>(meta.params.map((p) => [p.name, p]))
+  const byName = paramsByName(meta)
   for (const key of Object.keys(params)) {
     const param = byName.get(key)
     if (!param) {
