@@ -64,8 +64,9 @@ export interface CheckedBatchCall {
   readonly session: string | undefined
 }
 
-type Build = (signal: AbortSignal) => Promise<{
-  request: TopHttpRequest
+type Build = () => Promise<{
+  /** The client attaches the attempt's abort (signal/onAbort). */
+  request: Omit<TopHttpRequest, 'signal' | 'onAbort'>
   info: { params: Readonly<Record<string, string>>; files: readonly string[] }
 }>
 
@@ -204,12 +205,12 @@ export async function runBatch(seam: BatchSeam, calls: readonly BatchCall[], opt
     BATCH_METHOD,
     undefined,
     { ...callOptions, retry: repeatable },
-    async (signal) => {
+    async () => {
       const query = await seam.envelope(body)
       const target = new URL(url)
       for (const key of Object.keys(query)) target.searchParams.set(key, query[key]!)
       return {
-        request: { url: target.href, headers: seam.headers, body: { type: 'text', text: body, contentType: 'text/plain;charset=UTF-8' }, signal },
+        request: { url: target.href, headers: seam.headers, body: { type: 'text', text: body, contentType: 'text/plain;charset=UTF-8' } },
         info: { params: query, files: [] },
       }
     },

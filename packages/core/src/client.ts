@@ -1,3 +1,4 @@
+import { AttemptAbort, AttemptRequest, type BuiltRequest } from './attempt-abort.js'
 import { portableCrypto, type SigningCrypto } from './crypto.js'
 import { encodeParams, isFileValue } from './encode.js'
 import { TopAbortError, TopError, TopTimeoutError, TopTransportError, TopValidationError } from './errors.js'
@@ -173,9 +174,25 @@ function urlEncodeFields(fields: Readonly<Record<string, string>>): string {
   let out = ''
   for (const key of Object.keys(fields)) {
     if (out) out += '&'
-    out += `${encodeURIComponent(key)}=${encodeURIComponent(fields[key]!)}`
+    out += `${encodeComponent(key)}=${encodeComponent(fields[key]!)}`
   }
   return out
+}
+
+// What encodeURIComponent leaves as is: A–Z a–z 0–9 - _ . ! ~ * ' ( )
+const UNRESERVED = new Uint8Array(128)
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'()") UNRESERVED[c.charCodeAt(0)] = 1
+
+/**
+ * encodeURIComponent, skipping the native call for text it would return
+ * unchanged — most names and values of a request (ids, `json`, `2.0`, the
+ * method, the hex signature); together ~1 µs per call.
+ */
+function encodeComponent(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    if (UNRESERVED[text.charCodeAt(i)] !== 1) return encodeURIComponent(text)
+  }
+  return text
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
@@ -244,14 +261,14 @@ export class TopClient {
     const meta = this.checkCall(method, params, options)
     const { fields, files } = encodeParams(params, meta ? fileParamsOf(meta) : [], this.isFile)
     const session = this.sessionFor(meta, options)
-    return this.execute(method, meta, options, async (signal) => {
+    return this.execute(method, meta, options, async () => {
       const prepared = await this.prepare(method, fields, files, session)
       const body: TopRequestBody =
         Object.keys(files).length > 0
           ? { type: 'multipart', fields: prepared.fields, files }
           : { type: 'urlencoded', text: urlEncodeFields(prepared.fields) }
       return {
-        request: { url: this.endpoint, headers: this.headers, body, signal },
+        request: { url: this.endpoint, headers: this.headers, body },
         info: { params: prepared.fields, files: Object.keys(files) },
       }
     })
@@ -371,7 +388,7 @@ export class TopClient {
     method: string,
     meta: ApiMeta | undefined,
     options: CallOptions,
-    build: (signal: AbortSignal) => Promise<{ request: TopHttpRequest; info: Omit<TopRequestInfo, 'method' | 'attempt' | 'url'> }>,
+    build: () => Promise<{ request: BuiltRequest; info: Omit<TopRequestInfo, 'method' | 'attempt' | 'url'> }>,
     decode: (response: TopHttpResponse) => unknown = (response) => decodeResponse(method, response.status, response.text),
   ): Promise<unknown> {
     const hooks = this.#options.hooks
@@ -394,14 +411,16 @@ export class TopClient {
       if (remaining <= 0) throw new TopTimeoutError(`${method}: deadline of ${deadlineMs} ms passed`, { method, timeoutMs: deadlineMs! })
       const attemptTimeout = Math.min(timeoutMs, remaining)
       const byDeadline = attemptTimeout < timeoutMs
-      const controller = new AbortController()
-      const timer = setTimeout(() => controller.abort(), attemptTimeout)
-      const onUserAbort = () => controller.abort()
+      const abort = new AttemptAbort()
+      const timer = setTimeout(() => abort.abort(), attemptTimeout)
+      const onUserAbort = () => abort.abort()
       userSignal?.addEventListener('abort', onUserAbort, { once: true })
       const attemptStart = Date.now()
       let status: number | undefined
       try {
-        const { request, info } = await build(controller.signal)
+        const built = await build()
+        const request = new AttemptRequest(built.request, abort)
+        const info = built.info
         // The redacted copies cost a few µs per call; only a listening hook pays for them.
         if (hooks?.onRequest) {
           notify(hooks, 'onRequest', { method, attempt, url: redactUrl(request.url), params: redactFields(info.params), files: info.files })
@@ -410,7 +429,7 @@ export class TopClient {
         try {
           response = await this.#platform.send(request)
         } catch (cause) {
-          throw transportFailure(method, cause, controller.signal, userSignal, byDeadline ? deadlineMs! : timeoutMs)
+          throw transportFailure(method, cause, abort, userSignal, byDeadline ? deadlineMs! : timeoutMs)
         }
         status = response.status
         const result = decode(response)
@@ -479,7 +498,7 @@ function abortError(method: string, signal: AbortSignal): TopAbortError {
 function transportFailure(
   method: string,
   cause: unknown,
-  attemptSignal: AbortSignal,
+  attemptSignal: { readonly aborted: boolean },
   userSignal: AbortSignal | undefined,
   timeoutMs: number,
 ): TopError {

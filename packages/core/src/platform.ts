@@ -19,6 +19,14 @@ export interface TopHttpRequest {
   readonly body: TopRequestBody
   /** Aborts the attempt (timeout, deadline or the caller's signal); the platform must close the socket. */
   readonly signal: AbortSignal
+  /**
+   * The same aborts as a plain callback: `listener` is called once, with the
+   * reason, when the attempt is aborted (at once if it already is); returns a
+   * function that removes it. Core makes the AbortSignal only when `signal` is
+   * read, and on Node one costs several µs per request, so a platform that
+   * can should listen here instead. Requests core builds always have it.
+   */
+  onAbort?(listener: (reason: unknown) => void): () => void
 }
 
 export interface TopHttpResponse {
