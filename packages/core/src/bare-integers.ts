@@ -71,7 +71,10 @@ export function findBareUnsafeIntegers(text: string): string[] {
     if (start > 0 && text.charCodeAt(start - 1) === 45) start-- // a minus sign
     if (!hasNumberNeighbours(text, start, end)) continue
     const digits = text.slice(start, end)
-    if (isUnsafeIntegerText(digits)) found.push(digits)
+    // A slice of 13+ characters is a view that keeps the whole body alive in V8;
+    // ids outlive their page (an order sync keeps a window's ids), so each gets
+    // its own string. Exact: a bare JSON integer has no leading zeros.
+    if (isUnsafeIntegerText(digits)) found.push(BigInt(digits).toString())
   }
   return found
 }
