@@ -57,7 +57,16 @@ async function exportRun(count) {
     const lines = readFileSync(out, 'utf8').split('\n').length - 1
     if (lines !== count) throw new Error(`tbk orders export wrote ${lines} orders, expected ${count}`)
     const rss = JSON.parse(readFileSync(rssOut, 'utf8'))
-    return { count, seconds: ms / 1000, ordersPerSecond: count / (ms / 1000), fileBytes: statSync(out).size, peakRssMb: rss.peakRss / MB, earlyRssMb: rss.earlyRss / MB }
+    return {
+      count,
+      seconds: ms / 1000,
+      ordersPerSecond: count / (ms / 1000),
+      fileBytes: statSync(out).size,
+      peakRssMb: rss.peakRss / MB,
+      earlyRssMb: rss.earlyRss / MB,
+      liveHeapMb: rss.liveHeapMax / MB,
+      majorGcs: rss.majorGcs,
+    }
   } finally {
     await gateway.stop()
     rmSync(directory, { recursive: true, force: true })
@@ -71,7 +80,7 @@ await runSection(async (options) => {
   const sink = await startChild(fromRoot('bench/lib/fixed-answer-server.mjs'), ['{"embed_pic_url":"https://example.invalid/p.jpg","request_id":"sink"}'])
   try {
     const endpoint = `http://127.0.0.1:${sink.line}/router/rest`
-    const sizes = pick(options, { full: [10, 100, 1000], quick: [10, 100] })
+    const sizes = pick(options, { full: [10, 100, 1000], quick: [10, 100, 300] })
     const uploads = []
     for (const sizeMb of sizes) {
       progress(`upload ${sizeMb} MB`)
@@ -88,24 +97,30 @@ await runSection(async (options) => {
       unit: 'MB',
       baseline: `${small.sizeMb} MB upload`,
       baselineValue: small.rssGrowthMb,
-      ratioText: `${largest.sizeMb} MB: +${largest.rssGrowthMb} MB`,
-      target: { text: 'flat: ≤ 1 GB growth + 8 MB vs 100 MB', met: largest.rssGrowthMb <= hundred.rssGrowthMb + 8 },
-      note: `${round((100 / (hundred.ms / 1000)), 0)} MB/s to a local sink`,
+      ratioText: `${largest.sizeMb >= 1000 ? `${largest.sizeMb / 1000} GB` : `${largest.sizeMb} MB`}: +${largest.rssGrowthMb} MB`,
+      target: { text: `flat: ${largest.sizeMb} MB grows ≤ 100 MB's + 8 MB`, met: largest.rssGrowthMb <= hundred.rssGrowthMb + 8 },
+      note: `${round(100 / (hundred.ms / 1000), 0)} MB/s to a local sink; growth ${uploads.map((u) => `${u.sizeMb} MB: +${u.rssGrowthMb}`).join(', ')} MB`,
     })
   } finally {
     await sink.stop()
   }
 
   if (existsSync(TBK)) {
-    const counts = pick(options, { full: [10_000, 1_000_000], quick: [10_000, 100_000] })
+    const counts = pick(options, { full: [10_000, 100_000, 1_000_000], quick: [10_000, 100_000] })
     const runs = []
     for (const count of counts) {
       progress(`tbk orders export, ${count.toLocaleString('en')} orders`)
       runs.push(await exportRun(count))
     }
     details.export = runs.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, round(v, 1)])))
-    const [reference, large] = runs
-    const growth = large.peakRssMb - reference.peakRssMb
+    // Growth is judged from the second-largest run up: the smallest one ends
+    // before V8 has sized its heap for the steady state.
+    const large = runs[runs.length - 1]
+    const reference = runs[runs.length - 2]
+    const times = `${Math.round(large.count / reference.count)}× the orders`
+    const signed = (mb) => `${mb >= 0 ? '+' : ''}${mb.toFixed(1)} MB`
+    const rssGrowth = large.peakRssMb - reference.peakRssMb
+    const heapGrowth = large.liveHeapMb - reference.liveHeapMb
     rows.push({
       name: `export ${large.count.toLocaleString('en')} orders (tbk orders export), peak RSS`,
       subject: 'tbk orders export → NDJSON',
@@ -113,9 +128,20 @@ await runSection(async (options) => {
       unit: 'MB',
       baseline: `${reference.count.toLocaleString('en')} orders`,
       baselineValue: round(reference.peakRssMb, 1),
-      ratioText: `${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB for ${Math.round(large.count / reference.count)}× the orders`,
-      target: { text: 'flat: ≤ +8 MB', met: growth <= 8 },
-      note: `${Math.round(large.ordersPerSecond).toLocaleString('en')} orders/s end to end (emulator, fsync + checkpoint per page); ${round(large.fileBytes / MB, 0)} MB written`,
+      ratioText: `${signed(rssGrowth)} for ${times}`,
+      target: { text: 'flat: ≤ +8 MB', met: rssGrowth <= 8 },
+      note: `${Math.round(large.ordersPerSecond).toLocaleString('en')} orders/s end to end (emulator, fsync + checkpoint per page); ${round(large.fileBytes / MB, 0)} MB written; peak RSS ${runs.map((r) => `${r.count.toLocaleString('en')}: ${r.peakRssMb.toFixed(0)} MB`).join(', ')}`,
+    })
+    rows.push({
+      name: `export ${large.count.toLocaleString('en')} orders, heap in use after major GC`,
+      subject: 'tbk orders export → NDJSON',
+      value: round(large.liveHeapMb, 1),
+      unit: 'MB',
+      baseline: `${reference.count.toLocaleString('en')} orders`,
+      baselineValue: round(reference.liveHeapMb, 1),
+      ratioText: `${signed(heapGrowth)} for ${times}`,
+      target: { text: 'flat: ≤ +8 MB', met: heapGrowth <= 8 },
+      note: 'what stays referenced (retention); RSS also holds garbage V8 has not collected yet',
     })
   } else {
     rows.push({ name: 'order export', subject: 'tbk orders export', value: null, unit: 'MB', note: 'packages/cli/dist/tbk.js not built' })
@@ -125,7 +151,7 @@ await runSection(async (options) => {
     id: 'memory',
     title: 'Memory',
     compares:
-      "RSS of the client process only (servers run in their own processes). Upload: peak RSS during one upload minus RSS before it (after a warm-up upload and a GC), at several file sizes. Export: peak RSS of the whole `tbk orders export` process at two order counts; growth = the difference.",
+      "The client process only (servers run in their own processes). Upload: peak RSS during one upload minus RSS before it (after a warm-up upload and a GC), at several file sizes. Export: `tbk orders export` of N synthetic orders from the emulator to NDJSON, at several N: peak RSS of the whole process, and the largest heap in use right after a major GC (retention); growth = the largest N minus the next one.",
     rows,
     details,
   }
