@@ -31,10 +31,16 @@ const sections = []
 for (const name of chosen) {
   console.error(`▸ ${name}`)
   const args = [fromRoot(`bench/sections/${name}.mjs`), ...(options.quick ? ['--quick'] : [])]
-  const child = runNode(args, { cwd: REPO_ROOT, timeoutMs: 1_200_000 })
-  const { stdout, stderr } = await child
-  if (stderr.trim()) process.stderr.write(stderr)
-  sections.push(lastJsonLine(stdout))
+  try {
+    const { stdout, stderr } = await runNode(args, { cwd: REPO_ROOT, timeoutMs: 1_200_000 })
+    if (stderr.trim()) process.stderr.write(stderr)
+    sections.push(lastJsonLine(stdout))
+  } catch (error) {
+    // One broken benchmark must not hide the others' figures; it still fails the run.
+    console.error(error.message)
+    sections.push({ id: name, title: `${name} (failed)`, error: error.message.slice(0, 2000), rows: [] })
+    process.exitCode = 1
+  }
 }
 const seconds = Math.round((performance.now() - started) / 1000)
 
