@@ -30,7 +30,8 @@ const started = performance.now()
 const sections = []
 for (const name of chosen) {
   console.error(`▸ ${name}`)
-  const args = [fromRoot(`bench/sections/${name}.mjs`), ...(options.quick ? ['--quick'] : [])]
+  // --expose-gc: in-process benchmarks start each task on a collected heap (see lib/ops.mjs).
+  const args = ['--expose-gc', fromRoot(`bench/sections/${name}.mjs`), ...(options.quick ? ['--quick'] : [])]
   try {
     const { stdout, stderr } = await runNode(args, { cwd: REPO_ROOT, timeoutMs: 1_200_000 })
     if (stderr.trim()) process.stderr.write(stderr)

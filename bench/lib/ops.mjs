@@ -13,18 +13,25 @@ export function cpuNow() {
 }
 
 /**
- * Per-operation cost of each task (median CPU ns/op), with tinybench: every sample runs the task
- * `batch` times (so a sub-microsecond operation is not lost in timer noise),
- * and the whole set runs `rounds` times, tasks interleaved, so drift on a busy
- * machine hits every task alike. Returns the median ns/op per task.
+ * Per-operation cost of each task (median CPU ns/op), with tinybench: every
+ * sample runs the task `batch` times (so a sub-microsecond operation is not
+ * lost in timer noise), and the whole set runs `rounds` times, each round
+ * starting with the next task, so drift on a busy machine hits every task
+ * alike. With `--expose-gc` each task starts on a collected heap, so it pays
+ * for its own garbage rather than the previous task's. Returns the median
+ * ns/op per task.
  *
  * tasks: { name: () => unknown | Promise<unknown> } — async tasks are awaited.
  */
 export async function measureOps(tasks, { timeMs = 500, warmupMs = 150, batch = 1, rounds = 3, clock = cpuNow } = {}) {
-  const perRound = Object.fromEntries(Object.keys(tasks).map((name) => [name, []]))
+  const names = Object.keys(tasks)
+  const perRound = Object.fromEntries(names.map((name) => [name, []]))
   for (let round = 0; round < rounds; round++) {
-    const bench = new Bench({ time: timeMs, warmupTime: warmupMs, throws: true, now: clock })
-    for (const [name, task] of Object.entries(tasks)) bench.add(name, batchOf(task, batch))
+    const bench = new Bench({ time: timeMs, warmupTime: warmupMs, throws: true, now: clock, setup: () => globalThis.gc?.() })
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(round + k) % names.length]
+      bench.add(name, batchOf(tasks[name], batch))
+    }
     await bench.run()
     for (const task of bench.tasks) {
       const result = task.result

@@ -38,7 +38,7 @@ await runSection(async (options) => {
         batch: large ? 1 : 50,
         timeMs: pick(options, { full: large ? 1500 : 500, quick: large ? 400 : 150 }),
         warmupMs: pick(options, { full: 300, quick: 100 }),
-        rounds: pick(options, { full: 3, quick: 1 }),
+        rounds: pick(options, { full: 5, quick: 2 }),
       },
     )
     const base = results['JSON.parse']
