@@ -58,6 +58,7 @@ await runSection(async (options) => {
       })
     }
     details.nsPerOp[size] = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, round(v.nsPerOp, 0)]))
+    details.nsPerOpByRound = { ...details.nsPerOpByRound, [size]: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.rounds.map((ns) => round(ns, 0))])) }
   }
   return {
     id: 'decoding',
