@@ -39,18 +39,20 @@ async function countLines(path) {
   return lines
 }
 
-async function exportRun(count) {
+/** The command that exports `count` orders from `endpoint` to `out`: tbk, or the library path. */
+function exportCommand(via, count, endpoint, out) {
+  const to = ORDERS_START_MS + count * ORDER_SPACING_MS
+  if (via === 'tbk') return [TBK, 'orders', 'export', '--from', gmt8(ORDERS_START_MS), '--to', gmt8(to), '--out', out]
+  return [fromRoot('bench/lib/sync-export.mjs'), endpoint, String(ORDERS_START_MS), String(to), out, APP.appKey, APP.appSecret]
+}
+
+async function exportRun(via, count) {
   const gateway = await startChild(fromRoot('bench/lib/orders-gateway.mjs'), [count, ORDERS_START_MS, ORDER_SPACING_MS, APP.appKey, APP.appSecret])
   const directory = mkdtempSync(join(tmpdir(), 'tbkit-bench-export-'))
   try {
     const out = join(directory, 'orders.ndjson')
     const rssOut = join(directory, 'rss.json')
-    const args = [
-      '--import', pathToFileURL(fromRoot('bench/lib/rss-probe.mjs')).href,
-      TBK, 'orders', 'export',
-      '--from', gmt8(ORDERS_START_MS), '--to', gmt8(ORDERS_START_MS + count * ORDER_SPACING_MS),
-      '--out', out,
-    ]
+    const args = ['--import', pathToFileURL(fromRoot('bench/lib/rss-probe.mjs')).href, ...exportCommand(via, count, gateway.line, out)]
     const env = {
       ...process.env,
       BENCH_RSS_OUT: rssOut,
@@ -64,7 +66,7 @@ async function exportRun(count) {
     }
     const { ms } = await runNode(args, { env, timeoutMs: 900_000 })
     const lines = await countLines(out)
-    if (lines !== count) throw new Error(`tbk orders export wrote ${lines} orders, expected ${count}`)
+    if (lines !== count) throw new Error(`${via} export wrote ${lines} orders, expected ${count}`)
     const rss = JSON.parse(readFileSync(rssOut, 'utf8'))
     return {
       count,
@@ -114,12 +116,30 @@ await runSection(async (options) => {
     await sink.stop()
   }
 
+  const counts = pick(options, { full: [10_000, 100_000, 1_000_000], quick: [10_000, 100_000] })
+  const library = []
+  for (const count of counts.slice(-2)) {
+    progress(`syncOrderPages → NDJSON, ${count.toLocaleString('en')} orders`)
+    library.push(await exportRun('syncOrderPages', count))
+  }
+  details.libraryExport = library.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, round(v, 1)])))
+  const [libraryReference, libraryLarge] = library
+  rows.push({
+    name: `syncOrderPages → NDJSON, ${libraryLarge.count.toLocaleString('en')} orders, peak RSS`,
+    subject: 'core syncOrderPages via @tbkit/node',
+    value: round(libraryLarge.peakRssMb, 1),
+    unit: 'MB',
+    baseline: `${libraryReference.count.toLocaleString('en')} orders`,
+    baselineValue: round(libraryReference.peakRssMb, 1),
+    ratioText: `${libraryLarge.peakRssMb - libraryReference.peakRssMb >= 0 ? '+' : ''}${(libraryLarge.peakRssMb - libraryReference.peakRssMb).toFixed(1)} MB; heap after GC ${libraryReference.liveHeapMb.toFixed(1)} → ${libraryLarge.liveHeapMb.toFixed(1)} MB`,
+    note: `${Math.round(libraryLarge.ordersPerSecond).toLocaleString('en')} orders/s end to end; the library path without tbk's per-page fsync and checkpoint`,
+  })
+
   if (existsSync(TBK)) {
-    const counts = pick(options, { full: [10_000, 100_000, 1_000_000], quick: [10_000, 100_000] })
     const runs = []
     for (const count of counts) {
       progress(`tbk orders export, ${count.toLocaleString('en')} orders`)
-      runs.push(await exportRun(count))
+      runs.push(await exportRun('tbk', count))
     }
     details.export = runs.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, round(v, 1)])))
     // Growth is judged from the second-largest run up: the smallest one ends
@@ -160,7 +180,7 @@ await runSection(async (options) => {
     id: 'memory',
     title: 'Memory',
     compares:
-      "The client process only (servers run in their own processes). Upload: peak RSS during one upload minus RSS before it (after a warm-up upload and a GC), at several file sizes. Export: `tbk orders export` of N synthetic orders from the emulator to NDJSON, at several N: peak RSS of the whole process, and the largest heap in use right after a major GC (retention); growth = the largest N minus the next one.",
+      "The client process only (servers run in their own processes). Upload: peak RSS during one upload minus RSS before it (after a warm-up upload and a GC), at several file sizes. Export: N synthetic orders from the emulator to NDJSON, by `tbk orders export` and by the library path (syncOrderPages), at several N: peak RSS of the whole process, and the largest heap in use right after a major GC (retention); growth = the largest N minus the next one.",
     rows,
     details,
   }
