@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // `npm run bench`: every benchmark, each in its own process, then one table on
-// stdout and bench/results.json (bench/results.local.json for partial runs:
-// --quick or --only). Run after building (`npm run bench` builds first).
+// stdout and bench/results.json, whose figures also go into BENCHMARKS.md
+// (partial runs, --quick or --only, write bench/results.local.json and leave
+// BENCHMARKS.md alone). Run after building (`npm run bench` builds first).
 //   node bench/run.mjs [--quick] [--only signing,overhead,decoding,startup,bundle,memory]
 import { existsSync, writeFileSync } from 'node:fs'
 import { lastJsonLine, runNode } from './lib/child.mjs'
 import { describeMachine, describeSource } from './lib/machine.mjs'
 import { parseOptions } from './lib/options.mjs'
 import { fromRoot, REPO_ROOT } from './lib/paths.mjs'
+import { updateFigures } from './lib/markdown.mjs'
 import { renderTable } from './lib/table.mjs'
 
 const SECTIONS = ['signing', 'overhead', 'decoding', 'startup', 'bundle', 'memory']
@@ -60,6 +62,9 @@ const results = {
 const partial = options.quick || options.only !== undefined
 const out = fromRoot(partial ? 'bench/results.local.json' : 'bench/results.json')
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`)
+
+// A full run is the record: BENCHMARKS.md's figures follow it.
+if (!partial && existsSync(fromRoot('BENCHMARKS.md'))) updateFigures(fromRoot('BENCHMARKS.md'), results)
 
 console.log(renderTable(sections))
 const missed = targets.filter((t) => !t.met)
