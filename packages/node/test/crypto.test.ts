@@ -1,22 +1,8 @@
-import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { canonicalString, portableCrypto, sign, type SignMethod } from '@tbkit/core'
+import { signingVectors as vectors } from '../../core/test/fixtures/signing-vectors.js'
 import { nodeCrypto } from '../src/crypto.js'
-
-interface Vector {
-  name: string
-  secret: string
-  signMethod: SignMethod
-  params: Record<string, string>
-  fileParams: string[]
-  canonical: string
-  sign: string
-}
-
-const vectors: Vector[] = JSON.parse(
-  readFileSync(new URL('../../core/test/fixtures/signing-vectors.json', import.meta.url), 'utf8'),
-)
 
 describe('signing vectors with node:crypto', () => {
   it('has vectors covering every sign method', () => {

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import rawVectors from '../../../core/test/fixtures/signing-vectors.json'
-import { canonicalString, createClient, edgeCrypto, portableCrypto, sign, signCanonical, type SignMethod } from '../../src/index.js'
+import { signingVectors as vectors } from '../../../core/test/fixtures/signing-vectors.js'
+import { canonicalString, createClient, edgeCrypto, portableCrypto, sign, signCanonical } from '../../src/index.js'
 import { observedSubtle } from './subtle.js'
 
-interface Vector {
-  name: string
-  secret: string
-  signMethod: SignMethod
-  params: Record<string, string>
-  fileParams: string[]
-  canonical: string
-  sign: string
-}
-
-const vectors = rawVectors as unknown as Vector[]
 const utf8 = (text: string) => new TextEncoder().encode(text)
 const hex = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('')
 
