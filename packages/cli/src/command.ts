@@ -7,7 +7,18 @@ export interface Command {
   /** The full `--help` text, examples included. */
   readonly help: string
   /** Resolves to the exit code; throws typed errors that the runner reports. */
-  run(args: ParsedArgs, io: CliIo): Promise<number>
+  run(args: ParsedArgs, io: CliIo, context: CommandContext): Promise<number>
+}
+
+/** A command as the registry lists it: its summary, and its module loaded on demand. */
+export interface CommandEntry {
+  readonly summary: string
+  readonly load: () => Promise<Command>
+}
+
+/** What the runner hands every command; the registry travels here so no command imports it (no import circle). */
+export interface CommandContext {
+  readonly commands: Readonly<Record<string, CommandEntry>>
 }
 
 /** Flags every command takes. */

@@ -1,12 +1,7 @@
-import type { Command } from './command.js'
-
-interface Entry {
-  readonly summary: string
-  readonly load: () => Promise<Command>
-}
+import type { CommandEntry } from './command.js'
 
 /** Every command, loaded on demand so `tbk --version` and `tbk --help` load none of them. */
-export const COMMANDS: Readonly<Record<string, Entry>> = {
+export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   call: { summary: 'call any TOP method: tbk call <method> key=value …', load: async () => (await import('./commands/call.js')).command },
   convert: { summary: 'turn a link or 淘口令 into your commissioned link and 淘口令', load: async () => (await import('./commands/convert.js')).command },
   orders: { summary: 'export orders over any time range: tbk orders export --from … --to … --out …', load: async () => (await import('./commands/orders.js')).command },

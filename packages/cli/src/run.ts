@@ -34,7 +34,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stdout.write(command.help)
       return EXIT.ok
     }
-    return await command.run(args, io)
+    return await command.run(args, io, { commands: COMMANDS })
   } catch (error) {
     const { reportFailure } = await import('./failure.js')
     return reportFailure(error, io, debug)

@@ -1,12 +1,12 @@
-export { Md5, md5 } from './md5.js'
-export { hmacMd5 } from './hmac.js'
-export { utf8, toHexUpper } from './bytes.js'
-export { portableCrypto, webHmacSha256Hex, type SigningCrypto } from './crypto.js'
-export { canonicalString, sign, signCanonical, isEmptyValue, SIGN_METHODS, type SignMethod } from './sign.js'
-export { formatTimestamp, parseTimestamp } from './timestamp.js'
-export { parseJson, TopJsonError } from './json.js'
-export { encodeValue, encodeParams, stringifyJson, isFileValue, FILE_MARKER, type FileValue, type EncodedParams } from './encode.js'
-export { decodeResponse, unwrapLists, envelopeName, errorFromBody } from './response.js'
+export { Md5, md5 } from './protocol/md5.js'
+export { hmacMd5 } from './protocol/hmac.js'
+export { utf8, toHexUpper } from './protocol/bytes.js'
+export { portableCrypto, webHmacSha256Hex, type SigningCrypto } from './protocol/crypto.js'
+export { canonicalString, sign, signCanonical, isEmptyValue, SIGN_METHODS, type SignMethod } from './protocol/sign.js'
+export { formatTimestamp, parseTimestamp } from './protocol/timestamp.js'
+export { parseJson, TopJsonError } from './protocol/json.js'
+export { encodeValue, encodeParams, stringifyJson, isFileValue, FILE_MARKER, type FileValue, type EncodedParams } from './protocol/encode.js'
+export { decodeResponse, unwrapLists, envelopeName, errorFromBody } from './protocol/response.js'
 export {
   TopError,
   TopValidationError,
@@ -25,28 +25,25 @@ export {
   type TopErrorDetails,
   type TopApiErrorFields,
   type TransportFailure,
-} from './errors.js'
-export { retryDelay, type RetryPolicy } from './retry.js'
-export { validateParams } from './validate.js'
-export { redactFields, redactUrl, REDACTED } from './redact.js'
-export type { ApiMeta, ParamMeta, ParamKind, SessionNeed, Catalog, Paging, PagePaging, CursorPaging, ResultPath } from './meta.js'
-export type { Platform, TopHttpRequest, TopHttpResponse, TopRequestBody } from './platform.js'
-export { createFetchSender, type FetchSenderOptions } from './fetch-sender.js'
+} from './protocol/errors.js'
+export { retryDelay, type RetryPolicy } from './client/retry.js'
+export { validateParams } from './client/validate.js'
+export { redactFields, redactUrl, REDACTED } from './protocol/redact.js'
+export type { ApiMeta, ParamMeta, ParamKind, SessionNeed, Catalog, Paging, PagePaging, CursorPaging, ResultPath } from './protocol/meta.js'
+export type { Platform, TopHttpRequest, TopHttpResponse, TopRequestBody } from './client/platform.js'
+export { createFetchSender, type FetchSenderOptions } from './client/fetch-sender.js'
 export {
   createTopClient,
   TopClient,
   DEFAULT_ENDPOINT,
   type TopClientOptions,
-  type CallOptions,
   type TopHooks,
   type TopRequestInfo,
   type TopResponseInfo,
   type TopRetryInfo,
   type PreparedRequest,
-  type Method,
-  type ParamsOf,
-  type ResultOf,
-} from './client.js'
+} from './client/client.js'
+export type { CallOptions, Method, ParamsOf, ResultOf } from './client/call-types.js'
 export {
   syncOrders,
   syncOrderPages,
@@ -62,10 +59,10 @@ export {
   type OrderRecord,
   type OrderQueryType,
   type OrderTime,
-} from './orders.js'
-export { extractLinks, type FoundLink, type LinkKind, type ScanMeter } from './links.js'
-export { parseTpwd, type Tpwd, type TpwdForm } from './tpwd.js'
-export type { PaginateOptions, PaginateParams, PaginateArgs, PageItemOf, PagingParamName } from './paginate.js'
+} from './workflows/orders.js'
+export { extractLinks, type FoundLink, type LinkKind, type ScanMeter } from './workflows/links.js'
+export { parseTpwd, type Tpwd, type TpwdForm } from './workflows/tpwd.js'
+export type { PaginateOptions, PaginateParams, PaginateArgs, PageItemOf, PagingParamName } from './client/paginate.js'
 export {
   TopBatchValidationError,
   BATCH_SEPARATOR,
@@ -73,9 +70,9 @@ export {
   type BatchCall,
   type BatchResult,
   type BatchOptions,
-} from './batch.js'
+} from './client/batch.js'
 // `catalog` plus one tree-shakable metadata export per method (e.g. `taobao_tbk_tpwd_create`)
 export * from './generated/catalog.js'
 export type * from './generated/types.js'
-export type { TopFileTypes, TopFileInput } from './files.js'
+export type { TopFileTypes, TopFileInput } from './protocol/files.js'
 export const VERSION = '0.1.0'

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { AttemptAbort } from '../src/attempt-abort.js'
+import { AttemptAbort } from '../src/client/attempt-abort.js'
 import { createTopClient, TopAbortError, TopTimeoutError, type ApiMeta, type Platform, type TopHttpRequest, type TopHttpResponse } from '../src/index.js'
 
 const read: ApiMeta = {

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { findBareUnsafeIntegers, isUnsafeIntegerText, restoreUnsafeIntegers } from '../src/bare-integers.js'
+import { findBareUnsafeIntegers, isUnsafeIntegerText, restoreUnsafeIntegers } from '../src/protocol/bare-integers.js'
 import { parseJson } from '../src/index.js'
 
 describe('findBareUnsafeIntegers', () => {

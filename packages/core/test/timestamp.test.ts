@@ -22,7 +22,7 @@ describe('formatTimestamp', () => {
 
   it('gives the same answer whatever the host time zone', () => {
     const script = fileURLToPath(new URL('./fixtures/print-timestamp.mjs', import.meta.url))
-    const src = fileURLToPath(new URL('../src/timestamp.ts', import.meta.url))
+    const src = fileURLToPath(new URL('../src/protocol/timestamp.ts', import.meta.url))
     const outputs = ['UTC', 'America/Los_Angeles', 'Asia/Shanghai', 'Pacific/Kiritimati'].map((tz) =>
       execFileSync(process.execPath, [script, src], { env: { ...process.env, TZ: tz }, encoding: 'utf8' }).trim(),
     )

@@ -1,10 +1,9 @@
 import { catalog } from '@tbkit/core'
 import type { ParsedArgs } from '../args.js'
-import { COMMON_FLAGS, type Command } from '../command.js'
+import { COMMON_FLAGS, type Command, type CommandContext } from '../command.js'
 import { EXIT } from '../exit-codes.js'
 import { writeText, type CliIo } from '../io.js'
 import { SETTING_KEYS } from '../profile-store.js'
-import { COMMANDS } from '../registry.js'
 import { UsageError } from '../usage-error.js'
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const
@@ -31,12 +30,12 @@ Examples:
   source <(tbk completion zsh)                        # in ~/.zshrc, after compinit
   tbk completion fish > ~/.config/fish/completions/tbk.fish
 `,
-  async run(args: ParsedArgs, io: CliIo): Promise<number> {
+  async run(args: ParsedArgs, io: CliIo, context: CommandContext): Promise<number> {
     const [shell] = args.positionals
     if (!shell || !(SHELLS as readonly string[]).includes(shell)) {
       throw new UsageError(`name the shell: tbk completion ${SHELLS.join('|')}`)
     }
-    const model = await completionModel()
+    const model = await completionModel(context)
     await writeText(io.stdout, SCRIPTS[shell as Shell](model))
     return EXIT.ok
   },
@@ -47,9 +46,9 @@ interface Model {
   readonly methods: readonly string[]
 }
 
-async function completionModel(): Promise<Model> {
+async function completionModel(context: CommandContext): Promise<Model> {
   const commands = await Promise.all(
-    Object.entries(COMMANDS).map(async ([name, entry]) => ({
+    Object.entries(context.commands).map(async ([name, entry]) => ({
       name,
       summary: entry.summary,
       flags: Object.keys((await entry.load()).flags).map((flag) => `--${flag}`),

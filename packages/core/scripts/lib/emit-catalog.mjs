@@ -51,7 +51,7 @@ function emitMeta(meta) {
 
 export function emitCatalog(apis) {
   const metas = apis.map(metaOf)
-  const parts = [HEADER, "import type { ApiMeta, Catalog } from '../meta.js'"]
+  const parts = [HEADER, "import type { ApiMeta, Catalog } from '../protocol/meta.js'"]
   for (const meta of metas) parts.push(emitMeta(meta))
   const entries = metas.map((m) => `  ${quote(m.method)}: ${metaExportName(m.method)},`)
   parts.push(`/** Every method of the catalog (${metas.length}). */\nexport const catalog: Catalog = {\n${entries.join('\n')}\n}`)

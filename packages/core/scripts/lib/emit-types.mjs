@@ -164,7 +164,7 @@ function emitMethod(api, names) {
 
 export function emitTypes(apis) {
   const names = new Names()
-  const parts = [HEADER, "import type { TopFileInput } from '../files.js'"]
+  const parts = [HEADER, "import type { TopFileInput } from '../protocol/files.js'"]
   const entries = []
   for (const api of apis) {
     const { blocks, paramsName, resultName, safe } = emitMethod(api, names)

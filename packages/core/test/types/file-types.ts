@@ -7,7 +7,7 @@ interface PlatformFile {
   readonly platformFile: true
 }
 
-declare module '../../src/files.js' {
+declare module '../../src/protocol/files.js' {
   interface TopFileTypes {
     platform: PlatformFile
   }

@@ -11,12 +11,12 @@
  * not: each call carries it in its own body line, which the signature
  * covers. Hooks see the URL with the signature redacted.
  */
-import type { CallOptions, Method, ResultOf } from './client.js'
-import { TopError, TopTransportError, TopValidationError } from './errors.js'
-import { excerptOf } from './json.js'
-import type { ApiMeta } from './meta.js'
+import type { CallOptions, Method, ResultOf } from './call-types.js'
+import { TopError, TopTransportError, TopValidationError } from '../protocol/errors.js'
+import { excerptOf } from '../protocol/json.js'
+import type { ApiMeta } from '../protocol/meta.js'
 import type { TopHttpRequest, TopHttpResponse } from './platform.js'
-import { decodeResponse, errorFromBody, parseBody } from './response.js'
+import { decodeResponse, errorFromBody, parseBody } from '../protocol/response.js'
 
 /** Between calls in a batch body, and between their answers. */
 export const BATCH_SEPARATOR = '\r\n-S-\r\n'

@@ -1,4 +1,4 @@
-import { TopError, TopRateLimitError } from './errors.js'
+import { TopError, TopRateLimitError } from '../protocol/errors.js'
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */

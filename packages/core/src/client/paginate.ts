@@ -2,9 +2,9 @@
  * `client.paginate`: iterate the records of a paged method, page after page,
  * as the catalog's paging metadata describes it (numbered pages or a cursor).
  */
-import type { CallOptions, Method, ParamsOf } from './client.js'
-import { TopAbortError, TopTransportError, TopValidationError } from './errors.js'
-import type { Catalog, CursorPaging, PagePaging, Paging, ResultPath } from './meta.js'
+import type { CallOptions, Method, ParamsOf } from './call-types.js'
+import { TopAbortError, TopTransportError, TopValidationError } from '../protocol/errors.js'
+import type { Catalog, CursorPaging, PagePaging, Paging, ResultPath } from '../protocol/meta.js'
 
 export interface PaginateOptions extends CallOptions {
   /** Stop after this many records (no request is made for records beyond it). */

@@ -1,25 +1,20 @@
 import { AttemptAbort, AttemptRequest, type BuiltRequest } from './attempt-abort.js'
-import { portableCrypto, type SigningCrypto } from './crypto.js'
-import { encodeParams, isFileValue } from './encode.js'
-import { TopAbortError, TopError, TopTimeoutError, TopTransportError, TopValidationError } from './errors.js'
-import type { TopApiMap } from './generated/types.js'
-import type { ApiMeta, Catalog } from './meta.js'
+import { portableCrypto, type SigningCrypto } from '../protocol/crypto.js'
+import { encodeParams, isFileValue } from '../protocol/encode.js'
+import { TopAbortError, TopError, TopTimeoutError, TopTransportError, TopValidationError } from '../protocol/errors.js'
+import type { CallOptions, Method, ParamsOf, ResultOf } from './call-types.js'
+import type { ApiMeta, Catalog } from '../protocol/meta.js'
 import type { Platform, TopHttpRequest, TopHttpResponse, TopRequestBody } from './platform.js'
-import { redactFields, redactUrl } from './redact.js'
-import { decodeResponse, requestIdOf } from './response.js'
+import { redactFields, redactUrl } from '../protocol/redact.js'
+import { decodeResponse, requestIdOf } from '../protocol/response.js'
 import { retryDelay, type RetryPolicy } from './retry.js'
-import { canonicalString, SIGN_METHODS, signCanonical, type SignMethod } from './sign.js'
-import { formatTimestamp } from './timestamp.js'
+import { canonicalString, SIGN_METHODS, signCanonical, type SignMethod } from '../protocol/sign.js'
+import { formatTimestamp } from '../protocol/timestamp.js'
 import { validateParams } from './validate.js'
 import { runBatch, type BatchCall, type BatchOptions, type BatchResultsOf, type BatchSeam } from './batch.js'
 import { paginateMethod, type PageItemOf, type PaginateArgs, type PaginateOptions } from './paginate.js'
 
 export const DEFAULT_ENDPOINT = 'https://eco.taobao.com/router/rest'
-
-/** Every method the catalog types. */
-export type Method = keyof TopApiMap & string
-export type ParamsOf<M extends Method> = TopApiMap[M] extends { params: infer P } ? P : never
-export type ResultOf<M extends Method> = TopApiMap[M] extends { result: infer R } ? R : never
 
 export interface TopRequestInfo {
   readonly method: string
@@ -94,17 +89,6 @@ export interface TopClientOptions {
   catalog?: Catalog
 }
 
-export interface CallOptions {
-  session?: string
-  signal?: AbortSignal
-  timeoutMs?: number
-  deadlineMs?: number
-  maxRetries?: number
-  maxRateLimitWaitMs?: number
-  /** `true`: allow repeating a method that is not safe to repeat (a write; duplicates become possible). `false`: never repeat this call. */
-  retry?: boolean
-  validate?: boolean
-}
 
 type CallArgs<M extends Method> = {} extends ParamsOf<M>
   ? [params?: ParamsOf<M>, options?: CallOptions]

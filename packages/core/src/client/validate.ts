@@ -1,8 +1,8 @@
-import { isFileValue } from './encode.js'
-import { TopValidationError } from './errors.js'
-import type { ApiMeta, ParamKind, ParamMeta } from './meta.js'
-import { isEmptyValue } from './sign.js'
-import { parseTimestamp } from './timestamp.js'
+import { isFileValue } from '../protocol/encode.js'
+import { TopValidationError } from '../protocol/errors.js'
+import type { ApiMeta, ParamKind, ParamMeta } from '../protocol/meta.js'
+import { isEmptyValue } from '../protocol/sign.js'
+import { parseTimestamp } from '../protocol/timestamp.js'
 
 const NUMERIC_TEXT = /^-?\d+(\.\d+)?$/
 

@@ -1,6 +1,7 @@
-import type { CallOptions, TopClient } from './client.js'
-import { TopError, TopValidationError } from './errors.js'
-import { formatTimestamp, parseTimestamp } from './timestamp.js'
+import type { CallOptions } from '../client/call-types.js'
+import type { TopClient } from '../client/client.js'
+import { TopError, TopValidationError } from '../protocol/errors.js'
+import { formatTimestamp, parseTimestamp } from '../protocol/timestamp.js'
 
 /**
  * Order sync over `taobao.tbk.order.details.get`: the platform answers at most

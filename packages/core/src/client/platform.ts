@@ -1,4 +1,4 @@
-import type { SigningCrypto } from './crypto.js'
+import type { SigningCrypto } from '../protocol/crypto.js'
 
 /** The body of one gateway request. Core builds it; the platform puts it on the wire. */
 export type TopRequestBody =

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest'
+import * as core from '../src/index.js'
+
+/**
+ * The package's public runtime surface, by name. Moving files between layers
+ * must not change it; adding an export is a deliberate edit of this list.
+ * (Type-only exports are held by test/types/public-types.ts, compiled by
+ * types.test.ts.)
+ */
+const RUNTIME_EXPORTS = [
+  'BATCH_METHOD', 'BATCH_SEPARATOR', 'DEFAULT_ENDPOINT', 'DEFAULT_ORDER_WINDOW_MS', 'FILE_MARKER', 'Md5',
+  'ORDER_DETAILS_METHOD', 'ORDER_QUERY_TYPES', 'PROMOTION_ORDER_WINDOW_MS', 'REDACTED', 'SIGN_METHODS',
+  'TopAbortError', 'TopApiError', 'TopAuthError', 'TopBatchValidationError', 'TopClient', 'TopError',
+  'TopJsonError', 'TopParamError', 'TopPermissionError', 'TopRateLimitError', 'TopRemoteError',
+  'TopSignatureError', 'TopTimeoutError', 'TopTransportError', 'TopValidationError', 'VERSION',
+  'canonicalString', 'catalog', 'createApiError', 'createFetchSender', 'createTopClient', 'decodeResponse',
+  'encodeParams', 'encodeValue', 'envelopeName', 'errorFromBody', 'extractLinks', 'formatTimestamp', 'hmacMd5',
+  'isEmptyValue', 'isFileValue', 'md5', 'parseBanMs', 'parseJson', 'parseTimestamp', 'parseTpwd',
+  'portableCrypto', 'redactFields', 'redactUrl', 'retryDelay', 'sign', 'signCanonical', 'stringifyJson',
+  'syncOrderPages', 'syncOrders', 'toHexUpper', 'unwrapLists', 'utf8', 'validateParams', 'webHmacSha256Hex',
+]
+
+describe('public exports', () => {
+  it('are exactly the listed names, plus one metadata export per catalog method', () => {
+    const names = Object.keys(core)
+    const perMethod = names.filter((name) => /^(qimen_)?taobao_/.test(name))
+    expect(names.filter((name) => !perMethod.includes(name)).sort()).toEqual([...RUNTIME_EXPORTS].sort())
+    expect(perMethod.length).toBe(Object.keys(core.catalog).length)
+  })
+})

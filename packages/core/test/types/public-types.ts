@@ -1,0 +1,21 @@
+// Every type-only export of @tbkit/core, by name: a rename or removal fails types.test.ts.
+import type {
+  SigningCrypto, SignMethod, FileValue, EncodedParams, TopErrorDetails, TopApiErrorFields, TransportFailure,
+  RetryPolicy, ApiMeta, ParamMeta, ParamKind, SessionNeed, Catalog, Paging, PagePaging, CursorPaging, ResultPath,
+  Platform, TopHttpRequest, TopHttpResponse, TopRequestBody, FetchSenderOptions, TopClientOptions, CallOptions,
+  TopHooks, TopRequestInfo, TopResponseInfo, TopRetryInfo, PreparedRequest, Method, ParamsOf, ResultOf,
+  SyncOrdersOptions, OrderSyncCheckpoint, OrderSyncPage, OrderSyncWindow, SyncedOrder, OrderRecord, OrderQueryType,
+  OrderTime, FoundLink, LinkKind, ScanMeter, Tpwd, TpwdForm, PaginateOptions, PaginateParams, PaginateArgs,
+  PageItemOf, PagingParamName, BatchCall, BatchResult, BatchOptions, TopFileTypes, TopFileInput, TopApiMap,
+} from '../../src/index.js'
+
+export type PublicTypes = [
+  SigningCrypto, SignMethod, FileValue, EncodedParams, TopErrorDetails, TopApiErrorFields, TransportFailure,
+  RetryPolicy, ApiMeta, ParamMeta, ParamKind, SessionNeed, Catalog, Paging, PagePaging, CursorPaging, ResultPath,
+  Platform, TopHttpRequest, TopHttpResponse, TopRequestBody, FetchSenderOptions, TopClientOptions, CallOptions,
+  TopHooks, TopRequestInfo, TopResponseInfo, TopRetryInfo, PreparedRequest, Method, ParamsOf<'taobao.tbk.tpwd.create'>,
+  ResultOf<'taobao.tbk.tpwd.create'>, SyncOrdersOptions, OrderSyncCheckpoint, OrderSyncPage, OrderSyncWindow,
+  SyncedOrder, OrderRecord, OrderQueryType, OrderTime, FoundLink, LinkKind, ScanMeter, Tpwd, TpwdForm,
+  PaginateOptions, PaginateParams<'taobao.tbk.dg.material.optional.upgrade'>, PaginateArgs<'taobao.tbk.dg.material.optional.upgrade'>,
+  PageItemOf<unknown>, PagingParamName, BatchCall, BatchResult, BatchOptions, TopFileTypes, TopFileInput, TopApiMap,
+]

@@ -1,0 +1,1 @@
+export { useEmulator } from './use-emulator.js'
