@@ -26,13 +26,16 @@ export interface QimenTaobaoTbkItemRuleGetParams {
   itemsData?: Readonly<Record<string, unknown>> | readonly unknown[] | string
 }
 
-/** Result of `qimen.taobao.tbk.item.rule.get` (lists as plain arrays): 淘宝客商品展示规则获取 */
-export interface QimenTaobaoTbkItemRuleGetResult {
+/** The result of a method whose fields the catalog does not document: any field may come back. */
+export interface TopUndocumentedResult {
   /** The gateway's id for this request (quote it to platform support). */
   request_id?: string
   /** The catalog does not document this method's result fields. */
   [field: string]: unknown
 }
+
+/** Result of `qimen.taobao.tbk.item.rule.get` (lists as plain arrays): 淘宝客商品展示规则获取 */
+export type QimenTaobaoTbkItemRuleGetResult = TopUndocumentedResult
 
 /**
  * Params of `taobao.tbk.activity.info.get`.
@@ -74,13 +77,16 @@ export interface TbkActivityInfoGetParams {
 /** Result of `taobao.tbk.activity.info.get` (lists as plain arrays): 淘宝客-推广者-官方活动转链 */
 export interface TbkActivityInfoGetResult {
   /** 返回结果对象 */
-  data?: TbkActivityInfoGetData
+  data?: TbkData
   /** The gateway's id for this request (quote it to platform support). */
   request_id?: string
 }
 
-/** 返回结果对象 */
-export interface TbkActivityInfoGetData {
+/**
+ * 返回结果对象
+ * Shared by several methods.
+ */
+export interface TbkData {
   /**
    * 【本地化】微信推广二维码地址
    * @example https://img.alicdn.com/xxx
@@ -157,13 +163,16 @@ export interface TbkAdzoneCreateResult {
    * MapData
    * @example MapData
    */
-  data?: TbkAdzoneCreateMapData
+  data?: TbkMapData
   /** The gateway's id for this request (quote it to platform support). */
   request_id?: string
 }
 
-/** MapData */
-export interface TbkAdzoneCreateMapData {
+/**
+ * MapData
+ * Shared by several methods.
+ */
+export interface TbkMapData {
   /**
    * 完整的pid
    * @example mm_1_1_1
@@ -324,13 +333,13 @@ export interface TbkContentGeneralLinkConvertParams {
    */
   sub_pid: string
   /** 商品三方转链 */
-  item_dto?: TbkContentGeneralLinkConvertLkItemDTO | string
+  item_dto?: TbkLkItemDTO | string
   /** 会场页面三方转链 */
-  page_dto?: TbkContentGeneralLinkConvertLkPageDTO | string
+  page_dto?: TbkLkPageDTO | string
   /** 店铺三方转链 */
-  shop_dto?: TbkContentGeneralLinkConvertLkShopDTO | string
+  shop_dto?: TbkLkShopDTO | string
   /** 链接三方转链 */
-  material_dto?: TbkContentGeneralLinkConvertLkMaterialDTO | string
+  material_dto?: TbkLkMaterialDTO | string
   /**
    * 推广位ID
    * @example 123
@@ -356,8 +365,11 @@ export interface TbkContentGeneralLinkConvertResult {
   request_id?: string
 }
 
-/** 商品三方转链 */
-export interface TbkContentGeneralLinkConvertLkItemDTO {
+/**
+ * 商品三方转链
+ * Shared by several methods.
+ */
+export interface TbkLkItemDTO {
   /**
    * 商品ID
    * @example i87a9ja90d8-09qrjcoa7qwl
@@ -395,8 +407,11 @@ export interface TbkContentGeneralLinkConvertLkItemDTO {
   manage_pub_id?: number | bigint | string
 }
 
-/** 会场页面三方转链 */
-export interface TbkContentGeneralLinkConvertLkPageDTO {
+/**
+ * 会场页面三方转链
+ * Shared by several methods.
+ */
+export interface TbkLkPageDTO {
   /**
    * 会场ID
    * @example 20356789765
@@ -409,8 +424,11 @@ export interface TbkContentGeneralLinkConvertLkPageDTO {
   target_item_list?: readonly (string)[]
 }
 
-/** 店铺三方转链 */
-export interface TbkContentGeneralLinkConvertLkShopDTO {
+/**
+ * 店铺三方转链
+ * Shared by several methods.
+ */
+export interface TbkLkShopDTO {
   /**
    * 店铺ID
    * @example 123456
@@ -418,8 +436,11 @@ export interface TbkContentGeneralLinkConvertLkShopDTO {
   shop_id?: string
 }
 
-/** 链接三方转链 */
-export interface TbkContentGeneralLinkConvertLkMaterialDTO {
+/**
+ * 链接三方转链
+ * Shared by several methods.
+ */
+export interface TbkLkMaterialDTO {
   /**
    * 物料链接，可以为url或淘口令
    * @example s.click.taobao.com
@@ -474,9 +495,9 @@ export interface TbkContentGeneralLinkConvertMaterialUrlList {
   /** 链接信息 */
   link_info_dto?: TbkContentGeneralLinkConvertUrlLinkInfoDTO
   /** 券信息 */
-  coupon_info_dto?: TbkContentGeneralLinkConvertUrlCouponInfoDTO
+  coupon_info_dto?: TbkCouponInfoDTO
   /** 营销信息 */
-  promotion_info_dto?: TbkContentGeneralLinkConvertUrlPromotionInfoDTO
+  promotion_info_dto?: TbkUrlPromotionInfoDTO
 }
 
 /** 店铺转链结果 */
@@ -543,7 +564,7 @@ export interface TbkContentGeneralLinkConvertItemUrlList {
    * 营销信息
    * @example PromotionInfoDTO
    */
-  promotion_info_dto?: TbkContentGeneralLinkConvertPromotionInfoDTO
+  promotion_info_dto?: TbkUrlPromotionInfoDTO
   /**
    * 物料对应错误码
    * @example 1001
@@ -617,8 +638,11 @@ export interface TbkContentGeneralLinkConvertUrlLinkInfoDTO {
   tk_biz_type?: number
 }
 
-/** 券信息 */
-export interface TbkContentGeneralLinkConvertUrlCouponInfoDTO {
+/**
+ * 券信息
+ * Shared by several methods.
+ */
+export interface TbkCouponInfoDTO {
   /**
    * 优惠券结束时间
    * @example 2022-12-20 23:59:59
@@ -656,8 +680,11 @@ export interface TbkContentGeneralLinkConvertUrlCouponInfoDTO {
   coupon_type?: number
 }
 
-/** 营销信息 */
-export interface TbkContentGeneralLinkConvertUrlPromotionInfoDTO {
+/**
+ * 营销信息
+ * Shared by several methods.
+ */
+export interface TbkUrlPromotionInfoDTO {
   /**
    * 商品收入比率(%)：商品佣金比率+补贴比率。同物料类接口income_rate
    * @example 6.00
@@ -728,20 +755,6 @@ export interface TbkContentGeneralLinkConvertEventLinkInfoDTO {
   cps_full_tpwd?: string
 }
 
-/** 营销信息 */
-export interface TbkContentGeneralLinkConvertPromotionInfoDTO {
-  /**
-   * 商品收入比率(%)：商品佣金比率+补贴比率。同物料类接口income_rate
-   * @example 2.40
-   */
-  commission_rate?: string
-  /**
-   * 佣金类型。MKT表示营销计划，SP表示定向计划，COMMON表示通用计划，ZX表示自选计划
-   * @example MKT
-   */
-  commission_type?: string
-}
-
 /** 链接信息 */
 export interface TbkContentGeneralLinkConvertItemLinkInfoDTO {
   /**
@@ -796,7 +809,10 @@ export interface TbkContentGeneralLinkConvertItemLinkInfoDTO {
   cps_full_tpwd?: string
 }
 
-/** 券信息 */
+/**
+ * 券信息
+ * Shared by several methods.
+ */
 export interface TbkContentGeneralLinkConvertResultDataItemUrlListCouponInfoDto {
   /**
    * 优惠券结束时间
@@ -1337,7 +1353,7 @@ export interface TbkCouponConvertMaterialDto {
   /** 前N件佣金信息-当入参get_topn_rate=1，前N件佣金生效且最高，透出该组字段 */
   topn_info?: TbkCouponConvertStepRateDto
   /** 小程序链接(暂未对外开放) */
-  mini_program?: TbkCouponConvertMiniProgramDto
+  mini_program?: TbkMiniProgramDto
   /**
    * 转链成功的场景下，需要补充说明的信息
    * @example skuid已失效，未参与转链
@@ -1369,8 +1385,11 @@ export interface TbkCouponConvertStepRateDto {
   topn_quantity?: number
 }
 
-/** 小程序链接(暂未对外开放) */
-export interface TbkCouponConvertMiniProgramDto {
+/**
+ * 小程序链接(暂未对外开放)
+ * Shared by several methods.
+ */
+export interface TbkMiniProgramDto {
   /**
    * 小程序APPID
    * @example 1
@@ -1519,12 +1538,7 @@ export interface TbkCpOrderDetailsGetParams {
 }
 
 /** Result of `taobao.tbk.cp.order.details.get` (lists as plain arrays): 淘宝客-招商团长-服务费订单明细 */
-export interface TbkCpOrderDetailsGetResult {
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-  /** The catalog does not document this method's result fields. */
-  [field: string]: unknown
-}
+export type TbkCpOrderDetailsGetResult = TopUndocumentedResult
 
 /**
  * Params of `taobao.tbk.data.report`.
@@ -1549,12 +1563,7 @@ export interface TbkDataReportParams {
 }
 
 /** Result of `taobao.tbk.data.report` (lists as plain arrays): 淘宝客-服务商-保护门槛 */
-export interface TbkDataReportResult {
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-  /** The catalog does not document this method's result fields. */
-  [field: string]: unknown
-}
+export type TbkDataReportResult = TopUndocumentedResult
 
 /**
  * Params of `taobao.tbk.dg.content.media.daily.report`.
@@ -1596,12 +1605,7 @@ export interface TbkDgContentMediaDailyReportParams {
 }
 
 /** Result of `taobao.tbk.dg.content.media.daily.report` (lists as plain arrays): 淘宝客-推广者-微博日报(达人维度) */
-export interface TbkDgContentMediaDailyReportResult {
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-  /** The catalog does not document this method's result fields. */
-  [field: string]: unknown
-}
+export type TbkDgContentMediaDailyReportResult = TopUndocumentedResult
 
 /**
  * Params of `taobao.tbk.dg.content.media.monthly.report`.
@@ -1615,40 +1619,10 @@ export interface TbkDgContentMediaDailyReportResult {
  *
  * Catalog confidence: inferred (params and result fields may be incomplete; see spec/apis/taobao.tbk.dg.content.media.monthly.report.json).
  */
-export interface TbkDgContentMediaMonthlyReportParams {
-  /**
-   * 页数（第三方SDK校验：>=1）
-   * @example 1
-   */
-  page_no?: number | bigint | string
-  /**
-   * 每页记录数（第三方SDK校验：1~100）
-   * @example 20
-   */
-  page_size?: number | bigint | string
-  /** 聚合条件 */
-  dimensions?: string
-  /** 查询条件 */
-  filters: string
-  /**
-   * 查询字段（逗号分隔）
-   * @example pub_id,sub_pub_id,sub_site_id,sub_adzone_id,div_rule,total_alipay_amt,settle_amount,union_pv,union_uv
-   */
-  return_fields?: readonly (string | number | bigint)[] | string
-  /**
-   * 报表名称（第三方SDK固定传入该值）
-   * @example union_content_media_monthly_report
-   */
-  report_type_id?: string
-}
+export type TbkDgContentMediaMonthlyReportParams = TbkDgContentMediaDailyReportParams
 
 /** Result of `taobao.tbk.dg.content.media.monthly.report` (lists as plain arrays): 淘宝客-推广者-微博月报(达人维度) */
-export interface TbkDgContentMediaMonthlyReportResult {
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-  /** The catalog does not document this method's result fields. */
-  [field: string]: unknown
-}
+export type TbkDgContentMediaMonthlyReportResult = TopUndocumentedResult
 
 /**
  * Params of `taobao.tbk.dg.cpa.activity.detail`.
@@ -1996,7 +1970,7 @@ export interface TbkDgCpaReportDetailCampaignreportdtolist {
   /** 结果数据 */
   result_list?: TbkDgCpaReportDetailResultlist[]
   /** 字段说明 */
-  display_list?: TbkDgCpaReportDetailDisplaylist[]
+  display_list?: TbkDisplaylist[]
 }
 
 /** 结果数据 */
@@ -2007,8 +1981,11 @@ export interface TbkDgCpaReportDetailResultlist {
   settle?: string
 }
 
-/** 字段说明 */
-export interface TbkDgCpaReportDetailDisplaylist {
+/**
+ * 字段说明
+ * Shared by several methods.
+ */
+export interface TbkDisplaylist {
   /** 字段名称 */
   field_name?: string
   /** 展现名称 */
@@ -2081,7 +2058,7 @@ export interface TbkDgCpaReportSubDetailResultResultDataResults {
   /** 明细结果 */
   result_list?: TbkDgCpaReportSubDetailResultlist[]
   /** 改策略字段说明 */
-  display_list?: TbkDgCpaReportSubDetailDisplaylist[]
+  display_list?: TbkDisplaylist[]
 }
 
 /** 明细结果 */
@@ -2092,16 +2069,6 @@ export interface TbkDgCpaReportSubDetailResultlist {
   pre?: string
   /** 成员id */
   id?: string
-}
-
-/** 改策略字段说明 */
-export interface TbkDgCpaReportSubDetailDisplaylist {
-  /** 字段名称 */
-  field_name?: string
-  /** 展现名称 */
-  display_name?: string
-  /** 字段描述 */
-  desc?: string
 }
 
 /**
@@ -2125,9 +2092,9 @@ export interface TbkDgEshareLinkConvertParams {
    */
   relation_id?: string
   /** 商品转链 */
-  item_dto?: TbkDgEshareLinkConvertLkItemDTO | string
+  item_dto?: TbkLkItemDTO | string
   /** 链接/口令转链 */
-  material_dto?: TbkDgEshareLinkConvertLkMaterialDTO | string
+  material_dto?: TbkLkMaterialDTO | string
 }
 
 /** Result of `taobao.tbk.dg.eshare.link.convert` (lists as plain arrays): 淘宝客-推广者-KA私域专享转链 */
@@ -2149,64 +2116,6 @@ export interface TbkDgEshareLinkConvertResult {
   result_msg?: string
   /** The gateway's id for this request (quote it to platform support). */
   request_id?: string
-}
-
-/** 商品转链 */
-export interface TbkDgEshareLinkConvertLkItemDTO {
-  /**
-   * 商品ID
-   * @example i87a9ja90d8-09qrjcoa7qwl
-   */
-  item_id?: string
-  /**
-   * 入参商品id下的skuid，传入时会透传至转链结果url中
-   * @example 123
-   */
-  sku_id?: number | bigint | string
-  /**
-   * 是否指定券，1-指定 0-不指定 默认为0（邀约制权限，仅面向KA自用型工具服务商）
-   * @example 1
-   */
-  is_target_coupon?: number | bigint | string
-  /**
-   * 优惠券id（邀约制权限，仅面向KA自用型工具服务商）
-   * @example 9urytzd6k4
-   */
-  coupon_id?: string
-  /**
-   * 淘宝客外部用户标记，如自身系统账户ID；微信ID等
-   * @example 123
-   */
-  external_id?: string
-  /**
-   * 1表示商品转通用计划链接，其他值或不传表示转最优佣金率（含营销计划）链接
-   * @example 1
-   */
-  dx?: string
-  /**
-   * 商品库账号ID
-   * @example 123456
-   */
-  manage_pub_id?: number | bigint | string
-}
-
-/** 链接/口令转链 */
-export interface TbkDgEshareLinkConvertLkMaterialDTO {
-  /**
-   * 物料链接，可以为url或淘口令
-   * @example s.click.taobao.com
-   */
-  material_url?: string
-  /**
-   * 是否指定券，1-指定 0-不指定 默认为0（邀约制权限，仅面向KA自用型工具服务商）
-   * @example 1
-   */
-  is_target_coupon?: number | bigint | string
-  /**
-   * 优惠券id（邀约制权限，仅面向KA自用型工具服务商）
-   * @example 9urytzd6k4
-   */
-  coupon_id?: string
 }
 
 /** TbkLinkDTO */
@@ -2237,7 +2146,7 @@ export interface TbkDgEshareLinkConvertMaterialUrlList {
    */
   input_material_url?: string
   /** 营销信息 */
-  promotion_info_dto?: TbkDgEshareLinkConvertMaterialPromotionInfoDTO
+  promotion_info_dto?: TbkUrlPromotionInfoDTO
 }
 
 /** 单品转链信息 */
@@ -2260,7 +2169,7 @@ export interface TbkDgEshareLinkConvertItemUrlList {
    */
   input_item_id?: string
   /** 营销信息 */
-  promotion_info_dto?: TbkDgEshareLinkConvertItemPromotionInfoDTO
+  promotion_info_dto?: TbkUrlPromotionInfoDTO
 }
 
 /** 链接信息 */
@@ -2297,20 +2206,6 @@ export interface TbkDgEshareLinkConvertLinkInfoDTO {
   tk_biz_type?: number
 }
 
-/** 营销信息 */
-export interface TbkDgEshareLinkConvertMaterialPromotionInfoDTO {
-  /**
-   * 商品收入比率(%)：商品佣金比率+补贴比率。同物料类接口income_rate
-   * @example 6.00
-   */
-  commission_rate?: string
-  /**
-   * 佣金类型。MKT表示营销计划，SP表示定向计划，COMMON表示通用计划，ZX表示自选计划
-   * @example MKT
-   */
-  commission_type?: string
-}
-
 /** 链接信息 */
 export interface TbkDgEshareLinkConvertItemLinkInfoDTO {
   /**
@@ -2343,20 +2238,6 @@ export interface TbkDgEshareLinkConvertItemLinkInfoDTO {
    * @example 48￥ CZ3457 LOcqdeIlU9y￥ https://m.tb.cn/h.UQ4ceEC  olayks煮茶器喷淋式黑茶白茶煮茶壶家用自动蒸汽养生壶办公室小型
    */
   coupon_full_tpwd?: string
-}
-
-/** 营销信息 */
-export interface TbkDgEshareLinkConvertItemPromotionInfoDTO {
-  /**
-   * 商品收入比率(%)：商品佣金比率+补贴比率。同物料类接口income_rate
-   * @example 2.40
-   */
-  commission_rate?: string
-  /**
-   * 佣金类型。MKT表示营销计划，SP表示定向计划，COMMON表示通用计划，ZX表示自选计划
-   * @example MKT
-   */
-  commission_type?: string
 }
 
 /**
@@ -2410,15 +2291,15 @@ export interface TbkDgGeneralLinkConvertParams {
    */
   page_id_list?: readonly (string | number | bigint)[] | string
   /** 会场页面内定坑商品 */
-  target_item?: TbkDgGeneralLinkConvertTargetItemDTO | string
+  target_item?: TbkTargetItemDTO | string
   /** 商品转链 */
-  item_dto?: TbkDgGeneralLinkConvertLkItemDTO | string
+  item_dto?: TbkLkItemDTO | string
   /** 会场页面转链 */
-  page_dto?: TbkDgGeneralLinkConvertLkPageDTO | string
+  page_dto?: TbkLkPageDTO | string
   /** 店铺转链 */
-  shop_dto?: TbkDgGeneralLinkConvertLkShopDTO | string
+  shop_dto?: TbkLkShopDTO | string
   /** 链接/口令转链 */
-  material_dto?: TbkDgGeneralLinkConvertLkMaterialDTO | string
+  material_dto?: TbkLkMaterialDTO | string
   /**
    * 会员运营id
    * @example 123
@@ -2467,8 +2348,11 @@ export interface TbkDgGeneralLinkConvertResult {
   request_id?: string
 }
 
-/** 会场页面内定坑商品 */
-export interface TbkDgGeneralLinkConvertTargetItemDTO {
+/**
+ * 会场页面内定坑商品
+ * Shared by several methods.
+ */
+export interface TbkTargetItemDTO {
   /**
    * 页面内定坑商品ID，用于素材-坑位还原
    * @example xxx
@@ -2476,95 +2360,14 @@ export interface TbkDgGeneralLinkConvertTargetItemDTO {
   item_id_list?: readonly (string)[]
 }
 
-/** 商品转链 */
-export interface TbkDgGeneralLinkConvertLkItemDTO {
-  /**
-   * 商品ID
-   * @example i87a9ja90d8-09qrjcoa7qwl
-   */
-  item_id?: string
-  /**
-   * 入参商品id下的skuid，传入时会透传至转链结果url中
-   * @example 123
-   */
-  sku_id?: number | bigint | string
-  /**
-   * 是否指定券，1-指定 0-不指定 默认为0（邀约制权限，仅面向KA自用型工具服务商）
-   * @example 1
-   */
-  is_target_coupon?: number | bigint | string
-  /**
-   * 优惠券id（邀约制权限，仅面向KA自用型工具服务商）
-   * @example 9urytzd6k4
-   */
-  coupon_id?: string
-  /**
-   * 淘宝客外部用户标记，如自身系统账户ID；微信ID等
-   * @example 123
-   */
-  external_id?: string
-  /**
-   * 1表示商品转通用计划链接，其他值或不传表示转最优佣金率（含营销计划）链接
-   * @example 1
-   */
-  dx?: string
-  /**
-   * 商品库账号ID
-   * @example 123456
-   */
-  manage_pub_id?: number | bigint | string
-}
-
-/** 会场页面转链 */
-export interface TbkDgGeneralLinkConvertLkPageDTO {
-  /**
-   * 会场ID
-   * @example 20356789765
-   */
-  page_id?: string
-  /**
-   * 页面内定坑商品ID，用于素材-坑位还原
-   * @example xxx
-   */
-  target_item_list?: readonly (string)[]
-}
-
-/** 店铺转链 */
-export interface TbkDgGeneralLinkConvertLkShopDTO {
-  /**
-   * 店铺ID
-   * @example 123456
-   */
-  shop_id?: string
-}
-
-/** 链接/口令转链 */
-export interface TbkDgGeneralLinkConvertLkMaterialDTO {
-  /**
-   * 物料链接，可以为url或淘口令
-   * @example s.click.taobao.com
-   */
-  material_url?: string
-  /**
-   * 是否指定券，1-指定 0-不指定 默认为0（邀约制权限，仅面向KA自用型工具服务商）
-   * @example 1
-   */
-  is_target_coupon?: number | bigint | string
-  /**
-   * 优惠券id（邀约制权限，仅面向KA自用型工具服务商）
-   * @example 9urytzd6k4
-   */
-  coupon_id?: string
-}
-
 /** TbkLinkDTO */
 export interface TbkDgGeneralLinkConvertTbkLinkDTO {
   /** 转链结果 */
   material_url_list?: TbkDgGeneralLinkConvertMaterialUrlList[]
   /** 店铺转链结果 */
-  shop_url_list?: TbkDgGeneralLinkConvertShopUrlList[]
+  shop_url_list?: TbkShopUrlList[]
   /** 活动转链信息 */
-  event_url_list?: TbkDgGeneralLinkConvertEventUrlList[]
+  event_url_list?: TbkEventUrlList[]
   /** 单品转链信息 */
   item_url_list?: TbkDgGeneralLinkConvertItemUrlList[]
 }
@@ -2582,9 +2385,9 @@ export interface TbkDgGeneralLinkConvertMaterialUrlList {
    */
   code?: number
   /** 营销信息 */
-  promotion_info_dto?: TbkDgGeneralLinkConvertMaterialPromotionInfoDTO
+  promotion_info_dto?: TbkMaterialPromotionInfoDTO
   /** 券信息 */
-  coupon_info_dto?: TbkDgGeneralLinkConvertCouponInfoDTO
+  coupon_info_dto?: TbkCouponInfoDTO
   /** 链接信息 */
   link_info_dto?: TbkDgGeneralLinkConvertLinkInfoDTO
   /**
@@ -2598,11 +2401,14 @@ export interface TbkDgGeneralLinkConvertMaterialUrlList {
    */
   extra_info?: string
   /** 多件价券信息 */
-  multiple_items_coupon_info_list?: TbkDgGeneralLinkConvertMaterialMultiCouponPromotionInfoDTO[]
+  multiple_items_coupon_info_list?: TbkMaterialMultiCouponPromotionInfoDTO[]
 }
 
-/** 店铺转链结果 */
-export interface TbkDgGeneralLinkConvertShopUrlList {
+/**
+ * 店铺转链结果
+ * Shared by several methods.
+ */
+export interface TbkShopUrlList {
   /**
    * 物料对应错误描述
    * @example 无权限
@@ -2614,7 +2420,7 @@ export interface TbkDgGeneralLinkConvertShopUrlList {
    */
   code?: number
   /** 链接信息 */
-  link_info_dto?: TbkDgGeneralLinkConvertResultDataShopUrlListLinkInfoDto
+  link_info_dto?: TbkLinkInfoDTO
   /**
    * 入参的店铺ID
    * @example 123
@@ -2622,8 +2428,11 @@ export interface TbkDgGeneralLinkConvertShopUrlList {
   input_shop_id?: string
 }
 
-/** 活动转链信息 */
-export interface TbkDgGeneralLinkConvertEventUrlList {
+/**
+ * 活动转链信息
+ * Shared by several methods.
+ */
+export interface TbkEventUrlList {
   /**
    * 物料对应错误描述
    * @example 无权限
@@ -2656,9 +2465,9 @@ export interface TbkDgGeneralLinkConvertItemUrlList {
    */
   code?: number
   /** 营销信息 */
-  promotion_info_dto?: TbkDgGeneralLinkConvertItemPromotionInfoDTO
+  promotion_info_dto?: TbkItemPromotionInfoDTO
   /** 券信息 */
-  coupon_info_dto?: TbkDgGeneralLinkConvertResultDataItemUrlListCouponInfoDto
+  coupon_info_dto?: TbkContentGeneralLinkConvertResultDataItemUrlListCouponInfoDto
   /** 链接信息 */
   link_info_dto?: TbkDgGeneralLinkConvertItemLinkInfoDTO
   /**
@@ -2672,11 +2481,14 @@ export interface TbkDgGeneralLinkConvertItemUrlList {
    */
   extra_info?: string
   /** 多件价券信息 */
-  multiple_items_coupon_info_list?: TbkDgGeneralLinkConvertItemMultiCouponPromotionInfoDTO[]
+  multiple_items_coupon_info_list?: TbkMaterialMultiCouponPromotionInfoDTO[]
 }
 
-/** 营销信息 */
-export interface TbkDgGeneralLinkConvertMaterialPromotionInfoDTO {
+/**
+ * 营销信息
+ * Shared by several methods.
+ */
+export interface TbkMaterialPromotionInfoDTO {
   /**
    * 商品收入比率(%)：商品佣金比率+补贴比率。同物料类接口income_rate
    * @example 6.00
@@ -2692,45 +2504,6 @@ export interface TbkDgGeneralLinkConvertMaterialPromotionInfoDTO {
    * @example 2
    */
   multiple_items_prices_count?: number
-}
-
-/** 券信息 */
-export interface TbkDgGeneralLinkConvertCouponInfoDTO {
-  /**
-   * 优惠券结束时间
-   * @example 2022-12-20 23:59:59
-   */
-  coupon_end_time?: string
-  /**
-   * 券ID
-   * @example 19d114f1a6464c98a30b01b3cb17dad6
-   */
-  activity_id?: string
-  /**
-   * 优惠券剩余数量
-   * @example 99944
-   */
-  coupon_remain_count?: number
-  /**
-   * 券面额
-   * @example 80.00
-   */
-  coupon_amount?: string
-  /**
-   * 优惠券开始时间
-   * @example 2022-12-14 00:00:00
-   */
-  coupon_start_time?: string
-  /**
-   * 优惠券信息，满XX元减XX元
-   * @example 满129元减80元
-   */
-  coupon_desc?: string
-  /**
-   * 0-店铺 1-单品
-   * @example 0
-   */
-  coupon_type?: number
 }
 
 /** 链接信息 */
@@ -2857,8 +2630,11 @@ export interface TbkDgGeneralLinkConvertLinkInfoDTO {
   cps_supered_short_tpwd?: string
 }
 
-/** 多件价券信息 */
-export interface TbkDgGeneralLinkConvertMaterialMultiCouponPromotionInfoDTO {
+/**
+ * 多件价券信息
+ * Shared by several methods.
+ */
+export interface TbkMaterialMultiCouponPromotionInfoDTO {
   /**
    * 优惠名称
    * @example 商品券
@@ -2896,8 +2672,11 @@ export interface TbkDgGeneralLinkConvertMaterialMultiCouponPromotionInfoDTO {
   coupon_remain_count?: number
 }
 
-/** 链接信息 */
-export interface TbkDgGeneralLinkConvertResultDataShopUrlListLinkInfoDto {
+/**
+ * 链接信息
+ * Shared by several methods.
+ */
+export interface TbkLinkInfoDTO {
   /**
    * 1—单品 2—店铺 3—会场
    * @example 2
@@ -2930,7 +2709,10 @@ export interface TbkDgGeneralLinkConvertResultDataShopUrlListLinkInfoDto {
   cps_full_tpwd?: string
 }
 
-/** 链接信息 */
+/**
+ * 链接信息
+ * Shared by several methods.
+ */
 export interface TbkDgGeneralLinkConvertResultDataEventUrlListLinkInfoDto {
   /**
    * 1—单品 2—店铺 3—会场
@@ -2964,8 +2746,11 @@ export interface TbkDgGeneralLinkConvertResultDataEventUrlListLinkInfoDto {
   cps_full_tpwd?: string
 }
 
-/** 营销信息 */
-export interface TbkDgGeneralLinkConvertItemPromotionInfoDTO {
+/**
+ * 营销信息
+ * Shared by several methods.
+ */
+export interface TbkItemPromotionInfoDTO {
   /**
    * 商品收入比率(%)：商品佣金比率+补贴比率。同物料类接口income_rate
    * @example 2.40
@@ -2986,40 +2771,6 @@ export interface TbkDgGeneralLinkConvertItemPromotionInfoDTO {
    * @example 2
    */
   multiple_items_prices_count?: number
-}
-
-/** 券信息 */
-export interface TbkDgGeneralLinkConvertResultDataItemUrlListCouponInfoDto {
-  /**
-   * 优惠券结束时间
-   * @example 2022-12-25 23:59:59
-   */
-  coupon_end_time?: string
-  /**
-   * 券ID
-   * @example 642208f7db6b4fb9880a9d09832d6b8d
-   */
-  activity_id?: string
-  /**
-   * 优惠券剩余数量
-   * @example 99987
-   */
-  coupon_remain_count?: number
-  /**
-   * 券面额
-   * @example 170.00
-   */
-  coupon_amount?: string
-  /**
-   * 优惠券开始时间
-   * @example 2022-12-20 00:00:00
-   */
-  coupon_start_time?: string
-  /**
-   * 优惠券信息，满XX元减XX元
-   * @example 满319元减170元
-   */
-  coupon_desc?: string
 }
 
 /** 链接信息 */
@@ -3141,45 +2892,6 @@ export interface TbkDgGeneralLinkConvertItemLinkInfoDTO {
   cps_supered_short_tpwd?: string
 }
 
-/** 多件价券信息 */
-export interface TbkDgGeneralLinkConvertItemMultiCouponPromotionInfoDTO {
-  /**
-   * 优惠名称
-   * @example 商品券
-   */
-  coupon_title?: string
-  /**
-   * 优惠券信息，满XX元减XX元，满x件减y元
-   * @example 满7999减1300
-   */
-  coupon_desc?: string
-  /**
-   * 优惠金额。单位元
-   * @example 1300.00
-   */
-  coupoon_fee?: string
-  /**
-   * 优惠开始时间
-   * @example 2022-12-14 00:00:00
-   */
-  coupon_start_time?: string
-  /**
-   * 优惠结束时间
-   * @example 2022-12-15 00:00:00
-   */
-  coupon_end_time?: string
-  /**
-   * 优惠ID
-   * @example 19d114f1a6464c98a30b01b3cb17dad6
-   */
-  activity_id?: string
-  /**
-   * 优惠剩余数量
-   * @example 99987
-   */
-  coupon_remain_count?: number
-}
-
 /**
  * Params of `taobao.tbk.dg.general.link.parse`.
  *
@@ -3230,7 +2942,10 @@ export interface TbkDgGeneralLinkParseResult {
   request_id?: string
 }
 
-/** 链接/口令转链 */
+/**
+ * 链接/口令转链
+ * Shared by several methods.
+ */
 export interface TbkDgGeneralLinkParseLkMaterialDTO {
   /**
    * 物料链接，可以为url或淘口令
@@ -3416,28 +3131,7 @@ export interface TbkDgImageEcognitionListQueryItemInfo {
  * Safe to repeat: retried automatically on transient faults.
  * @see https://open.taobao.com/api.htm?docId=73468&docType=2
  */
-export interface TbkDgImageEcognitionPageQueryParams {
-  /**
-   * base64需要小于200K，超出会拒绝处理，如果原始图片尺寸较大，请进行压缩。注意仅支持jpg png等常见格式图片
-   * @example base64xxxx
-   */
-  img: string
-  /**
-   * 用户标识的值
-   * @example cdcadscads
-   */
-  identifier_value: string
-  /**
-   * mm_xx_xx_xx pid三段式中的第三段
-   * @example 1123
-   */
-  adzone_id: number | bigint | string
-  /**
-   * 用户标识类型 IMEI_MD5、IDFA_MD5、OAID_MD5
-   * @example OAID_MD5
-   */
-  identifier_type: string
-}
+export type TbkDgImageEcognitionPageQueryParams = TbkDgImageEcognitionListQueryParams
 
 /** Result of `taobao.tbk.dg.image.ecognition.page.query` (lists as plain arrays): 淘宝客【推广者】识图找优惠h5 */
 export interface TbkDgImageEcognitionPageQueryResult {
@@ -3543,21 +3237,24 @@ export interface TbkDgInterestItemsGetMapData {
    */
   item_id?: string
   /** 商品基础信息 */
-  item_basic_info?: TbkDgInterestItemsGetBasicMapData
+  item_basic_info?: TbkBasicMapData
   /** 价格促销信息 */
-  price_promotion_info?: TbkDgInterestItemsGetMapPromotionInfoMapData
+  price_promotion_info?: TbkMapPromotionInfoMapData
   /** 淘客推广信息 */
   publish_info?: TbkDgInterestItemsGetPublishInfo
   /** 天猫榜单信息 */
-  tmall_rank_info?: TbkDgInterestItemsGetTmallRankInfo
+  tmall_rank_info?: TbkTmallRankInfo
   /** 榜单排行描述 */
-  presale_info?: TbkDgInterestItemsGetPresaleInfo
+  presale_info?: TbkPresaleInfo
   /** 前N件佣金信息-前N件佣金生效或预热时透出以下字段 */
-  topn_info?: TbkDgInterestItemsGetStepRateDTO
+  topn_info?: TbkTopNInfoDTO
 }
 
-/** 商品基础信息 */
-export interface TbkDgInterestItemsGetBasicMapData {
+/**
+ * 商品基础信息
+ * Shared by several methods.
+ */
+export interface TbkBasicMapData {
   /**
    * 商品信息-商品标题
    * @example 复古女裤子秋冬九分裤萝卜裤显瘦高腰韩版2017新款
@@ -3635,8 +3332,11 @@ export interface TbkDgInterestItemsGetBasicMapData {
   annual_vol?: string
 }
 
-/** 价格促销信息 */
-export interface TbkDgInterestItemsGetMapPromotionInfoMapData {
+/**
+ * 价格促销信息
+ * Shared by several methods.
+ */
+export interface TbkMapPromotionInfoMapData {
   /**
    * 商品信息-一口价通常显示为划线价
    * @example 102.00
@@ -3653,16 +3353,16 @@ export interface TbkDgInterestItemsGetMapPromotionInfoMapData {
    */
   final_promotion_price?: string
   /** 到手价优惠路径列表 */
-  final_promotion_path_list?: TbkDgInterestItemsGetFinalPromotionPathMapData[]
+  final_promotion_path_list?: TbkFinalPromotionPathMapData[]
   /**
    * 预热预估到手价（元）
    * @example 99.5
    */
   future_activity_promotion_price?: string
   /** 预热到手价优惠路径列表 */
-  future_activity_promotion_path_list?: TbkDgInterestItemsGetFutureActivityPromotionPathMapData[]
+  future_activity_promotion_path_list?: TbkFutureActivityPromotionPathMapData[]
   /** 标签信息列表 */
-  promotion_tag_list?: TbkDgInterestItemsGetPromotionTagMapData[]
+  promotion_tag_list?: TbkPromotionTagMapData[]
   /**
    * 促销信息-预估凑单价（元）。预估凑单叠加优惠后的商品单价
    * @example 56.1
@@ -3674,9 +3374,9 @@ export interface TbkDgInterestItemsGetMapPromotionInfoMapData {
    */
   predict_rounding_up_price_desc?: string
   /** 更多活动优惠 */
-  more_promotion_list?: TbkDgInterestItemsGetMorePromotionMapData[]
+  more_promotion_list?: TbkMorePromotionMapData[]
   /** 预估凑单优惠路径 */
-  predict_rounding_up_path_list?: TbkDgInterestItemsGetPredictRoundingUpPathMapData[]
+  predict_rounding_up_path_list?: TbkPredictRoundingUpPathMapData[]
 }
 
 /** 淘客推广信息 */
@@ -3697,7 +3397,7 @@ export interface TbkDgInterestItemsGetPublishInfo {
    */
   coupon_share_url?: string
   /** 定向计划集合-仅支持联系商务或运营小二申请定向计划合集字段权限 */
-  sp_campaign_list?: TbkDgInterestItemsGetSpCampaignDTO[]
+  sp_campaign_list?: TbkSpCampaign[]
   /**
    * 预热活动到手价对应的佣金比率
    * @example 1550表示15.5%
@@ -3709,11 +3409,14 @@ export interface TbkDgInterestItemsGetPublishInfo {
    */
   future_activity_time?: string
   /** 商品佣金信息 */
-  income_info?: TbkDgInterestItemsGetIncomeInfo
+  income_info?: TbkIncomeInfo
 }
 
-/** 天猫榜单信息 */
-export interface TbkDgInterestItemsGetTmallRankInfo {
+/**
+ * 天猫榜单信息
+ * Shared by several methods.
+ */
+export interface TbkTmallRankInfo {
   /**
    * 榜单排行描述
    * @example 白茶热销榜·第5名
@@ -3726,8 +3429,11 @@ export interface TbkDgInterestItemsGetTmallRankInfo {
   tmall_rank_url?: string
 }
 
-/** 榜单排行描述 */
-export interface TbkDgInterestItemsGetPresaleInfo {
+/**
+ * 榜单排行描述
+ * Shared by several methods.
+ */
+export interface TbkPresaleInfo {
   /**
    * 预售商品-付定金开始时间（毫秒）
    * @example 1567440000000
@@ -3760,8 +3466,11 @@ export interface TbkDgInterestItemsGetPresaleInfo {
   presale_discount_fee_text?: string
 }
 
-/** 前N件佣金信息-前N件佣金生效或预热时透出以下字段 */
-export interface TbkDgInterestItemsGetStepRateDTO {
+/**
+ * 前N件佣金信息-前N件佣金生效或预热时透出以下字段
+ * Shared by several methods.
+ */
+export interface TbkTopNInfoDTO {
   /**
    * 前N件剩余库存
    * @example 3000
@@ -3789,8 +3498,11 @@ export interface TbkDgInterestItemsGetStepRateDTO {
   topn_rate?: string
 }
 
-/** 到手价优惠路径列表 */
-export interface TbkDgInterestItemsGetFinalPromotionPathMapData {
+/**
+ * 到手价优惠路径列表
+ * Shared by several methods.
+ */
+export interface TbkFinalPromotionPathMapData {
   /**
    * 优惠名称，如“商品券”、“跨店满减”、“单品直降”等
    * @example 商品券
@@ -3823,8 +3535,11 @@ export interface TbkDgInterestItemsGetFinalPromotionPathMapData {
   promotion_id?: string
 }
 
-/** 预热到手价优惠路径列表 */
-export interface TbkDgInterestItemsGetFutureActivityPromotionPathMapData {
+/**
+ * 预热到手价优惠路径列表
+ * Shared by several methods.
+ */
+export interface TbkFutureActivityPromotionPathMapData {
   /**
    * 预热优惠名称，如“商品券”、“跨店满减”、“单品直降”等
    * @example 商品券
@@ -3852,8 +3567,11 @@ export interface TbkDgInterestItemsGetFutureActivityPromotionPathMapData {
   promotion_end_time?: string
 }
 
-/** 标签信息列表 */
-export interface TbkDgInterestItemsGetPromotionTagMapData {
+/**
+ * 标签信息列表
+ * Shared by several methods.
+ */
+export interface TbkPromotionTagMapData {
   /**
    * 标签名称，如“88VIP”、“花呗免息”、“猫超买返”、“是否包邮”
    * @example 88VIP
@@ -3861,8 +3579,11 @@ export interface TbkDgInterestItemsGetPromotionTagMapData {
   tag_name?: string
 }
 
-/** 更多活动优惠 */
-export interface TbkDgInterestItemsGetMorePromotionMapData {
+/**
+ * 更多活动优惠
+ * Shared by several methods.
+ */
+export interface TbkMorePromotionMapData {
   /**
    * 预热优惠名称，如“商品券”、“跨店满减”、“单品直降”等
    * @example 满件折
@@ -3890,8 +3611,11 @@ export interface TbkDgInterestItemsGetMorePromotionMapData {
   promotion_id?: string
 }
 
-/** 预估凑单优惠路径 */
-export interface TbkDgInterestItemsGetPredictRoundingUpPathMapData {
+/**
+ * 预估凑单优惠路径
+ * Shared by several methods.
+ */
+export interface TbkPredictRoundingUpPathMapData {
   /**
    * 优惠名称，如“商品券”、“跨店满减”、“单品直降”等
    * @example 店铺优惠
@@ -3904,8 +3628,11 @@ export interface TbkDgInterestItemsGetPredictRoundingUpPathMapData {
   promotion_desc?: string
 }
 
-/** 定向计划集合-仅支持联系商务或运营小二申请定向计划合集字段权限 */
-export interface TbkDgInterestItemsGetSpCampaignDTO {
+/**
+ * 定向计划集合-仅支持联系商务或运营小二申请定向计划合集字段权限
+ * Shared by several methods.
+ */
+export interface TbkSpCampaign {
   /**
    * 定向计划活动ID
    * @example 123
@@ -3938,8 +3665,11 @@ export interface TbkDgInterestItemsGetSpCampaignDTO {
   sp_status?: string
 }
 
-/** 商品佣金信息 */
-export interface TbkDgInterestItemsGetIncomeInfo {
+/**
+ * 商品佣金信息
+ * Shared by several methods.
+ */
+export interface TbkIncomeInfo {
   /**
    * 商品佣金比率
    * @example 55
@@ -4149,7 +3879,7 @@ export interface TbkDgMaterialOptionalParams {
    * 物料评估-商品列表
    * Limits: 最大列表长度：1000
    */
-  ucrowd_rank_items?: readonly TbkDgMaterialOptionalUcrowdrankitems[] | string
+  ucrowd_rank_items?: readonly TbkUcrowdrankitems[] | string
   /** 是否获取前N件佣金信息 0否，1是，其他值否 */
   get_topn_rate?: number | bigint | string
   /** 1-动态ID转链场景，2-消费者比价场景（不填默认为1） */
@@ -4170,8 +3900,11 @@ export interface TbkDgMaterialOptionalResult {
   request_id?: string
 }
 
-/** 物料评估-商品列表 */
-export interface TbkDgMaterialOptionalUcrowdrankitems {
+/**
+ * 物料评估-商品列表
+ * Shared by several methods.
+ */
+export interface TbkUcrowdrankitems {
   /** 物料评估-商品佣金率，如：1234表示12.34%，material_id=41377时选填 */
   commirate?: number | bigint | string
   /** 物料评估-商品价格，单位：元，material_id=41377时选填 */
@@ -4351,11 +4084,11 @@ export interface TbkDgMaterialOptionalMapData {
   /** 前N件佣金信息-前N件佣金生效或预热时透出以下字段 */
   topn_info?: TbkDgMaterialOptionalTopNInfoDTO
   /** 百亿补贴信息 */
-  bybt_info?: TbkDgMaterialOptionalBybtInfoDTO
+  bybt_info?: TbkBybtInfoDTO
   /** 商品入驻淘特后产生的所有销量量级，不特指某段具体时间 */
   tt_sold_count?: string
   /** 猫超买返卡信息 */
-  maifan_promotion?: TbkDgMaterialOptionalMaifanPromotionDTO
+  maifan_promotion?: TbkMaifanPromotionDTO
   /** 额外奖励活动类型，如果一个商品有多个奖励类型，返回结果使用空格分割，0=预售单单奖励，1=618超级U选单单补 */
   cpa_reward_type?: string
   /** 额外奖励活动金额，活动奖励金额的类型与cpa_reward_type字段对应，如果一个商品有多个奖励类型，返回结果使用空格分割 */
@@ -4367,10 +4100,13 @@ export interface TbkDgMaterialOptionalMapData {
   /** 搜索类型 */
   item_search_type?: string
   /** 定向计划集合 */
-  sp_campaign_list?: TbkDgMaterialOptionalSpCampaign[]
+  sp_campaign_list?: TbkSpCampaign[]
 }
 
-/** 前N件佣金信息-前N件佣金生效或预热时透出以下字段 */
+/**
+ * 前N件佣金信息-前N件佣金生效或预热时透出以下字段
+ * Shared by several methods.
+ */
 export interface TbkDgMaterialOptionalTopNInfoDTO {
   /** 前N件剩余库存 */
   topn_quantity?: number
@@ -4384,8 +4120,11 @@ export interface TbkDgMaterialOptionalTopNInfoDTO {
   topn_rate?: string
 }
 
-/** 百亿补贴信息 */
-export interface TbkDgMaterialOptionalBybtInfoDTO {
+/**
+ * 百亿补贴信息
+ * Shared by several methods.
+ */
+export interface TbkBybtInfoDTO {
   /** 百亿补贴品牌logo */
   bybt_brand_logo?: string
   /** 百亿补贴白底图 */
@@ -4404,8 +4143,11 @@ export interface TbkDgMaterialOptionalBybtInfoDTO {
   bybt_start_time?: string
 }
 
-/** 猫超买返卡信息 */
-export interface TbkDgMaterialOptionalMaifanPromotionDTO {
+/**
+ * 猫超买返卡信息
+ * Shared by several methods.
+ */
+export interface TbkMaifanPromotionDTO {
   /** 猫超买返卡活动结束时间 */
   maifan_promotion_end_time?: string
   /** 猫超买返卡活动开始时间 */
@@ -4414,22 +4156,6 @@ export interface TbkDgMaterialOptionalMaifanPromotionDTO {
   maifan_promotion_discount?: string
   /** 猫超买返卡总数，-1代表不限量，其他大于等于0的值为总数 */
   maifan_promotion_condition?: string
-}
-
-/** 定向计划集合 */
-export interface TbkDgMaterialOptionalSpCampaign {
-  /** 定向计划活动ID */
-  sp_cid?: string
-  /** 定向计划名称 */
-  sp_name?: string
-  /** 定向佣金率 */
-  sp_rate?: string
-  /** 定向是否锁佣，0=不锁佣 1=锁佣 */
-  sp_lock_status?: string
-  /** 定向计划申请链接 */
-  sp_apply_link?: string
-  /** 定向计划是否可用 1-可用 0-不可用 */
-  sp_status?: string
 }
 
 /**
@@ -4626,7 +4352,7 @@ export interface TbkDgMaterialOptionalUpgradeParams {
    */
   ucrowd_id?: number | bigint | string
   /** 物料评估-商品列表 */
-  ucrowd_rank_items?: readonly TbkDgMaterialOptionalUpgradeUcrowdrankitems[] | string
+  ucrowd_rank_items?: readonly TbkUcrowdrankitems[] | string
 }
 
 /** Result of `taobao.tbk.dg.material.optional.upgrade` (lists as plain arrays): 淘宝客-推广者-物料搜索升级版 */
@@ -4647,16 +4373,6 @@ export interface TbkDgMaterialOptionalUpgradeResult {
   request_id?: string
 }
 
-/** 物料评估-商品列表 */
-export interface TbkDgMaterialOptionalUpgradeUcrowdrankitems {
-  /** 物料评估-商品佣金率，如：1234表示12.34%，material_id=41377时选填 */
-  commirate?: number | bigint | string
-  /** 物料评估-商品价格，单位：元，material_id=41377时选填 */
-  price?: number | string
-  /** 物料评估-商品ID，material_id=41377时必填 */
-  item_id?: string
-}
-
 /** resultList */
 export interface TbkDgMaterialOptionalUpgradeMapData {
   /**
@@ -4671,13 +4387,13 @@ export interface TbkDgMaterialOptionalUpgradeMapData {
   /** 商品基础信息 */
   item_basic_info?: TbkDgMaterialOptionalUpgradeBasicMapData
   /** 天猫榜单信息 */
-  tmall_rank_info?: TbkDgMaterialOptionalUpgradeTmallRankInfo
+  tmall_rank_info?: TbkTmallRankInfo
   /** 预售信息 */
-  presale_info?: TbkDgMaterialOptionalUpgradePresaleInfo
+  presale_info?: TbkPresaleInfo
   /** 商品库范围信息 */
-  scope_info?: TbkDgMaterialOptionalUpgradeScopeInfo
+  scope_info?: TbkScopeInfo
   /** 线报内容 */
-  mgc_info?: TbkDgMaterialOptionalUpgradeMgcInfo
+  mgc_info?: TbkMgcInfo
   /**
    * 物料评估-匹配分
    * @example 10.0
@@ -4698,7 +4414,7 @@ export interface TbkDgMaterialOptionalUpgradePublishInfo {
    */
   income_rate?: string
   /** 前N件佣金信息-前N件佣金生效或预热时透出以下字段 */
-  topn_info?: TbkDgMaterialOptionalUpgradeTopNInfoDTO
+  topn_info?: TbkDgMaterialOptionalTopNInfoDTO
   /**
    * 链接-宝贝推广链接
    * @example //item.taobao.com/item.htm?id=556633720749&scm=1007.16190.92234.0&pvid=41362290-fa0b-4252-b172-6afc9c00e2c8&app_pvid=0ab0fac715095507006577956e
@@ -4720,7 +4436,7 @@ export interface TbkDgMaterialOptionalUpgradePublishInfo {
    */
   future_activity_time?: string
   /** 定向计划集合-仅支持联系商务或运营小二申请定向计划合集字段权限 */
-  sp_campaign_list?: TbkDgMaterialOptionalUpgradeSpCampaign[]
+  sp_campaign_list?: TbkSpCampaign[]
   /**
    * 榜单url
    * @example s.click.xxx
@@ -4732,7 +4448,7 @@ export interface TbkDgMaterialOptionalUpgradePublishInfo {
    */
   commission_type?: string
   /** 商品佣金信息 */
-  income_info?: TbkDgMaterialOptionalUpgradeFinalIncomeInfo
+  income_info?: TbkFinalIncomeInfo
   /**
    * 额外奖励活动类型，如果一个商品有多个奖励类型，返回结果使用空格分割，0=预售单单奖励，1=618超级U选单单补
    * @example 0 1 2
@@ -4790,18 +4506,18 @@ export interface TbkDgMaterialOptionalUpgradePromotionInfoMapData {
    */
   final_promotion_price?: string
   /** 到手价优惠路径列表 */
-  final_promotion_path_list?: TbkDgMaterialOptionalUpgradeFinalPromotionPathMapData[]
+  final_promotion_path_list?: TbkFinalPromotionPathMapData[]
   /**
    * 预热预估到手价（元）
    * @example 99.5
    */
   future_activity_promotion_price?: string
   /** 预热到手价优惠路径列表 */
-  future_activity_promotion_path_list?: TbkDgMaterialOptionalUpgradeFutureActivityPromotionPathMapData[]
+  future_activity_promotion_path_list?: TbkFutureActivityPromotionPathMapData[]
   /** 标签信息列表 */
-  promotion_tag_list?: TbkDgMaterialOptionalUpgradePromotionTagMapData[]
+  promotion_tag_list?: TbkPromotionTagMapData[]
   /** 国家补贴 */
-  gov_subsidy?: TbkDgMaterialOptionalUpgradeGovSubsidyDTO
+  gov_subsidy?: TbkGovSubsidyDTO
 }
 
 /** 商品基础信息 */
@@ -4900,56 +4616,11 @@ export interface TbkDgMaterialOptionalUpgradeBasicMapData {
   real_post_fee?: string
 }
 
-/** 天猫榜单信息 */
-export interface TbkDgMaterialOptionalUpgradeTmallRankInfo {
-  /**
-   * 榜单排行描述
-   * @example 白茶热销榜·第5名
-   */
-  tmall_rank_text?: string
-  /**
-   * 榜单url
-   * @example https://pages.tmall.com/wow/a/act/tmall/dailygroup/16220/16661/wupr?wh_pid=daily-459438&disableNav=YES
-   */
-  tmall_rank_url?: string
-}
-
-/** 预售信息 */
-export interface TbkDgMaterialOptionalUpgradePresaleInfo {
-  /**
-   * 预售商品-付定金开始时间（毫秒）
-   * @example 1567440000000
-   */
-  presale_start_time?: number
-  /**
-   * 预售商品-付定金结束时间（毫秒）
-   * @example 1567440000000
-   */
-  presale_end_time?: number
-  /**
-   * 预售商品-付尾款开始时间（毫秒）
-   * @example 1567440000000
-   */
-  presale_tail_start_time?: number
-  /**
-   * 预售商品-付尾款结束时间（毫秒）
-   * @example 1567440000000
-   */
-  presale_tail_end_time?: number
-  /**
-   * 预售商品-定金（元）
-   * @example 100
-   */
-  presale_deposit?: string
-  /**
-   * 预售商品-优惠信息
-   * @example 付定金立减5元
-   */
-  presale_discount_fee_text?: string
-}
-
-/** 商品库范围信息 */
-export interface TbkDgMaterialOptionalUpgradeScopeInfo {
+/**
+ * 商品库范围信息
+ * Shared by several methods.
+ */
+export interface TbkScopeInfo {
   /**
    * 是否品牌精选，0不是，1是
    * @example 1
@@ -4957,8 +4628,11 @@ export interface TbkDgMaterialOptionalUpgradeScopeInfo {
   superior_brand?: string
 }
 
-/** 线报内容 */
-export interface TbkDgMaterialOptionalUpgradeMgcInfo {
+/**
+ * 线报内容
+ * Shared by several methods.
+ */
+export interface TbkMgcInfo {
   /**
    * 价格
    * @example 0.66
@@ -4986,71 +4660,11 @@ export interface TbkDgMaterialOptionalUpgradeMgcInfo {
   valid_time?: string
 }
 
-/** 前N件佣金信息-前N件佣金生效或预热时透出以下字段 */
-export interface TbkDgMaterialOptionalUpgradeTopNInfoDTO {
-  /**
-   * 前N件剩余库存
-   * @example 3000
-   */
-  topn_quantity?: number
-  /**
-   * 前N件初始总库存
-   * @example 3000
-   */
-  topn_total_count?: number
-  /**
-   * 前N件佣金结束时间
-   * @example 1937297392332
-   */
-  topn_end_time?: string
-  /**
-   * 前N件佣金开始时间
-   * @example 1937297392332
-   */
-  topn_start_time?: string
-  /**
-   * 前N件佣金率
-   * @example 30
-   */
-  topn_rate?: string
-}
-
-/** 定向计划集合-仅支持联系商务或运营小二申请定向计划合集字段权限 */
-export interface TbkDgMaterialOptionalUpgradeSpCampaign {
-  /**
-   * 定向计划活动ID
-   * @example 123
-   */
-  sp_cid?: string
-  /**
-   * 定向计划名称
-   * @example 定向计划活动1
-   */
-  sp_name?: string
-  /**
-   * 定向佣金率
-   * @example 1550表示15.5%
-   */
-  sp_rate?: string
-  /**
-   * 定向是否锁佣，0=不锁佣 1=锁佣
-   * @example 0
-   */
-  sp_lock_status?: string
-  /**
-   * 定向计划申请链接
-   * @example http://pub.alimama.com/portal/promo/shop/campaign/detail.htm?mode=info&campaignId=1000492470&creatorId=98836808&breadcrumb=false
-   */
-  sp_apply_link?: string
-  /**
-   * 定向计划是否可用 1-可用 0-不可用
-   * @example 1
-   */
-  sp_status?: string
-}
-
-/** 商品佣金信息 */
-export interface TbkDgMaterialOptionalUpgradeFinalIncomeInfo {
+/**
+ * 商品佣金信息
+ * Shared by several methods.
+ */
+export interface TbkFinalIncomeInfo {
   /**
    * 商品佣金比率
    * @example 55
@@ -5083,7 +4697,10 @@ export interface TbkDgMaterialOptionalUpgradeFinalIncomeInfo {
   subsidy_type?: string
 }
 
-/** 更多活动优惠 */
+/**
+ * 更多活动优惠
+ * Shared by several methods.
+ */
 export interface TbkDgMaterialOptionalUpgradeMorePromotionMapData {
   /**
    * 优惠名称，如“商品券”、“跨店满减”、“单品直降”等
@@ -5122,91 +4739,25 @@ export interface TbkDgMaterialOptionalUpgradeMorePromotionMapData {
   promotion_url?: string
 }
 
-/** 到手价优惠路径列表 */
-export interface TbkDgMaterialOptionalUpgradeFinalPromotionPathMapData {
-  /**
-   * 优惠名称，如“商品券”、“跨店满减”、“单品直降”等
-   * @example 商品券
-   */
-  promotion_title?: string
-  /**
-   * 优惠利益点文案，如“1件7.92折”、“每200减20”等
-   * @example 满7999减1300
-   */
-  promotion_desc?: string
-  /**
-   * 实际优惠金额（元）
-   * @example 1300.00
-   */
-  promotion_fee?: string
-  /**
-   * 优惠开始时间
-   * @example 1661184000000
-   */
-  promotion_start_time?: string
-  /**
-   * 优惠结束时间
-   * @example 1661788799000
-   */
-  promotion_end_time?: string
-  /**
-   * 优惠ID
-   * @example xx
-   */
-  promotion_id?: string
-}
-
-/** 预热到手价优惠路径列表 */
-export interface TbkDgMaterialOptionalUpgradeFutureActivityPromotionPathMapData {
-  /**
-   * 优惠名称，如“商品券”、“跨店满减”、“单品直降”等
-   * @example 商品券
-   */
-  promotion_title?: string
-  /**
-   * 预热优惠利益点文案，如“1件7.92折”、“每200减20”等
-   * @example 满7999减1300
-   */
-  promotion_desc?: string
-  /**
-   * 预热实际优惠金额（元）
-   * @example 1300.00
-   */
-  promotion_fee?: string
-  /**
-   * 优惠开始时间
-   * @example 1661184000000
-   */
-  promotion_start_time?: string
-  /**
-   * 优惠结束时间
-   * @example 1661788799000
-   */
-  promotion_end_time?: string
-}
-
-/** 标签信息列表 */
-export interface TbkDgMaterialOptionalUpgradePromotionTagMapData {
-  /**
-   * 标签名称，如“88VIP”、“花呗免息”、“猫超买返”、“是否包邮”
-   * @example 88VIP
-   */
-  tag_name?: string
-}
-
-/** 国家补贴 */
-export interface TbkDgMaterialOptionalUpgradeGovSubsidyDTO {
+/**
+ * 国家补贴
+ * Shared by several methods.
+ */
+export interface TbkGovSubsidyDTO {
   /**
    * 国家补贴
    * @example 国家补贴
    */
   tag_name?: string
   /** 国补信息 */
-  state_subsidy_info?: TbkDgMaterialOptionalUpgradeStateSubsidyInfo
+  state_subsidy_info?: TbkStateSubsidyInfo
 }
 
-/** 国补信息 */
-export interface TbkDgMaterialOptionalUpgradeStateSubsidyInfo {
+/**
+ * 国补信息
+ * Shared by several methods.
+ */
+export interface TbkStateSubsidyInfo {
   /**
    * 最高优惠比例（%），入参具体IP时，仅展示该IP最高优惠比例。
    * @example 1
@@ -5344,15 +4895,15 @@ export interface TbkDgMaterialRecommendMapData {
   /** 淘客推广信息 */
   publish_info?: TbkDgMaterialRecommendPublishInfo
   /** 天猫榜单信息 */
-  tmall_rank_info?: TbkDgMaterialRecommendTmallRankInfo
+  tmall_rank_info?: TbkTmallRankInfo
   /** 预售信息 */
-  presale_info?: TbkDgMaterialRecommendPresaleInfo
+  presale_info?: TbkPresaleInfo
   /** 选品库信息 */
-  favorites_info?: TbkDgMaterialRecommendFavoritesInfo
+  favorites_info?: TbkFavoritesInfo
   /** 前N件佣金信息-前N件佣金生效或预热时透出以下字段 */
-  topn_info?: TbkDgMaterialRecommendTopNInfoDTO
+  topn_info?: TbkTopNInfoDTO
   /** 商品库范围信息 */
-  scope_info?: TbkDgMaterialRecommendScopeInfo
+  scope_info?: TbkScopeInfo
 }
 
 /** 商品基础信息 */
@@ -5459,16 +5010,16 @@ export interface TbkDgMaterialRecommendPromotionInfoMapData {
    */
   final_promotion_price?: string
   /** 到手价优惠路径列表 */
-  final_promotion_path_list?: TbkDgMaterialRecommendFinalPromotionPathMapData[]
+  final_promotion_path_list?: TbkFinalPromotionPathMapData[]
   /**
    * 预热预估到手价（元）
    * @example 99.5
    */
   future_activity_promotion_price?: string
   /** 预热到手价优惠路径列表 */
-  future_activity_promotion_path_list?: TbkDgMaterialRecommendFutureActivityPromotionPathMapData[]
+  future_activity_promotion_path_list?: TbkFutureActivityPromotionPathMapData[]
   /** 标签信息列表 */
-  promotion_tag_list?: TbkDgMaterialRecommendPromotionTagMapData[]
+  promotion_tag_list?: TbkPromotionTagMapData[]
   /**
    * 促销信息-预估凑单价（元）。预估凑单叠加优惠后的商品单价
    * @example 56.1
@@ -5480,11 +5031,11 @@ export interface TbkDgMaterialRecommendPromotionInfoMapData {
    */
   predict_rounding_up_price_desc?: string
   /** 更多活动优惠 */
-  more_promotion_list?: TbkDgMaterialRecommendMorePromotionMapData[]
+  more_promotion_list?: TbkDgMaterialOptionalUpgradeMorePromotionMapData[]
   /** 预估凑单优惠路径 */
-  predict_rounding_up_path_list?: TbkDgMaterialRecommendPredictRoundingUpPathMapData[]
+  predict_rounding_up_path_list?: TbkPredictRoundingUpPathMapData[]
   /** 国家补贴 */
-  gov_subsidy?: TbkDgMaterialRecommendGovSubsidyDTO
+  gov_subsidy?: TbkGovSubsidyDTO
 }
 
 /** 淘客推广信息 */
@@ -5505,7 +5056,7 @@ export interface TbkDgMaterialRecommendPublishInfo {
    */
   coupon_share_url?: string
   /** 定向计划集合-仅支持联系商务或运营小二申请定向计划合集字段权限 */
-  sp_campaign_list?: TbkDgMaterialRecommendSpCampaign[]
+  sp_campaign_list?: TbkSpCampaign[]
   /**
    * 预热活动到手价对应的佣金比率
    * @example 1550表示15.5%
@@ -5517,7 +5068,7 @@ export interface TbkDgMaterialRecommendPublishInfo {
    */
   future_activity_time?: string
   /** 商品佣金信息 */
-  income_info?: TbkDgMaterialRecommendIncomeInfo
+  income_info?: TbkFinalIncomeInfo
   /**
    * 额外奖励活动类型，如果一个商品有多个奖励类型，返回结果使用空格分割，0=预售单单奖励，1=618超级U选单单补
    * @example 0 1 2
@@ -5545,309 +5096,25 @@ export interface TbkDgMaterialRecommendPublishInfo {
   daily_promotion_sales?: number
 }
 
-/** 天猫榜单信息 */
-export interface TbkDgMaterialRecommendTmallRankInfo {
-  /**
-   * 榜单排行描述
-   * @example 白茶热销榜·第5名
-   */
-  tmall_rank_text?: string
-  /**
-   * 榜单url
-   * @example https://pages.tmall.com/wow/a/act/tmall/dailygroup/16220/16661/wupr?wh_pid=daily-459438&disableNav=YES
-   */
-  tmall_rank_url?: string
-}
-
-/** 预售信息 */
-export interface TbkDgMaterialRecommendPresaleInfo {
-  /**
-   * 预售商品-付定金开始时间（毫秒）
-   * @example 1567440000000
-   */
-  presale_start_time?: number
-  /**
-   * 预售商品-付定金结束时间（毫秒）
-   * @example 1567440000000
-   */
-  presale_end_time?: number
-  /**
-   * 预售商品-付尾款开始时间（毫秒）
-   * @example 1567440000000
-   */
-  presale_tail_start_time?: number
-  /**
-   * 预售商品-付尾款结束时间（毫秒）
-   * @example 1567440000000
-   */
-  presale_tail_end_time?: number
-  /**
-   * 预售商品-定金（元）
-   * @example 100
-   */
-  presale_deposit?: string
-  /**
-   * 预售商品-优惠信息
-   * @example 付定金立减5元
-   */
-  presale_discount_fee_text?: string
-}
-
-/** 选品库信息 */
-export interface TbkDgMaterialRecommendFavoritesInfo {
+/**
+ * 选品库信息
+ * Shared by several methods.
+ */
+export interface TbkFavoritesInfo {
   /**
    * 选品库收藏夹总数量
    * @example 100
    */
   total_count?: number
   /** 选品库收藏夹详细信息 */
-  favorites_list?: TbkDgMaterialRecommendFavoritesDetail[]
+  favorites_list?: TbkFavoritesDetail[]
 }
 
-/** 前N件佣金信息-前N件佣金生效或预热时透出以下字段 */
-export interface TbkDgMaterialRecommendTopNInfoDTO {
-  /**
-   * 前N件剩余库存
-   * @example 3000
-   */
-  topn_quantity?: number
-  /**
-   * 前N件初始总库存
-   * @example 3000
-   */
-  topn_total_count?: number
-  /**
-   * 前N件佣金开始时间
-   * @example 1937297392332
-   */
-  topn_start_time?: string
-  /**
-   * 前N件佣金结束时间
-   * @example 1937297392332
-   */
-  topn_end_time?: string
-  /**
-   * 前N件佣金率
-   * @example 30
-   */
-  topn_rate?: string
-}
-
-/** 商品库范围信息 */
-export interface TbkDgMaterialRecommendScopeInfo {
-  /**
-   * 是否品牌精选，0不是，1是
-   * @example 1
-   */
-  superior_brand?: string
-}
-
-/** 到手价优惠路径列表 */
-export interface TbkDgMaterialRecommendFinalPromotionPathMapData {
-  /**
-   * 优惠名称，如“商品券”、“跨店满减”、“单品直降”等
-   * @example 商品券
-   */
-  promotion_title?: string
-  /**
-   * 优惠利益点文案，如“1件7.92折”、“每200减20”等
-   * @example 满7999减1300
-   */
-  promotion_desc?: string
-  /**
-   * 实际优惠金额（元）
-   * @example 1300.00
-   */
-  promotion_fee?: string
-  /**
-   * 优惠开始时间
-   * @example 1661184000000
-   */
-  promotion_start_time?: string
-  /**
-   * 优惠结束时间
-   * @example 1661788799000
-   */
-  promotion_end_time?: string
-  /**
-   * 优惠ID
-   * @example xx
-   */
-  promotion_id?: string
-}
-
-/** 预热到手价优惠路径列表 */
-export interface TbkDgMaterialRecommendFutureActivityPromotionPathMapData {
-  /**
-   * 预热优惠名称，如“商品券”、“跨店满减”、“单品直降”等
-   * @example 商品券
-   */
-  promotion_title?: string
-  /**
-   * 预热优惠利益点文案，如“1件7.92折”、“每200减20”等
-   * @example 满7999减1300
-   */
-  promotion_desc?: string
-  /**
-   * 预热实际优惠金额（元）
-   * @example 1300.00
-   */
-  promotion_fee?: string
-  /**
-   * 优惠开始时间
-   * @example 1661184000000
-   */
-  promotion_start_time?: string
-  /**
-   * 优惠结束时间
-   * @example 1661788799000
-   */
-  promotion_end_time?: string
-}
-
-/** 标签信息列表 */
-export interface TbkDgMaterialRecommendPromotionTagMapData {
-  /**
-   * 标签名称，如“88VIP”、“花呗免息”、“猫超买返”、“是否包邮”
-   * @example 88VIP
-   */
-  tag_name?: string
-}
-
-/** 更多活动优惠 */
-export interface TbkDgMaterialRecommendMorePromotionMapData {
-  /**
-   * 优惠名称，如“商品券”、“跨店满减”、“单品直降”等
-   * @example 满件折
-   */
-  promotion_title?: string
-  /**
-   * 优惠利益点文案，如“1件7.92折”、“每200减20”等
-   * @example 2件9折
-   */
-  promotion_desc?: string
-  /**
-   * 优惠开始时间
-   * @example 1661222400000
-   */
-  promotion_start_time?: string
-  /**
-   * 优惠结束时间
-   * @example 1662393600000
-   */
-  promotion_end_time?: string
-  /**
-   * 优惠ID
-   * @example xx
-   */
-  promotion_id?: string
-  /**
-   * 当天优惠总库存【指定优惠透出，不对外开放】
-   * @example 1000
-   */
-  promotion_total_count?: number
-  /**
-   * 优惠使用路径【指定优惠透出，不对外开放】
-   * @example https://
-   */
-  promotion_url?: string
-}
-
-/** 预估凑单优惠路径 */
-export interface TbkDgMaterialRecommendPredictRoundingUpPathMapData {
-  /**
-   * 优惠名称，如“商品券”、“跨店满减”、“单品直降”等
-   * @example 店铺优惠
-   */
-  promotion_title?: string
-  /**
-   * 优惠利益点文案，如“2件5折”、“每200减20”等
-   * @example 再买1件，可参与2件5折
-   */
-  promotion_desc?: string
-}
-
-/** 国家补贴 */
-export interface TbkDgMaterialRecommendGovSubsidyDTO {
-  /**
-   * 国家补贴
-   * @example 国家补贴
-   */
-  tag_name?: string
-  /** 国补信息 */
-  state_subsidy_info?: TbkDgMaterialRecommendStateSubsidyInfo
-}
-
-/** 定向计划集合-仅支持联系商务或运营小二申请定向计划合集字段权限 */
-export interface TbkDgMaterialRecommendSpCampaign {
-  /**
-   * 定向计划活动ID
-   * @example 123
-   */
-  sp_cid?: string
-  /**
-   * 定向计划名称
-   * @example 定向计划活动1
-   */
-  sp_name?: string
-  /**
-   * 定向佣金率
-   * @example 1550表示15.5%
-   */
-  sp_rate?: string
-  /**
-   * 定向是否锁佣，0=不锁佣 1=锁佣
-   * @example 0
-   */
-  sp_lock_status?: string
-  /**
-   * 定向计划申请链接
-   * @example http://pub.alimama.com/portal/promo/shop/campaign/detail.htm?mode=info&campaignId=1000492470&creatorId=98836808&breadcrumb=false
-   */
-  sp_apply_link?: string
-  /**
-   * 定向计划是否可用 1-可用 0-不可用
-   * @example 1
-   */
-  sp_status?: string
-}
-
-/** 商品佣金信息 */
-export interface TbkDgMaterialRecommendIncomeInfo {
-  /**
-   * 商品佣金比率
-   * @example 55
-   */
-  commission_rate?: string
-  /**
-   * 商品佣金金额
-   * @example 12
-   */
-  commission_amount?: string
-  /**
-   * 补贴比率
-   * @example 11
-   */
-  subsidy_rate?: string
-  /**
-   * 补贴金额
-   * @example 4
-   */
-  subsidy_amount?: string
-  /**
-   * 补贴上限；仅在单笔订单命中补贴上限时返回结果否则出参为空
-   * @example 10
-   */
-  subsidy_upper_limit?: string
-  /**
-   * 补贴类型
-   * @example 妈妈补贴
-   */
-  subsidy_type?: string
-}
-
-/** 选品库收藏夹详细信息 */
-export interface TbkDgMaterialRecommendFavoritesDetail {
+/**
+ * 选品库收藏夹详细信息
+ * Shared by several methods.
+ */
+export interface TbkFavoritesDetail {
   /**
    * 选品库收藏夹id
    * @example 12334
@@ -5858,32 +5125,6 @@ export interface TbkDgMaterialRecommendFavoritesDetail {
    * @example 测试选品库
    */
   favorites_title?: string
-}
-
-/** 国补信息 */
-export interface TbkDgMaterialRecommendStateSubsidyInfo {
-  /**
-   * 最高优惠比例（%），入参具体IP时，仅展示该IP最高优惠比例。
-   * @example 1
-   */
-  max_rebate?: number
-  /**
-   * 最低优惠比例（%），入参具体IP时，仅展示该IP最低优惠比例。
-   * @example 1
-   */
-  min_rebate?: number
-  /**
-   * 最高优惠金额（元，如15代表15 元），入参具体IP时，仅展示该IP最高优惠金额
-   * @example 15.00
-   */
-  max_discount?: string
-  /**
-   * 最低优惠金额（元，如15代表15 元），入参具体IP时，仅展示该IP最低优惠金额
-   * @example 15.00
-   */
-  min_discount?: string
-  /** 国补生效区域（省份）。不入参IP时展示各可用省份；入参IP时，全国可用商品展示各可用省份，区域可用商品仅展示IP对应省份。 */
-  province_list?: string[]
 }
 
 /**
@@ -5898,40 +5139,10 @@ export interface TbkDgMaterialRecommendStateSubsidyInfo {
  *
  * Catalog confidence: inferred (params and result fields may be incomplete; see spec/apis/taobao.tbk.dg.media.daily.report.json).
  */
-export interface TbkDgMediaDailyReportParams {
-  /**
-   * 页数（第三方SDK校验：>=1）
-   * @example 1
-   */
-  page_no?: number | bigint | string
-  /**
-   * 每页记录数（第三方SDK校验：1~100）
-   * @example 20
-   */
-  page_size?: number | bigint | string
-  /** 聚合条件 */
-  dimensions?: string
-  /** 查询条件 */
-  filters: string
-  /**
-   * 查询字段（逗号分隔）
-   * @example pub_id,name,sub_pub_id,sub_site_id,sub_adzone_id,biz_type,union_pv,union_uv,alipay_num,alipay_amt,pre_pub_share_fee
-   */
-  return_fields?: readonly (string | number | bigint)[] | string
-  /**
-   * 报表名称（第三方SDK固定传入该值）
-   * @example union_media_daily_report
-   */
-  report_type_id?: string
-}
+export type TbkDgMediaDailyReportParams = TbkDgContentMediaDailyReportParams
 
 /** Result of `taobao.tbk.dg.media.daily.report` (lists as plain arrays): 淘宝客-推广者-媒体日报(达人维度) */
-export interface TbkDgMediaDailyReportResult {
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-  /** The catalog does not document this method's result fields. */
-  [field: string]: unknown
-}
+export type TbkDgMediaDailyReportResult = TopUndocumentedResult
 
 /**
  * Params of `taobao.tbk.dg.media.kol.realtime.summary`.
@@ -5955,12 +5166,7 @@ export interface TbkDgMediaKolRealtimeSummaryParams {
 }
 
 /** Result of `taobao.tbk.dg.media.kol.realtime.summary` (lists as plain arrays): 淘宝客-推广者-达人实时销量汇总数据 */
-export interface TbkDgMediaKolRealtimeSummaryResult {
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-  /** The catalog does not document this method's result fields. */
-  [field: string]: unknown
-}
+export type TbkDgMediaKolRealtimeSummaryResult = TopUndocumentedResult
 
 /**
  * Params of `taobao.tbk.dg.media.kuaishou.daily.report`.
@@ -5974,40 +5180,10 @@ export interface TbkDgMediaKolRealtimeSummaryResult {
  *
  * Catalog confidence: inferred (params and result fields may be incomplete; see spec/apis/taobao.tbk.dg.media.kuaishou.daily.report.json).
  */
-export interface TbkDgMediaKuaishouDailyReportParams {
-  /**
-   * 页数（第三方SDK校验：>=1）
-   * @example 1
-   */
-  page_no?: number | bigint | string
-  /**
-   * 每页记录数（第三方SDK校验：1~100）
-   * @example 20
-   */
-  page_size?: number | bigint | string
-  /** 聚合条件 */
-  dimensions?: string
-  /** 查询条件 */
-  filters: string
-  /**
-   * 查询字段（逗号分隔）
-   * @example pub_id,sub_pub_id,sub_site_id,sub_adzone_id,union_pv,union_uv,cm_settle_num,cm_settle_amt,cm_pub_share_fee,div_rule
-   */
-  return_fields?: readonly (string | number | bigint)[] | string
-  /**
-   * 报表名称（第三方SDK固定传入该值）
-   * @example union_media_daily_report_kuaishou
-   */
-  report_type_id?: string
-}
+export type TbkDgMediaKuaishouDailyReportParams = TbkDgContentMediaDailyReportParams
 
 /** Result of `taobao.tbk.dg.media.kuaishou.daily.report` (lists as plain arrays): 淘宝客-推广者-快手日报(达人维度) */
-export interface TbkDgMediaKuaishouDailyReportResult {
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-  /** The catalog does not document this method's result fields. */
-  [field: string]: unknown
-}
+export type TbkDgMediaKuaishouDailyReportResult = TopUndocumentedResult
 
 /**
  * Params of `taobao.tbk.dg.media.kuaishou.monthly.report`.
@@ -6021,40 +5197,10 @@ export interface TbkDgMediaKuaishouDailyReportResult {
  *
  * Catalog confidence: inferred (params and result fields may be incomplete; see spec/apis/taobao.tbk.dg.media.kuaishou.monthly.report.json).
  */
-export interface TbkDgMediaKuaishouMonthlyReportParams {
-  /**
-   * 页数（第三方SDK校验：>=1）
-   * @example 1
-   */
-  page_no?: number | bigint | string
-  /**
-   * 每页记录数（第三方SDK校验：1~100）
-   * @example 20
-   */
-  page_size?: number | bigint | string
-  /** 聚合条件 */
-  dimensions?: string
-  /** 查询条件 */
-  filters: string
-  /**
-   * 查询字段（逗号分隔）
-   * @example pub_id,sub_pub_id,sub_site_id,sub_adzone_id,div_rule,total_alipay_amt,settle_amount
-   */
-  return_fields?: readonly (string | number | bigint)[] | string
-  /**
-   * 报表名称（第三方SDK固定传入该值）
-   * @example union_media_monthly_report_kuaishou
-   */
-  report_type_id?: string
-}
+export type TbkDgMediaKuaishouMonthlyReportParams = TbkDgContentMediaDailyReportParams
 
 /** Result of `taobao.tbk.dg.media.kuaishou.monthly.report` (lists as plain arrays): 淘宝客-推广者-快手月报(达人维度) */
-export interface TbkDgMediaKuaishouMonthlyReportResult {
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-  /** The catalog does not document this method's result fields. */
-  [field: string]: unknown
-}
+export type TbkDgMediaKuaishouMonthlyReportResult = TopUndocumentedResult
 
 /**
  * Params of `taobao.tbk.dg.media.month.report`.
@@ -6068,40 +5214,10 @@ export interface TbkDgMediaKuaishouMonthlyReportResult {
  *
  * Catalog confidence: inferred (params and result fields may be incomplete; see spec/apis/taobao.tbk.dg.media.month.report.json).
  */
-export interface TbkDgMediaMonthReportParams {
-  /**
-   * 页数（第三方SDK校验：>=1）
-   * @example 1
-   */
-  page_no?: number | bigint | string
-  /**
-   * 每页记录数（第三方SDK校验：1~100）
-   * @example 20
-   */
-  page_size?: number | bigint | string
-  /** 聚合条件 */
-  dimensions?: string
-  /** 查询条件 */
-  filters: string
-  /**
-   * 查询字段（逗号分隔）
-   * @example total_alipay_amt,pub_id,div_rule,settle_amount
-   */
-  return_fields?: readonly (string | number | bigint)[] | string
-  /**
-   * 报表名称（第三方SDK固定传入该值）
-   * @example union_media_month_report
-   */
-  report_type_id?: string
-}
+export type TbkDgMediaMonthReportParams = TbkDgContentMediaDailyReportParams
 
 /** Result of `taobao.tbk.dg.media.month.report` (lists as plain arrays): 淘宝客-推广者-媒体月报(媒体维度) */
-export interface TbkDgMediaMonthReportResult {
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-  /** The catalog does not document this method's result fields. */
-  [field: string]: unknown
-}
+export type TbkDgMediaMonthReportResult = TopUndocumentedResult
 
 /**
  * Params of `taobao.tbk.dg.media.top.rank.report`.
@@ -6123,12 +5239,7 @@ export interface TbkDgMediaTopRankReportParams {
 }
 
 /** Result of `taobao.tbk.dg.media.top.rank.report` (lists as plain arrays): 内容媒体-达人实时销量榜单 */
-export interface TbkDgMediaTopRankReportResult {
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-  /** The catalog does not document this method's result fields. */
-  [field: string]: unknown
-}
+export type TbkDgMediaTopRankReportResult = TopUndocumentedResult
 
 /**
  * Params of `taobao.tbk.dg.newuser.order.get`.
@@ -6424,13 +5535,16 @@ export interface TbkDgNewuserOrderSumResult {
    * data
    * @example data
    */
-  results?: TbkDgNewuserOrderSumData
+  results?: TbkDgNewuserOrderSumResultResults
   /** The gateway's id for this request (quote it to platform support). */
   request_id?: string
 }
 
-/** data */
-export interface TbkDgNewuserOrderSumData {
+/**
+ * data
+ * Shared by several methods.
+ */
+export interface TbkDgNewuserOrderSumResultResults {
   /**
    * data
    * @example data
@@ -6438,7 +5552,10 @@ export interface TbkDgNewuserOrderSumData {
   data?: TbkDgNewuserOrderSumResultResultsData
 }
 
-/** data */
+/**
+ * data
+ * Shared by several methods.
+ */
 export interface TbkDgNewuserOrderSumResultResultsData {
   /**
    * 页码
@@ -6456,11 +5573,14 @@ export interface TbkDgNewuserOrderSumResultResultsData {
    */
   has_next?: boolean
   /** resultList */
-  results?: TbkDgNewuserOrderSumResultResultsDataResults[]
+  results?: TbkDgNewuserOrderSumData[]
 }
 
-/** resultList */
-export interface TbkDgNewuserOrderSumResultResultsDataResults {
+/**
+ * resultList
+ * Shared by several methods.
+ */
+export interface TbkDgNewuserOrderSumData {
   /**
    * 活动ID
    * @example dddxx
@@ -7006,7 +6126,7 @@ export interface TbkDgOptimusMaterialMapData {
    */
   ju_pre_show_start_time?: string
   /** 选品库信息 */
-  favorites_info?: TbkDgOptimusMaterialFavoritesInfo
+  favorites_info?: TbkFavoritesInfo
   /**
    * 活动价
    * @example 168
@@ -7063,16 +6183,16 @@ export interface TbkDgOptimusMaterialMapData {
    */
   hot_flag?: string
   /** 前N件佣金信息-前N件佣金生效或预热时透出以下字段 */
-  topn_info?: TbkDgOptimusMaterialTopNInfoDTO
+  topn_info?: TbkDgMaterialOptionalTopNInfoDTO
   /** 百亿补贴信息 */
-  bybt_info?: TbkDgOptimusMaterialBybtInfoDTO
+  bybt_info?: TbkBybtInfoDTO
   /**
    * 商品入驻淘特后产生的所有销量量级，不特指某段具体时间
    * @example 200+
    */
   tt_sold_count?: string
   /** 猫超买返卡信息 */
-  maifan_promotion?: TbkDgOptimusMaterialMaifanPromotionDTO
+  maifan_promotion?: TbkMaifanPromotionDTO
   /**
    * 额外奖励活动类型，如果一个商品有多个奖励类型，返回结果使用空格分割，0=单单奖励(已失效)，1=超级单单奖励(已失效)，2=年货节单单奖励
    * @example 0 1 2
@@ -7089,7 +6209,7 @@ export interface TbkDgOptimusMaterialMapData {
    */
   activity_id?: string
   /** 定向计划集合 */
-  sp_campaign_list?: TbkDgOptimusMaterialSpCampaign[]
+  sp_campaign_list?: TbkSpCampaign[]
 }
 
 /** 商品信息-商品关联词 */
@@ -7104,162 +6224,6 @@ export interface TbkDgOptimusMaterialWordMapData {
    * @example 孕妇装
    */
   word?: string
-}
-
-/** 选品库信息 */
-export interface TbkDgOptimusMaterialFavoritesInfo {
-  /**
-   * 选品库总数量
-   * @example 100
-   */
-  total_count?: number
-  /** 选品库详细信息 */
-  favorites_list?: TbkDgOptimusMaterialFavoritesDetail[]
-}
-
-/** 前N件佣金信息-前N件佣金生效或预热时透出以下字段 */
-export interface TbkDgOptimusMaterialTopNInfoDTO {
-  /**
-   * 前N件剩余库存
-   * @example 3000
-   */
-  topn_quantity?: number
-  /**
-   * 前N件初始总库存
-   * @example 3000
-   */
-  topn_total_count?: number
-  /**
-   * 前N件佣金结束时间
-   * @example 1937297392332
-   */
-  topn_end_time?: string
-  /**
-   * 前N件佣金开始时间
-   * @example 1937297392332
-   */
-  topn_start_time?: string
-  /**
-   * 前N件佣金率
-   * @example 30
-   */
-  topn_rate?: string
-}
-
-/** 百亿补贴信息 */
-export interface TbkDgOptimusMaterialBybtInfoDTO {
-  /**
-   * 百亿补贴品牌logo
-   * @example //img.alicdn.com/bao/uploaded/i4/745957850/TB1WzSRmV9gSKJjSspbXXbeNXXa_!!0-item_pic.jpg
-   */
-  bybt_brand_logo?: string
-  /**
-   * 百亿补贴白底图
-   * @example //img.alicdn.com/bao/uploaded/i4/745957850/TB1WzSRmV9gSKJjSspbXXbeNXXa_!!0-item_pic.jpg
-   */
-  bybt_pic_url?: string
-  /**
-   * 百亿补贴商品特征标签，eg.今日发货、晚发补偿、限购一件等
-   * @example ["https://gw.alicdn.com/tfs/TB1CvN50KH2gK0jSZJnXXaT1FXa-167-42.png?getAvatar=avatar","https://gw.alicdn.com/tfs/TB10rZqkCR26e4jSZFEXXbwuXXa-132-42.png?getAvatar=avatar"]
-   */
-  bybt_item_tags?: string[]
-  /**
-   * 百亿补贴专属券面额，仅限百亿补贴场景透出
-   * @example 10.00
-   */
-  bybt_coupon_amount?: string
-  /**
-   * 百亿补贴页面实时价
-   * @example 100.00
-   */
-  bybt_show_price?: string
-  /**
-   * 全网对比参考价格
-   * @example 200.00
-   */
-  bybt_lowest_price?: string
-  /**
-   * 商品的百亿补贴开始时间
-   * @example 1559750399000
-   */
-  bybt_end_time?: string
-  /**
-   * 商品的百亿补贴结束时间
-   * @example 1559750399000
-   */
-  bybt_start_time?: string
-}
-
-/** 猫超买返卡信息 */
-export interface TbkDgOptimusMaterialMaifanPromotionDTO {
-  /**
-   * 猫超买返卡活动结束时间
-   * @example 1559750399000
-   */
-  maifan_promotion_end_time?: string
-  /**
-   * 猫超买返卡活动开始时间
-   * @example 1559750399000
-   */
-  maifan_promotion_start_time?: string
-  /**
-   * 猫超买返卡面额
-   * @example 200
-   */
-  maifan_promotion_discount?: string
-  /**
-   * 猫超买返卡总数，-1代表不限量，其他大于等于0的值为总数
-   * @example 100
-   */
-  maifan_promotion_condition?: string
-}
-
-/** 定向计划集合 */
-export interface TbkDgOptimusMaterialSpCampaign {
-  /**
-   * 定向计划活动ID
-   * @example 123
-   */
-  sp_cid?: string
-  /**
-   * 定向计划名称
-   * @example 定向计划活动1
-   */
-  sp_name?: string
-  /**
-   * 定向佣金率
-   * @example 1550表示15.5%
-   */
-  sp_rate?: string
-  /**
-   * 定向是否锁佣，0=不锁佣 1=锁佣
-   * @example 0
-   */
-  sp_lock_status?: string
-  /**
-   * 定向计划申请链接
-   * @example http://pub.alimama.com/portal/promo/shop/campaign/detail.htm?mode=info&campaignId=1000492470&creatorId=98836808&breadcrumb=false
-   */
-  sp_apply_link?: string
-  /**
-   * 定向计划是否可用 1-可用 0-不可用
-   * @example 1
-   */
-  sp_status?: string
-}
-
-/** 选品库详细信息 */
-export interface TbkDgOptimusMaterialFavoritesDetail {
-  /**
-   * 选品库id
-   * @example 12334
-   */
-  favorites_id?: number | string
-  /**
-   * 选品库标题
-   * @example 测试选品库
-   */
-  favorites_title?: string
 }
 
 /**
@@ -7306,7 +6270,10 @@ export interface TbkDgOptimusPromotionResult {
   request_id?: string
 }
 
-/** resultList */
+/**
+ * resultList
+ * Shared by several methods.
+ */
 export interface TbkDgOptimusPromotionMapData {
   /**
    * 权益类型。1 有价券（需要购买的店铺券或单品券） 2 公开券（直接领取的店铺券或单品券） 3 妈妈券（妈妈渠道领取的店铺券或单品券） 4.品类券 （跨店可用券，可与1，2，3叠加）
@@ -7344,9 +6311,9 @@ export interface TbkDgOptimusPromotionMapData {
    */
   display_end_time?: string
   /** 权益信息 */
-  promotion_list?: TbkDgOptimusPromotionPromotionList[]
+  promotion_list?: TbkPromotionList[]
   /** 权益扩展信息 */
-  promotion_extend?: TbkDgOptimusPromotionPromotionExtend
+  promotion_extend?: TbkPromotionExtend
   /**
    * 店铺信息-卖家ID
    * @example 123
@@ -7369,8 +6336,11 @@ export interface TbkDgOptimusPromotionMapData {
   shop_picture_url?: string
 }
 
-/** 权益信息 */
-export interface TbkDgOptimusPromotionPromotionList {
+/**
+ * 权益信息
+ * Shared by several methods.
+ */
+export interface TbkPromotionList {
   /**
    * 权益开始时间，精确到毫秒时间戳
    * @example 1559232000000
@@ -7393,12 +6363,15 @@ export interface TbkDgOptimusPromotionPromotionList {
   entry_discount?: string
 }
 
-/** 权益扩展信息 */
-export interface TbkDgOptimusPromotionPromotionExtend {
+/**
+ * 权益扩展信息
+ * Shared by several methods.
+ */
+export interface TbkPromotionExtend {
   /** 权益推荐商品 */
-  recommend_item_list?: TbkDgOptimusPromotionRecommendItemList[]
+  recommend_item_list?: TbkRecommendItemList[]
   /** 有价券信息 */
-  youjia_coupon_info?: TbkDgOptimusPromotionYoujiacouponinfo
+  youjia_coupon_info?: TbkYoujiacouponinfo
   /**
    * 权益链接
    * @example https://uland.taobao.com/quan/xxx
@@ -7406,8 +6379,11 @@ export interface TbkDgOptimusPromotionPromotionExtend {
   promotion_url?: string
 }
 
-/** 权益推荐商品 */
-export interface TbkDgOptimusPromotionRecommendItemList {
+/**
+ * 权益推荐商品
+ * Shared by several methods.
+ */
+export interface TbkRecommendItemList {
   /**
    * 权益推荐商品id
    * @example 123456
@@ -7420,8 +6396,11 @@ export interface TbkDgOptimusPromotionRecommendItemList {
   url?: string
 }
 
-/** 有价券信息 */
-export interface TbkDgOptimusPromotionYoujiacouponinfo {
+/**
+ * 有价券信息
+ * Shared by several methods.
+ */
+export interface TbkYoujiacouponinfo {
   /**
    * 有价券商品id
    * @example 123456
@@ -7516,7 +6495,7 @@ export interface TbkDgPicEmbedResult {
  */
 export interface TbkDgPunishOrderGetParams {
   /** 入参的对象 */
-  af_order_option?: TbkDgPunishOrderGetTopApiAfOrderOption | string
+  af_order_option?: TbkTopApiAfOrderOption | string
 }
 
 /** Result of `taobao.tbk.dg.punish.order.get` (lists as plain arrays): 淘宝客-推广者-处罚订单查询 */
@@ -7527,8 +6506,11 @@ export interface TbkDgPunishOrderGetResult {
   request_id?: string
 }
 
-/** 入参的对象 */
-export interface TbkDgPunishOrderGetTopApiAfOrderOption {
+/**
+ * 入参的对象
+ * Shared by several methods.
+ */
+export interface TbkTopApiAfOrderOption {
   /** 渠道关系id */
   relation_id?: number | bigint | string
   /** 子订单号 */
@@ -7724,7 +6706,7 @@ export interface TbkDgReportsNewqueryResult {
    * 分页信息
    * @example map
    */
-  page_info?: TbkDgReportsNewqueryRptPageinfo
+  page_info?: TbkRptPageinfo
   /**
    * 位点信息
    * @example 123
@@ -7908,8 +6890,11 @@ export interface TbkDgReportsNewqueryMapData {
   tk_3rd_pub_share_fee?: string
 }
 
-/** 分页信息 */
-export interface TbkDgReportsNewqueryRptPageinfo {
+/**
+ * 分页信息
+ * Shared by several methods.
+ */
+export interface TbkRptPageinfo {
   /**
    * 总数
    * @example 20
@@ -8025,38 +7010,7 @@ export interface TbkDgReportsQueryRptPageinfo {
  * Safe to repeat: retried automatically on transient faults.
  * @see https://open.taobao.com/api.htm?docId=45096&docType=2
  */
-export interface TbkDgReportsQueryClickParams {
-  /**
-   * 每页大小
-   * @example 20
-   */
-  page_size: number | bigint | string
-  /**
-   * 页码
-   * @example 1
-   */
-  page_no: number | bigint | string
-  /**
-   * 聚合条件
-   * @example ds
-   */
-  dimensions?: string
-  /**
-   * 查询条件
-   * @example ds=20190723
-   */
-  filters: string
-  /**
-   * 查询字段
-   * @example name
-   */
-  return_fields?: string
-  /**
-   * 报表名称
-   * @example union_media_3rd_click
-   */
-  report_type_id: string
-}
+export type TbkDgReportsQueryClickParams = TbkDgReportsNewqueryParams
 
 /** Result of `taobao.tbk.dg.reports.query.click` (lists as plain arrays): 淘宝客-推广者-媒体数据交换报表点击维度 */
 export interface TbkDgReportsQueryClickResult {
@@ -8074,7 +7028,7 @@ export interface TbkDgReportsQueryClickResult {
    * 分页信息
    * @example map
    */
-  page_info?: TbkDgReportsQueryClickRptPageinfo
+  page_info?: TbkRptPageinfo
   /** The gateway's id for this request (quote it to platform support). */
   request_id?: string
 }
@@ -8088,25 +7042,6 @@ export interface TbkDgReportsQueryClickMapData {
   click_id?: string
 }
 
-/** 分页信息 */
-export interface TbkDgReportsQueryClickRptPageinfo {
-  /**
-   * 总数
-   * @example 20
-   */
-  total_cnt?: number
-  /**
-   * 页数
-   * @example 1
-   */
-  page_no?: number
-  /**
-   * 每页大小
-   * @example 100
-   */
-  page_size?: number
-}
-
 /**
  * Params of `taobao.tbk.dg.reports.query.stat`.
  *
@@ -8116,38 +7051,7 @@ export interface TbkDgReportsQueryClickRptPageinfo {
  * Safe to repeat: retried automatically on transient faults.
  * @see https://open.taobao.com/api.htm?docId=45095&docType=2
  */
-export interface TbkDgReportsQueryStatParams {
-  /**
-   * 每页大小
-   * @example 100
-   */
-  page_size: number | bigint | string
-  /**
-   * 页码
-   * @example 1
-   */
-  page_no: number | bigint | string
-  /**
-   * 聚合条件
-   * @example ds
-   */
-  dimensions?: string
-  /**
-   * 查询条件;ds为日期，hasCount表示是否获取数量，建议第一次获取，后续传入false以提高整个接口响应性能
-   * @example ds=20191017;hasCount=true
-   */
-  filters: string
-  /**
-   * 查询结果返回的字段
-   * @example ds,cm_3rd_pub_share_fee,cm_pub_share_fee,pre_3rd_pub_share_fee,pre_pub_share_fee,alipay_amt,alipay_num,union_pv,sub_adzone_id,sub_site_id,sub_pub_id,name,pub_id,union_uv,red_envelope_gmt,red_envelope_num,activity_promotion_gmt
-   */
-  return_fields?: string
-  /**
-   * 报表名称
-   * @example union_channel_content_3rd_v1
-   */
-  report_type_id: string
-}
+export type TbkDgReportsQueryStatParams = TbkDgReportsNewqueryParams
 
 /** Result of `taobao.tbk.dg.reports.query.stat` (lists as plain arrays): 淘宝客-推广者-媒体数据报表交换-汇总数据 */
 export interface TbkDgReportsQueryStatResult {
@@ -8165,7 +7069,7 @@ export interface TbkDgReportsQueryStatResult {
    * 分页信息
    * @example map
    */
-  page_info?: TbkDgReportsQueryStatRptPageinfo
+  page_info?: TbkRptPageinfo
   /** The gateway's id for this request (quote it to platform support). */
   request_id?: string
 }
@@ -8264,25 +7168,6 @@ export interface TbkDgReportsQueryStatMapData {
   pre_red_envelope_media_share_fee?: string
 }
 
-/** 分页信息 */
-export interface TbkDgReportsQueryStatRptPageinfo {
-  /**
-   * 总数
-   * @example 1234
-   */
-  total_cnt?: number
-  /**
-   * 页数
-   * @example 1
-   */
-  page_no?: number
-  /**
-   * 每页大小
-   * @example 100
-   */
-  page_size?: number
-}
-
 /**
  * Params of `taobao.tbk.dg.rid.report.get`.
  *
@@ -8301,7 +7186,7 @@ export interface TbkDgRidReportGetParams {
 /** Result of `taobao.tbk.dg.rid.report.get` (lists as plain arrays): 淘宝客-推广者-渠道管理rid推广效果 */
 export interface TbkDgRidReportGetResult {
   /** 返回结果封装对象 */
-  result?: TbkDgRidReportGetResultResult
+  result?: TbkResult
   /** The gateway's id for this request (quote it to platform support). */
   request_id?: string
 }
@@ -8316,8 +7201,11 @@ export interface TbkDgRidReportGetRidReportOption {
   biz_month?: string
 }
 
-/** 返回结果封装对象 */
-export interface TbkDgRidReportGetResultResult {
+/**
+ * 返回结果封装对象
+ * Shared by several methods.
+ */
+export interface TbkResult {
   /** 真正的业务数据结构 */
   data?: TbkDgRidReportGetData
   /** 是否成功 */
@@ -8332,7 +7220,10 @@ export interface TbkDgRidReportGetResultResult {
   biz_error_code?: number
 }
 
-/** 真正的业务数据结构 */
+/**
+ * 真正的业务数据结构
+ * Shared by several methods.
+ */
 export interface TbkDgRidReportGetData {
   /** 非自购订单购买用户数(选定时间内去重) */
   promo_uv?: string
@@ -8495,17 +7386,23 @@ export interface TbkDgTpwdRiskReportResult {
   request_id?: string
 }
 
-/** 无 */
+/**
+ * 无
+ * Shared by several methods.
+ */
 export interface TbkDgTpwdRiskReportResultResult {
   /**
    * x
    * @example x
    */
-  status_list?: TbkDgTpwdRiskReportDataMap[]
+  status_list?: TbkDataMap[]
 }
 
-/** x */
-export interface TbkDgTpwdRiskReportDataMap {
+/**
+ * x
+ * Shared by several methods.
+ */
+export interface TbkDataMap {
   /**
    * 当入参不传pid的时候返回，表示账号关联的pid
    * @example mm_1110_0_0
@@ -8768,7 +7665,10 @@ export interface TbkDgVcLandingLinkConvertResult {
   request_id?: string
 }
 
-/** LinkInfoDTO */
+/**
+ * LinkInfoDTO
+ * Shared by several methods.
+ */
 export interface TbkDgVcLandingLinkConvertLinkInfoDTO {
   /**
    * 链接
@@ -8844,7 +7744,10 @@ export interface TbkDgVegasSendReportResult {
   request_id?: string
 }
 
-/** 返回结果 */
+/**
+ * 返回结果
+ * Shared by several methods.
+ */
 export interface TbkDgVegasSendReportResultResult {
   /**
    * 是否成功
@@ -8852,7 +7755,7 @@ export interface TbkDgVegasSendReportResultResult {
    */
   success?: boolean
   /** model */
-  model?: TbkDgVegasSendReportRightsSendRptDTO
+  model?: TbkRightsSendRptDTO
   /**
    * msgInfo
    * @example 1
@@ -8865,16 +7768,22 @@ export interface TbkDgVegasSendReportResultResult {
   msg_code?: string
 }
 
-/** model */
-export interface TbkDgVegasSendReportRightsSendRptDTO {
+/**
+ * model
+ * Shared by several methods.
+ */
+export interface TbkRightsSendRptDTO {
   /** 渠道关系id的发放数据 */
-  relation_rpt_list?: TbkDgVegasSendReportRightsSendRelationRptDto[]
+  relation_rpt_list?: TbkRightsSendRelationRptDto[]
   /** pid的发放数据 */
-  pid_rpt_list?: TbkDgVegasSendReportResultResultModelPidRptList[]
+  pid_rpt_list?: TbkDgVegasSendReportRightsSendRelationRptDto[]
 }
 
-/** 渠道关系id的发放数据 */
-export interface TbkDgVegasSendReportRightsSendRelationRptDto {
+/**
+ * 渠道关系id的发放数据
+ * Shared by several methods.
+ */
+export interface TbkRightsSendRelationRptDto {
   /**
    * 日期
    * @example 20191201
@@ -8902,8 +7811,11 @@ export interface TbkDgVegasSendReportRightsSendRelationRptDto {
   use_num?: number
 }
 
-/** pid的发放数据 */
-export interface TbkDgVegasSendReportResultResultModelPidRptList {
+/**
+ * pid的发放数据
+ * Shared by several methods.
+ */
+export interface TbkDgVegasSendReportRightsSendRelationRptDto {
   /**
    * 日期
    * @example 20191201
@@ -8992,13 +7904,19 @@ export interface TbkDgVegasSendStatusResult {
   request_id?: string
 }
 
-/** 返回结果封装对象 */
+/**
+ * 返回结果封装对象
+ * Shared by several methods.
+ */
 export interface TbkDgVegasSendStatusData {
   /** 返回结果封装对象 */
   result_list?: TbkDgVegasSendStatusMapData[]
 }
 
-/** 返回结果封装对象 */
+/**
+ * 返回结果封装对象
+ * Shared by several methods.
+ */
 export interface TbkDgVegasSendStatusMapData {
   /**
    * 若该用户当前无待核销的红包，则返回1，若当前有待核销的红包，则返回0
@@ -9361,18 +8279,7 @@ export interface TbkDgVegasTljShareConvertTljShareConvertResult {
  * Not safe to repeat (a write): never retried automatically.
  * @see https://open.taobao.com/api.htm?docId=58713&docType=2
  */
-export interface TbkDgVegasTljStopParams {
-  /**
-   * 创建淘礼金时返回的rightsId
-   * @example 34ffg34
-   */
-  rights_id: string
-  /**
-   * adzoneId
-   * @example 2343434
-   */
-  adzone_id: number | bigint | string
-}
+export type TbkDgVegasTljStopParams = TbkDgVegasTljReportParams
 
 /** Result of `taobao.tbk.dg.vegas.tlj.stop` (lists as plain arrays): 淘宝客-推广者-淘礼金暂停发放 */
 export interface TbkDgVegasTljStopResult {
@@ -10075,35 +8982,7 @@ export interface TbkFeedOptUploadParams {
 }
 
 /** Result of `taobao.tbk.feed.opt.upload` (lists as plain arrays): 淘宝客-推广者-内容种草投流明细数据上传 */
-export interface TbkFeedOptUploadResult {
-  /**
-   * 成功标志
-   * @example true
-   */
-  data?: boolean
-  /**
-   * 返回码
-   * @example 200
-   */
-  result_code?: number
-  /**
-   * 业务错误信息
-   * @example 系统异常
-   */
-  biz_error_desc?: string
-  /**
-   * 错误信息
-   * @example 内部服务发生错误
-   */
-  result_msg?: string
-  /**
-   * 业务错误码
-   * @example 1001
-   */
-  biz_error_code?: number
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-}
+export type TbkFeedOptUploadResult = TbkFeedIndicatorUploadResult
 
 /**
  * Params of `taobao.tbk.feed.order.check`.
@@ -10318,35 +9197,7 @@ export interface TbkFeedRelationUploadParams {
 }
 
 /** Result of `taobao.tbk.feed.relation.upload` (lists as plain arrays): 淘宝客-推广者-内容投流关系写入 */
-export interface TbkFeedRelationUploadResult {
-  /**
-   * 写入成功结果
-   * @example true
-   */
-  data?: boolean
-  /**
-   * 返回码
-   * @example 200
-   */
-  result_code?: number
-  /**
-   * 错误码释义
-   * @example "error"
-   */
-  biz_error_desc?: string
-  /**
-   * 返回码释义
-   * @example "result"
-   */
-  result_msg?: string
-  /**
-   * 错误码
-   * @example 110
-   */
-  biz_error_code?: number
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-}
+export type TbkFeedRelationUploadResult = TbkFeedIndicatorUploadResult
 
 /**
  * Params of `taobao.tbk.interest.items.get`.
@@ -10425,144 +9276,21 @@ export interface TbkInterestItemsGetMapData {
    */
   item_id?: string
   /** 商品基础信息 */
-  item_basic_info?: TbkInterestItemsGetBasicMapData
+  item_basic_info?: TbkBasicMapData
   /** 价格促销信息 */
-  price_promotion_info?: TbkInterestItemsGetPromotionInfoMapData
+  price_promotion_info?: TbkMapPromotionInfoMapData
   /** 淘客推广信息 */
   publish_info?: TbkInterestItemsGetPublishInfo
   /** 天猫榜单信息 */
-  tmall_rank_info?: TbkInterestItemsGetTmallRankInfo
+  tmall_rank_info?: TbkTmallRankInfo
   /** 预售信息 */
-  presale_info?: TbkInterestItemsGetPresaleInfo
+  presale_info?: TbkPresaleInfo
   /** 选品库信息 */
-  favorites_info?: TbkInterestItemsGetFavoritesInfo
+  favorites_info?: TbkFavoritesInfo
   /** 前N件佣金信息-前N件佣金生效或预热时透出以下字段 */
-  topn_info?: TbkInterestItemsGetTopNInfoDTO
+  topn_info?: TbkTopNInfoDTO
   /** 商品库范围信息 */
-  scope_info?: TbkInterestItemsGetScopeInfo
-}
-
-/** 商品基础信息 */
-export interface TbkInterestItemsGetBasicMapData {
-  /**
-   * 商品信息-商品标题
-   * @example 复古女裤子秋冬九分裤萝卜裤显瘦高腰韩版2017新款
-   */
-  title?: string
-  /**
-   * 商品信息-商品短标题
-   * @example 九分裤显瘦高腰韩版
-   */
-  short_title?: string
-  /**
-   * 商品信息-商品主图
-   * @example //img.alicdn.com/bao/uploaded/i4/745957850/TB1WzSRmV9gSKJjSspbXXbeNXXa_!!0-item_pic.jpg
-   */
-  pict_url?: string
-  /**
-   * 商品信息-商品白底图
-   * @example https://img.alicdn.com/bao/uploaded/i4/745957850/TB1WzSRmV9gSKJjSspbXXbeNXXa_!!0-item_pic.jpg
-   */
-  white_image?: string
-  /**
-   * 商品信息-一级类目ID
-   * @example 1
-   */
-  level_one_category_id?: number | string
-  /**
-   * 商品信息-一级类目名称
-   * @example 美妆
-   */
-  level_one_category_name?: string
-  /**
-   * 商品信息-叶子类目id
-   * @example 162201
-   */
-  category_id?: number | string
-  /**
-   * 商品信息-叶子类目名称
-   * @example 牛仔裤
-   */
-  category_name?: string
-  /**
-   * 店铺信息-卖家id
-   * @example 123
-   */
-  seller_id?: number | string
-  /**
-   * 店铺信息-卖家类型，0表示淘宝，1表示天猫，3表示特价版
-   * @example 1
-   */
-  user_type?: number
-  /**
-   * 店铺信息-店铺名称
-   * @example 魔黛娅内衣旗舰店
-   */
-  shop_title?: string
-  /**
-   * 商品信息-30天销量；数据统计截止昨日非实时更新
-   * @example 30
-   */
-  volume?: number
-  /**
-   * 商品信息-商品子标题
-   * @example 吉品鲍鱼 关西参
-   */
-  sub_title?: string
-  /**
-   * 商品信息-品牌名称
-   * @example 淘宝心选
-   */
-  brand_name?: string
-  /**
-   * 年销量
-   * @example 1万+
-   */
-  annual_vol?: string
-}
-
-/** 价格促销信息 */
-export interface TbkInterestItemsGetPromotionInfoMapData {
-  /**
-   * 商品信息-一口价通常显示为划线价
-   * @example 102.00
-   */
-  reserve_price?: string
-  /**
-   * 促销信息-销售价格，无促销时等于一口价，有促销时为促销价。若属于预售商品，付定金时间内，在线售卖价=预售价
-   * @example 79.9
-   */
-  zk_final_price?: string
-  /**
-   * 促销信息-预估到手价(元)。若属于预售商品，付定金时间内，预估到手价价=定金+尾款的预估到手价
-   * @example 69.9
-   */
-  final_promotion_price?: string
-  /** 到手价优惠路径列表 */
-  final_promotion_path_list?: TbkInterestItemsGetFinalPromotionPathMapData[]
-  /**
-   * 预热预估到手价（元）
-   * @example 99.5
-   */
-  future_activity_promotion_price?: string
-  /** 预热到手价优惠路径列表 */
-  future_activity_promotion_path_list?: TbkInterestItemsGetFutureActivityPromotionPathMapData[]
-  /** 标签信息列表 */
-  promotion_tag_list?: TbkInterestItemsGetPromotionTagMapData[]
-  /**
-   * 促销信息-预估凑单价（元）。预估凑单叠加优惠后的商品单价
-   * @example 56.1
-   */
-  predict_rounding_up_price?: string
-  /**
-   * 促销信息-凑单价说明，描述凑单价的实现说明。如 “可凑单”或“需买X件”
-   * @example 需买1件
-   */
-  predict_rounding_up_price_desc?: string
-  /** 更多活动优惠 */
-  more_promotion_list?: TbkInterestItemsGetMorePromotionMapData[]
-  /** 预估凑单优惠路径 */
-  predict_rounding_up_path_list?: TbkInterestItemsGetPredictRoundingUpPathMapData[]
+  scope_info?: TbkScopeInfo
 }
 
 /** 淘客推广信息 */
@@ -10583,7 +9311,7 @@ export interface TbkInterestItemsGetPublishInfo {
    */
   coupon_share_url?: string
   /** 定向计划集合-仅支持联系商务或运营小二申请定向计划合集字段权限 */
-  sp_campaign_list?: TbkInterestItemsGetSpCampaign[]
+  sp_campaign_list?: TbkSpCampaign[]
   /**
    * 预热活动到手价对应的佣金比率
    * @example 1550表示15.5%
@@ -10595,7 +9323,7 @@ export interface TbkInterestItemsGetPublishInfo {
    */
   future_activity_time?: string
   /** 商品佣金信息 */
-  income_info?: TbkInterestItemsGetIncomeInfo
+  income_info?: TbkIncomeInfo
   /**
    * 额外奖励活动类型，如果一个商品有多个奖励类型，返回结果使用空格分割，0=预售单单奖励，1=618超级U选单单补
    * @example 0 1 2
@@ -10606,295 +9334,6 @@ export interface TbkInterestItemsGetPublishInfo {
    * @example 1.11 2.22 3.21
    */
   cpa_reward_amount?: string
-}
-
-/** 天猫榜单信息 */
-export interface TbkInterestItemsGetTmallRankInfo {
-  /**
-   * 榜单排行描述
-   * @example 白茶热销榜·第5名
-   */
-  tmall_rank_text?: string
-  /**
-   * 榜单url
-   * @example https://pages.tmall.com/wow/a/act/tmall/dailygroup/16220/16661/wupr?wh_pid=daily-459438&disableNav=YES
-   */
-  tmall_rank_url?: string
-}
-
-/** 预售信息 */
-export interface TbkInterestItemsGetPresaleInfo {
-  /**
-   * 预售商品-付定金开始时间（毫秒）
-   * @example 1567440000000
-   */
-  presale_start_time?: number
-  /**
-   * 预售商品-付定金结束时间（毫秒）
-   * @example 1567440000000
-   */
-  presale_end_time?: number
-  /**
-   * 预售商品-付尾款开始时间（毫秒）
-   * @example 1567440000000
-   */
-  presale_tail_start_time?: number
-  /**
-   * 预售商品-付尾款结束时间（毫秒）
-   * @example 1567440000000
-   */
-  presale_tail_end_time?: number
-  /**
-   * 预售商品-定金（元）
-   * @example 100
-   */
-  presale_deposit?: string
-  /**
-   * 预售商品-优惠信息
-   * @example 付定金立减5元
-   */
-  presale_discount_fee_text?: string
-}
-
-/** 选品库信息 */
-export interface TbkInterestItemsGetFavoritesInfo {
-  /**
-   * 选品库收藏夹总数量
-   * @example 100
-   */
-  total_count?: number
-  /** 选品库收藏夹详细信息 */
-  favorites_list?: TbkInterestItemsGetFavoritesDetail[]
-}
-
-/** 前N件佣金信息-前N件佣金生效或预热时透出以下字段 */
-export interface TbkInterestItemsGetTopNInfoDTO {
-  /**
-   * 前N件剩余库存
-   * @example 3000
-   */
-  topn_quantity?: number
-  /**
-   * 前N件初始总库存
-   * @example 3000
-   */
-  topn_total_count?: number
-  /**
-   * 前N件佣金开始时间
-   * @example 1937297392332
-   */
-  topn_start_time?: string
-  /**
-   * 前N件佣金结束时间
-   * @example 1937297392332
-   */
-  topn_end_time?: string
-  /**
-   * 前N件佣金率
-   * @example 30
-   */
-  topn_rate?: string
-}
-
-/** 商品库范围信息 */
-export interface TbkInterestItemsGetScopeInfo {
-  /**
-   * 是否品牌精选，0不是，1是
-   * @example 1
-   */
-  superior_brand?: string
-}
-
-/** 到手价优惠路径列表 */
-export interface TbkInterestItemsGetFinalPromotionPathMapData {
-  /**
-   * 优惠名称，如“商品券”、“跨店满减”、“单品直降”等
-   * @example 商品券
-   */
-  promotion_title?: string
-  /**
-   * 优惠利益点文案，如“1件7.92折”、“每200减20”等
-   * @example 满7999减1300
-   */
-  promotion_desc?: string
-  /**
-   * 实际优惠金额（元）
-   * @example 1300.00
-   */
-  promotion_fee?: string
-  /**
-   * 优惠开始时间
-   * @example 1661184000000
-   */
-  promotion_start_time?: string
-  /**
-   * 优惠结束时间
-   * @example 1661788799000
-   */
-  promotion_end_time?: string
-  /**
-   * 优惠ID
-   * @example xx
-   */
-  promotion_id?: string
-}
-
-/** 预热到手价优惠路径列表 */
-export interface TbkInterestItemsGetFutureActivityPromotionPathMapData {
-  /**
-   * 预热优惠名称，如“商品券”、“跨店满减”、“单品直降”等
-   * @example 商品券
-   */
-  promotion_title?: string
-  /**
-   * 预热优惠利益点文案，如“1件7.92折”、“每200减20”等
-   * @example 满7999减1300
-   */
-  promotion_desc?: string
-  /**
-   * 预热实际优惠金额（元）
-   * @example 1300.00
-   */
-  promotion_fee?: string
-  /**
-   * 优惠开始时间
-   * @example 1661184000000
-   */
-  promotion_start_time?: string
-  /**
-   * 优惠结束时间
-   * @example 1661788799000
-   */
-  promotion_end_time?: string
-}
-
-/** 标签信息列表 */
-export interface TbkInterestItemsGetPromotionTagMapData {
-  /**
-   * 标签名称，如“88VIP”、“花呗免息”、“猫超买返”、“是否包邮”
-   * @example 88VIP
-   */
-  tag_name?: string
-}
-
-/** 更多活动优惠 */
-export interface TbkInterestItemsGetMorePromotionMapData {
-  /**
-   * 预热优惠名称，如“商品券”、“跨店满减”、“单品直降”等
-   * @example 满件折
-   */
-  promotion_title?: string
-  /**
-   * 预热优惠利益点文案，如“1件7.92折”、“每200减20”等
-   * @example 2件9折
-   */
-  promotion_desc?: string
-  /**
-   * 优惠开始时间
-   * @example 1661222400000
-   */
-  promotion_start_time?: string
-  /**
-   * 优惠结束时间
-   * @example 1662393600000
-   */
-  promotion_end_time?: string
-  /**
-   * 优惠ID
-   * @example xx
-   */
-  promotion_id?: string
-}
-
-/** 预估凑单优惠路径 */
-export interface TbkInterestItemsGetPredictRoundingUpPathMapData {
-  /**
-   * 优惠名称，如“商品券”、“跨店满减”、“单品直降”等
-   * @example 店铺优惠
-   */
-  promotion_title?: string
-  /**
-   * 优惠利益点文案，如“2件5折”、“每200减20”等
-   * @example 再买1件，可参与2件5折
-   */
-  promotion_desc?: string
-}
-
-/** 定向计划集合-仅支持联系商务或运营小二申请定向计划合集字段权限 */
-export interface TbkInterestItemsGetSpCampaign {
-  /**
-   * 定向计划活动ID
-   * @example 123
-   */
-  sp_cid?: string
-  /**
-   * 定向计划名称
-   * @example 定向计划活动1
-   */
-  sp_name?: string
-  /**
-   * 定向佣金率
-   * @example 1550表示15.5%
-   */
-  sp_rate?: string
-  /**
-   * 定向是否锁佣，0=不锁佣 1=锁佣
-   * @example 0
-   */
-  sp_lock_status?: string
-  /**
-   * 定向计划申请链接
-   * @example http://pub.alimama.com/portal/promo/shop/campaign/detail.htm?mode=info&campaignId=1000492470&creatorId=98836808&breadcrumb=false
-   */
-  sp_apply_link?: string
-  /**
-   * 定向计划是否可用 1-可用 0-不可用
-   * @example 1
-   */
-  sp_status?: string
-}
-
-/** 商品佣金信息 */
-export interface TbkInterestItemsGetIncomeInfo {
-  /**
-   * 商品佣金比率
-   * @example 55
-   */
-  commission_rate?: string
-  /**
-   * 商品佣金金额
-   * @example 12
-   */
-  commission_amount?: string
-  /**
-   * 补贴比率
-   * @example 11
-   */
-  subsidy_rate?: string
-  /**
-   * 补贴金额
-   * @example 4
-   */
-  subsidy_amount?: string
-  /**
-   * 补贴上限；仅在单笔订单命中补贴上限时返回结果否则出参为空
-   * @example 10
-   */
-  subsidy_upper_limit?: string
-}
-
-/** 选品库收藏夹详细信息 */
-export interface TbkInterestItemsGetFavoritesDetail {
-  /**
-   * 选品库收藏夹id
-   * @example 12334
-   */
-  favorites_id?: number | string
-  /**
-   * 选品库收藏夹标题
-   * @example 测试选品库
-   */
-  favorites_title?: string
 }
 
 /**
@@ -11048,12 +9487,7 @@ export interface TbkItemDetailGetParams {
 }
 
 /** Result of `taobao.tbk.item.detail.get` (lists as plain arrays): 淘宝客-公用-淘宝客商品详情查询(详细版) */
-export interface TbkItemDetailGetResult {
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-  /** The catalog does not document this method's result fields. */
-  [field: string]: unknown
-}
+export type TbkItemDetailGetResult = TopUndocumentedResult
 
 /**
  * Params of `taobao.tbk.item.details.upgrade.get`.
@@ -11148,7 +9582,7 @@ export interface TbkItemDetailsUpgradeGetTbkItemDetail {
    * 预售信息
    * @example {}
    */
-  presale_info?: TbkItemDetailsUpgradeGetPresaleInfo
+  presale_info?: TbkPresaleInfo
 }
 
 /** 商品sku信息 */
@@ -11180,7 +9614,7 @@ export interface TbkItemDetailsUpgradeGetPublishInfo {
    */
   income_rate?: string
   /** 前N件佣金信息-前N件佣金生效或预热时透出以下字段 */
-  topn_info?: TbkItemDetailsUpgradeGetTopNInfoDTO
+  topn_info?: TbkDgMaterialOptionalTopNInfoDTO
   /**
    * 单品淘礼金今日剩余可创建个数
    * @example 19000
@@ -11221,9 +9655,9 @@ export interface TbkItemDetailsUpgradeGetPromotionInfoMapData {
    */
   final_promotion_price?: string
   /** 优惠促销列表 */
-  final_promotion_path_list?: TbkItemDetailsUpgradeGetFinalPromotionPathMapData[]
+  final_promotion_path_list?: TbkFinalPromotionPathMapData[]
   /** 标签信息列表 */
-  promotion_tag_list?: TbkItemDetailsUpgradeGetPromotionTagMapData[]
+  promotion_tag_list?: TbkPromotionTagMapData[]
   /**
    * 促销信息-预估凑单价（元）。预估凑单叠加优惠后的商品单价
    * @example 56.1
@@ -11235,11 +9669,11 @@ export interface TbkItemDetailsUpgradeGetPromotionInfoMapData {
    */
   predict_rounding_up_price_desc?: string
   /** 更多活动优惠 */
-  more_promotion_list?: TbkItemDetailsUpgradeGetMorePromotionMapData[]
+  more_promotion_list?: TbkDgMaterialOptionalUpgradeMorePromotionMapData[]
   /** 货品展示标识列表 */
-  activity_tag_list?: TbkItemDetailsUpgradeGetActivityTagMapData[]
+  activity_tag_list?: TbkPromotionTagMapData[]
   /** 多件价券信息 */
-  multiple_items_coupon_list?: TbkItemDetailsUpgradeGetMultiItemPromotionMapData[]
+  multiple_items_coupon_list?: TbkFinalPromotionPathMapData[]
   /**
    * 多件单价
    * @example 56.1
@@ -11253,7 +9687,7 @@ export interface TbkItemDetailsUpgradeGetPromotionInfoMapData {
   /** 国家补贴 */
   gov_subsidy?: TbkItemDetailsUpgradeGetGovSubsidyDTO
   /** 预热价格信息 */
-  future_activity_promotion_path_list?: TbkItemDetailsUpgradeGetPreheatPromotionMapData[]
+  future_activity_promotion_path_list?: TbkFutureActivityPromotionPathMapData[]
   /**
    * 预热预估到手价（元）
    * @example 56.1
@@ -11401,40 +9835,6 @@ export interface TbkItemDetailsUpgradeGetBasicMapData {
   annual_vol?: string
 }
 
-/** 预售信息 */
-export interface TbkItemDetailsUpgradeGetPresaleInfo {
-  /**
-   * 预售商品-付定金开始时间（毫秒）
-   * @example 1567440000000
-   */
-  presale_start_time?: number
-  /**
-   * 预售商品-付定金结束时间（毫秒）
-   * @example 1567440000000
-   */
-  presale_end_time?: number
-  /**
-   * 预售商品-付尾款开始时间（毫秒）
-   * @example 1567440000000
-   */
-  presale_tail_start_time?: number
-  /**
-   * 预售商品-付尾款结束时间（毫秒）
-   * @example 1567440000000
-   */
-  presale_tail_end_time?: number
-  /**
-   * 预售商品-定金（元）
-   * @example 100
-   */
-  presale_deposit?: string
-  /**
-   * 预售商品-优惠信息
-   * @example 付定金立减5元
-   */
-  presale_discount_fee_text?: string
-}
-
 /** sku属性 */
 export interface TbkItemDetailsUpgradeGetTbkItemDetailSkuProp {
   /**
@@ -11477,161 +9877,7 @@ export interface TbkItemDetailsUpgradeGetSkuPricePromotionInfo {
    */
   sku_final_promotion_price?: string
   /** SKU到手价优惠路径列表 */
-  sku_final_promotion_path_list?: TbkItemDetailsUpgradeGetSkuFinalPromotionPathMapData[]
-}
-
-/** 前N件佣金信息-前N件佣金生效或预热时透出以下字段 */
-export interface TbkItemDetailsUpgradeGetTopNInfoDTO {
-  /**
-   * 前N件剩余库存
-   * @example 3000
-   */
-  topn_quantity?: number
-  /**
-   * 前N件初始总库存
-   * @example 3000
-   */
-  topn_total_count?: number
-  /**
-   * 前N件佣金结束时间
-   * @example 1937297392332
-   */
-  topn_end_time?: string
-  /**
-   * 前N件佣金开始时间
-   * @example 1937297392332
-   */
-  topn_start_time?: string
-  /**
-   * 前N件佣金率
-   * @example 30
-   */
-  topn_rate?: string
-}
-
-/** 优惠促销列表 */
-export interface TbkItemDetailsUpgradeGetFinalPromotionPathMapData {
-  /**
-   * 优惠名称，如“商品券”、“跨店满减”、“单品直降”等
-   * @example 商品券
-   */
-  promotion_title?: string
-  /**
-   * 优惠利益点文案，如“1件7.92折”、“每200减20”等
-   * @example 满7999减1300
-   */
-  promotion_desc?: string
-  /**
-   * 优惠金额（元）
-   * @example 1300.00
-   */
-  promotion_fee?: string
-  /**
-   * 优惠开始时间
-   * @example 2019-11-10 21:59:59
-   */
-  promotion_start_time?: string
-  /**
-   * 优惠结束时间
-   * @example 2019-11-10 21:59:59
-   */
-  promotion_end_time?: string
-  /**
-   * 优惠ID
-   * @example XX
-   */
-  promotion_id?: string
-}
-
-/** 标签信息列表 */
-export interface TbkItemDetailsUpgradeGetPromotionTagMapData {
-  /**
-   * 标签名称，如“88VIP”、“花呗免息”、“猫超买返”、“是否包邮”
-   * @example 88VIP
-   */
-  tag_name?: string
-}
-
-/** 更多活动优惠 */
-export interface TbkItemDetailsUpgradeGetMorePromotionMapData {
-  /**
-   * 预热优惠名称，如“商品券”、“跨店满减”、“单品直降”等
-   * @example 满件折
-   */
-  promotion_title?: string
-  /**
-   * 预热优惠利益点文案，如“1件7.92折”、“每200减20”等
-   * @example 2件9折
-   */
-  promotion_desc?: string
-  /**
-   * 优惠开始时间
-   * @example 1661222400000
-   */
-  promotion_start_time?: string
-  /**
-   * 优惠结束时间
-   * @example 1662393600000
-   */
-  promotion_end_time?: string
-  /**
-   * 优惠ID
-   * @example XX
-   */
-  promotion_id?: string
-  /**
-   * 当天优惠总库存【指定优惠透出，不对外开放指定优惠透出，不对外开放】
-   * @example 1000
-   */
-  promotion_total_count?: number
-  /**
-   * 优惠使用路径【指定优惠透出，不对外开放】
-   * @example https://
-   */
-  promotion_url?: string
-}
-
-/** 货品展示标识列表 */
-export interface TbkItemDetailsUpgradeGetActivityTagMapData {
-  /**
-   * 货品展示标识，展示在商品标题前的商品活动标
-   * @example 淘宝好价节
-   */
-  tag_name?: string
-}
-
-/** 多件价券信息 */
-export interface TbkItemDetailsUpgradeGetMultiItemPromotionMapData {
-  /**
-   * 优惠名称，如“商品券”、“跨店满减”、“单品直降”等
-   * @example 商品券
-   */
-  promotion_title?: string
-  /**
-   * 优惠利益点文案，如“1件7.92折”、“每200减20”等
-   * @example 满7999减1300
-   */
-  promotion_desc?: string
-  /**
-   * 优惠金额（元）
-   * @example 1300.00
-   */
-  promotion_fee?: string
-  /**
-   * 优惠开始时间
-   * @example 2019-11-10 21:59:59
-   */
-  promotion_start_time?: string
-  /**
-   * 优惠结束时间
-   * @example 2019-11-10 21:59:59
-   */
-  promotion_end_time?: string
-  /**
-   * 优惠ID
-   * @example XX
-   */
-  promotion_id?: string
+  sku_final_promotion_path_list?: TbkFinalPromotionPathMapData[]
 }
 
 /** 国家补贴 */
@@ -11643,35 +9889,6 @@ export interface TbkItemDetailsUpgradeGetGovSubsidyDTO {
   tag_name?: string
   /** 国补信息 */
   state_subsidy_info?: TbkItemDetailsUpgradeGetStateSubsidyInfo
-}
-
-/** 预热价格信息 */
-export interface TbkItemDetailsUpgradeGetPreheatPromotionMapData {
-  /**
-   * 优惠名称，如“商品券”、“跨店满减”、“单品直降”等
-   * @example 商品券
-   */
-  promotion_title?: string
-  /**
-   * 优惠利益点文案，如“1件7.92折”、“每200减20”等
-   * @example 满7999减1300
-   */
-  promotion_desc?: string
-  /**
-   * 优惠金额（元）
-   * @example 1300.00
-   */
-  promotion_fee?: string
-  /**
-   * 优惠开始时间
-   * @example 2019-11-10 21:59:59
-   */
-  promotion_start_time?: string
-  /**
-   * 优惠结束时间
-   * @example 2019-11-10 21:59:59
-   */
-  promotion_end_time?: string
 }
 
 /** 商品属性图片信息 */
@@ -11710,40 +9927,6 @@ export interface TbkItemDetailsUpgradeGetTbkItemDetailProp {
    * @example 20509
    */
   property_id?: number | string
-}
-
-/** SKU到手价优惠路径列表 */
-export interface TbkItemDetailsUpgradeGetSkuFinalPromotionPathMapData {
-  /**
-   * 优惠名称，如“商品券”、“跨店满减”、“单品直降”等
-   * @example 商品券
-   */
-  promotion_title?: string
-  /**
-   * 优惠利益点文案，如“1件7.92折”、“每200减20”等
-   * @example 满7999减1300
-   */
-  promotion_desc?: string
-  /**
-   * 优惠金额（元）
-   * @example 1300.00
-   */
-  promotion_fee?: string
-  /**
-   * 优惠开始时间
-   * @example 1661184000000
-   */
-  promotion_start_time?: string
-  /**
-   * 优惠结束时间
-   * @example 1661788799000
-   */
-  promotion_end_time?: string
-  /**
-   * 优惠ID
-   * @example xx
-   */
-  promotion_id?: string
 }
 
 /** 国补信息 */
@@ -11990,7 +10173,7 @@ export interface TbkItemInfoUpgradeGetPublishInfo {
    */
   income_rate?: string
   /** 前N件佣金信息-前N件佣金生效或预热时透出以下字段 */
-  topn_info?: TbkItemInfoUpgradeGetTopNInfoDTO
+  topn_info?: TbkDgMaterialOptionalTopNInfoDTO
   /**
    * 单品淘礼金今日剩余可创建个数
    * @example 19000
@@ -12017,7 +10200,7 @@ export interface TbkItemInfoUpgradeGetPublishInfo {
    */
   cpa_reward_amount?: string
   /** 商品佣金信息 */
-  income_info?: TbkItemInfoUpgradeGetFinalIncomeInfo
+  income_info?: TbkFinalIncomeInfo
   /**
    * 预热活动到手价对应的佣金比率
    * @example 1550表示15.5%
@@ -12048,9 +10231,9 @@ export interface TbkItemInfoUpgradeGetPromotionInfoMapData {
    */
   final_promotion_price?: string
   /** 优惠促销列表 */
-  final_promotion_path_list?: TbkItemInfoUpgradeGetFinalPromotionPathMapData[]
+  final_promotion_path_list?: TbkFinalPromotionPathMapData[]
   /** 标签信息列表 */
-  promotion_tag_list?: TbkItemInfoUpgradeGetPromotionTagMapData[]
+  promotion_tag_list?: TbkPromotionTagMapData[]
   /**
    * 促销信息-预估凑单价（元）。预估凑单叠加优惠后的商品单价
    * @example 56.1
@@ -12062,18 +10245,18 @@ export interface TbkItemInfoUpgradeGetPromotionInfoMapData {
    */
   predict_rounding_up_price_desc?: string
   /** 更多活动优惠 */
-  more_promotion_list?: TbkItemInfoUpgradeGetMorePromotionMapData[]
+  more_promotion_list?: TbkDgMaterialOptionalUpgradeMorePromotionMapData[]
   /** 货品展示标识列表 */
-  activity_tag_list?: TbkItemInfoUpgradeGetActivityTagMapData[]
+  activity_tag_list?: TbkPromotionTagMapData[]
   /** 国家补贴 */
-  gov_subsidy?: TbkItemInfoUpgradeGetGovSubsidyDTO
+  gov_subsidy?: TbkGovSubsidyDTO
   /**
    * 预热预估到手价（元）
    * @example 56.1
    */
   future_activity_promotion_price?: string
   /** 预热预估到手价信息 */
-  future_activity_promotion_path_list?: TbkItemInfoUpgradeGetFutureActivityPromotionPathMapData[]
+  future_activity_promotion_path_list?: TbkFutureActivityPromotionPathMapData[]
 }
 
 /** 商品基本信息 */
@@ -12239,226 +10422,6 @@ export interface TbkItemInfoUpgradeGetPresaleInfo {
    * @example 付定金立减5元
    */
   presale_discount_fee_text?: string
-}
-
-/** 前N件佣金信息-前N件佣金生效或预热时透出以下字段 */
-export interface TbkItemInfoUpgradeGetTopNInfoDTO {
-  /**
-   * 前N件剩余库存
-   * @example 3000
-   */
-  topn_quantity?: number
-  /**
-   * 前N件初始总库存
-   * @example 3000
-   */
-  topn_total_count?: number
-  /**
-   * 前N件佣金结束时间
-   * @example 1937297392332
-   */
-  topn_end_time?: string
-  /**
-   * 前N件佣金开始时间
-   * @example 1937297392332
-   */
-  topn_start_time?: string
-  /**
-   * 前N件佣金率
-   * @example 30
-   */
-  topn_rate?: string
-}
-
-/** 商品佣金信息 */
-export interface TbkItemInfoUpgradeGetFinalIncomeInfo {
-  /**
-   * 商品佣金比率
-   * @example 55
-   */
-  commission_rate?: string
-  /**
-   * 商品佣金金额
-   * @example 12
-   */
-  commission_amount?: string
-  /**
-   * 补贴比率
-   * @example 11
-   */
-  subsidy_rate?: string
-  /**
-   * 补贴金额
-   * @example 4
-   */
-  subsidy_amount?: string
-  /**
-   * 补贴上限；仅在单笔订单命中补贴上限时返回结果否则出参为空
-   * @example 10
-   */
-  subsidy_upper_limit?: string
-  /**
-   * 补贴类型
-   * @example 妈妈补贴
-   */
-  subsidy_type?: string
-}
-
-/** 优惠促销列表 */
-export interface TbkItemInfoUpgradeGetFinalPromotionPathMapData {
-  /**
-   * 优惠名称，如“商品券”、“跨店满减”、“单品直降”等
-   * @example 商品券
-   */
-  promotion_title?: string
-  /**
-   * 优惠利益点文案，如“1件7.92折”、“每200减20”等
-   * @example 满7999减1300
-   */
-  promotion_desc?: string
-  /**
-   * 优惠金额（元）
-   * @example 1300.00
-   */
-  promotion_fee?: string
-  /**
-   * 优惠开始时间
-   * @example 2019-11-10 21:59:59
-   */
-  promotion_start_time?: string
-  /**
-   * 优惠结束时间
-   * @example 2019-11-10 21:59:59
-   */
-  promotion_end_time?: string
-  /**
-   * 优惠ID
-   * @example XX
-   */
-  promotion_id?: string
-}
-
-/** 标签信息列表 */
-export interface TbkItemInfoUpgradeGetPromotionTagMapData {
-  /**
-   * 标签名称，如“88VIP”、“花呗免息”、“猫超买返”、“是否包邮”
-   * @example 88VIP
-   */
-  tag_name?: string
-}
-
-/** 更多活动优惠 */
-export interface TbkItemInfoUpgradeGetMorePromotionMapData {
-  /**
-   * 预热优惠名称，如“商品券”、“跨店满减”、“单品直降”等
-   * @example 满件折
-   */
-  promotion_title?: string
-  /**
-   * 预热优惠利益点文案，如“1件7.92折”、“每200减20”等
-   * @example 2件9折
-   */
-  promotion_desc?: string
-  /**
-   * 优惠开始时间
-   * @example 1661222400000
-   */
-  promotion_start_time?: string
-  /**
-   * 优惠结束时间
-   * @example 1662393600000
-   */
-  promotion_end_time?: string
-  /**
-   * 优惠ID
-   * @example XX
-   */
-  promotion_id?: string
-  /**
-   * 当天优惠总库存【指定优惠透出，不对外开放】
-   * @example 1000
-   */
-  promotion_total_count?: number
-  /**
-   * 优惠使用路径【指定优惠透出，不对外开放】
-   * @example https://
-   */
-  promotion_url?: string
-}
-
-/** 货品展示标识列表 */
-export interface TbkItemInfoUpgradeGetActivityTagMapData {
-  /**
-   * 货品展示标识，展示在商品标题前的商品活动标
-   * @example 淘宝好价节
-   */
-  tag_name?: string
-}
-
-/** 国家补贴 */
-export interface TbkItemInfoUpgradeGetGovSubsidyDTO {
-  /**
-   * 国家补贴
-   * @example 国家补贴
-   */
-  tag_name?: string
-  /** 国补信息 */
-  state_subsidy_info?: TbkItemInfoUpgradeGetStateSubsidyInfo
-}
-
-/** 预热预估到手价信息 */
-export interface TbkItemInfoUpgradeGetFutureActivityPromotionPathMapData {
-  /**
-   * 优惠名称，如“商品券”、“跨店满减”、“单品直降”等
-   * @example 商品券
-   */
-  promotion_title?: string
-  /**
-   * 预热优惠利益点文案，如“1件7.92折”、“每200减20”等
-   * @example 满7999减1300
-   */
-  promotion_desc?: string
-  /**
-   * 预热实际优惠金额（元）
-   * @example 1300.00
-   */
-  promotion_fee?: string
-  /**
-   * 优惠开始时间
-   * @example 1661184000000
-   */
-  promotion_start_time?: string
-  /**
-   * 优惠结束时间
-   * @example 1661788799000
-   */
-  promotion_end_time?: string
-}
-
-/** 国补信息 */
-export interface TbkItemInfoUpgradeGetStateSubsidyInfo {
-  /**
-   * 最高优惠比例（%），入参具体IP时，仅展示该IP最高优惠比例。
-   * @example 1
-   */
-  max_rebate?: number
-  /**
-   * 最低优惠比例（%），入参具体IP时，仅展示该IP最低优惠比例。
-   * @example 1
-   */
-  min_rebate?: number
-  /**
-   * 最高优惠金额（元，如15代表15 元），入参具体IP时，仅展示该IP最高优惠金额
-   * @example 15.00
-   */
-  max_discount?: string
-  /**
-   * 最低优惠金额（元，如15代表15 元），入参具体IP时，仅展示该IP最低优惠金额
-   * @example 15.00
-   */
-  min_discount?: string
-  /** 国补生效区域（省份）。不入参IP时展示各可用省份；入参IP时，全国可用商品展示各可用省份，区域可用商品仅展示IP对应省份。 */
-  province_list?: string[]
 }
 
 /**
@@ -12733,13 +10696,16 @@ export interface TbkItemidIneffectiveTransformParams {
 /** Result of `taobao.tbk.itemid.ineffective.transform` (lists as plain arrays): 淘宝客-公用-失效商品id转化 */
 export interface TbkItemidIneffectiveTransformResult {
   /** 结果列表 */
-  results?: TbkItemidIneffectiveTransformItemIdTransformDTO[]
+  results?: TbkItemIdTransformDTO[]
   /** The gateway's id for this request (quote it to platform support). */
   request_id?: string
 }
 
-/** 结果列表 */
-export interface TbkItemidIneffectiveTransformItemIdTransformDTO {
+/**
+ * 结果列表
+ * Shared by several methods.
+ */
+export interface TbkItemIdTransformDTO {
   /**
    * 原商品id
    * @example 12
@@ -12763,26 +10729,10 @@ export interface TbkItemidIneffectiveTransformItemIdTransformDTO {
  * Catalog confidence: sdk (params and result fields may be incomplete; see spec/apis/taobao.tbk.itemid.private.transform.json).
  * @see https://open.taobao.com/api.htm?docId=64171&docType=2
  */
-export interface TbkItemidPrivateTransformParams {
-  /** 商品id列表，使用英文逗号拼接 */
-  item_ids: readonly (string | number | bigint)[] | string
-}
+export type TbkItemidPrivateTransformParams = TbkItemidIneffectiveTransformParams
 
 /** Result of `taobao.tbk.itemid.private.transform` (lists as plain arrays): 淘宝客-推广者-商品id转化(二方)(专有) */
-export interface TbkItemidPrivateTransformResult {
-  /** 结果列表 */
-  results?: TbkItemidPrivateTransformItemIdTransformDTO[]
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-}
-
-/** 结果列表 */
-export interface TbkItemidPrivateTransformItemIdTransformDTO {
-  /** 原商品id */
-  original_item_id?: string
-  /** 升级后的商品id-b段 */
-  item_id?: string
-}
+export type TbkItemidPrivateTransformResult = TbkItemidIneffectiveTransformResult
 
 /**
  * Params of `taobao.tbk.jzf.convert`.
@@ -12821,18 +10771,9 @@ export interface TbkJzfConvertParams {
 /** Result of `taobao.tbk.jzf.convert` (lists as plain arrays): 淘宝客-推广者-官办找福利页 */
 export interface TbkJzfConvertResult {
   /** data */
-  data?: TbkJzfConvertMapData
+  data?: TbkDgVcLandingLinkConvertLinkInfoDTO
   /** The gateway's id for this request (quote it to platform support). */
   request_id?: string
-}
-
-/** data */
-export interface TbkJzfConvertMapData {
-  /**
-   * content的商品对应找福利页面链接
-   * @example https://uland.taobao.com/zfl/edetail?union_spk=KB45dpYg73oGQASttHIRqVRYJwp7yS6qMABzzGcTJXQZn7bmG82Lxym%2BcFFf%2FTa5yxTIFqojWrfFAIMAFBmQmQ%3D%3D&union_lens=lensId:0b0d6e6f_1047_16b8d3ba2ec_03eb
-   */
-  url?: string
 }
 
 /**
@@ -12849,19 +10790,14 @@ export interface TbkJzfConvertMapData {
  */
 export interface TbkMaterialUploadParams {
   /** 请求参数（第三方SDK以JSON字符串传入） */
-  param0: TbkMaterialUploadJson | string
+  param0: TbkMaterialUploadParamParam0 | string
 }
 
 /** Result of `taobao.tbk.material.upload` (lists as plain arrays): 淘宝客-推广者-物料上行 */
-export interface TbkMaterialUploadResult {
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-  /** The catalog does not document this method's result fields. */
-  [field: string]: unknown
-}
+export type TbkMaterialUploadResult = TopUndocumentedResult
 
 /** 请求参数（第三方SDK以JSON字符串传入） */
-export interface TbkMaterialUploadJson {
+export interface TbkMaterialUploadParamParam0 {
   /**
    * 上传模式（第三方SDK校验：overwrite / add / delete）
    * @example add
@@ -12870,11 +10806,11 @@ export interface TbkMaterialUploadJson {
   /** 商品集id（material_id 与 items 不能都为空） */
   material_id?: string
   /** 商品列表（material_id 与 items 不能都为空） */
-  items?: TbkMaterialUploadParamParam0Items
+  items?: TbkMaterialUploadJson
 }
 
 /** 商品列表（material_id 与 items 不能都为空） */
-export interface TbkMaterialUploadParamParam0Items {
+export interface TbkMaterialUploadJson {
   /** 商品ID */
   item_id?: string
 }
@@ -13361,7 +11297,7 @@ export interface TbkOrderDetailsGetPublisherOrderDto {
    * 补贴金额明细节点。解释：各补贴类型的类型名称、补贴比率、补贴金额、单笔补贴上限、补贴分成比率的详细说明
    * @example subsidyDetailDTOList
    */
-  subsidy_info_dto_list?: TbkOrderDetailsGetSubsidyDetailDTO[]
+  subsidy_info_dto_list?: TbkSubsidyDetailDTO[]
   /**
    * 补贴分成比率。解释：从补贴中分得的收益比率
    * @example 0
@@ -13383,7 +11319,7 @@ export interface TbkOrderDetailsGetPublisherOrderDto {
    */
   pub_share_fee_for_sdy?: string | number
   /** 平台技术服务费明细节点。解释：各项平台技术服务费类型的类型名称、扣费比率、扣费金额的详细说明 */
-  alimm_share_info_dto?: TbkOrderDetailsGetAlimmShareInfoDTO
+  alimm_share_info_dto?: TbkAlimmShareInfoDTO
   /**
    * 平台专项服务费比率。解释：指该笔订单推广者在各种特殊场景下需支付给淘宝联盟的所有专项服务费比率总和。平台专项服务费比率=专项服务费比率a+专项服务费比率b+…
    * @example 0
@@ -13395,7 +11331,7 @@ export interface TbkOrderDetailsGetPublisherOrderDto {
    */
   platform_special_service_fee?: string | number
   /** 平台专项服务费明细节点。解释：各项平台专项服务费类型的类型名称、扣费比率、扣费金额的详细说明 */
-  platform_special_share_info_dto?: TbkOrderDetailsGetPlatformSpecialShareInfoDTO
+  platform_special_share_info_dto?: TbkPlatformSpecialShareInfoDTO
   /**
    * 加密标识（默认不开放）
    * @example 0
@@ -13431,8 +11367,11 @@ export interface TbkOrderDetailsGetServiceFeeDTO {
   share_pre_fee?: string
 }
 
-/** 补贴金额明细节点。解释：各补贴类型的类型名称、补贴比率、补贴金额、单笔补贴上限、补贴分成比率的详细说明 */
-export interface TbkOrderDetailsGetSubsidyDetailDTO {
+/**
+ * 补贴金额明细节点。解释：各补贴类型的类型名称、补贴比率、补贴金额、单笔补贴上限、补贴分成比率的详细说明
+ * Shared by several methods.
+ */
+export interface TbkSubsidyDetailDTO {
   /**
    * 该笔订单包含的补贴类型
    * @example 妈妈补贴
@@ -13460,8 +11399,11 @@ export interface TbkOrderDetailsGetSubsidyDetailDTO {
   subsidy_share_rate?: string | number
 }
 
-/** 平台技术服务费明细节点。解释：各项平台技术服务费类型的类型名称、扣费比率、扣费金额的详细说明 */
-export interface TbkOrderDetailsGetAlimmShareInfoDTO {
+/**
+ * 平台技术服务费明细节点。解释：各项平台技术服务费类型的类型名称、扣费比率、扣费金额的详细说明
+ * Shared by several methods.
+ */
+export interface TbkAlimmShareInfoDTO {
   /**
    * 技术服务费比率
    * @example 0
@@ -13494,8 +11436,11 @@ export interface TbkOrderDetailsGetAlimmShareInfoDTO {
   alimm_agent_service_fee?: string | number
 }
 
-/** 平台专项服务费明细节点。解释：各项平台专项服务费类型的类型名称、扣费比率、扣费金额的详细说明 */
-export interface TbkOrderDetailsGetPlatformSpecialShareInfoDTO {
+/**
+ * 平台专项服务费明细节点。解释：各项平台专项服务费类型的类型名称、扣费比率、扣费金额的详细说明
+ * Shared by several methods.
+ */
+export interface TbkPlatformSpecialShareInfoDTO {
   /**
    * 内容专项服务费比率
    * @example 0
@@ -13539,7 +11484,7 @@ export interface TbkOrderDetailsGetPlatformSpecialShareInfoDTO {
  */
 export interface TbkOrderRefundGetParams {
   /** 全量维权订单查询入参 */
-  publisher_refund_order_query_option?: TbkOrderRefundGetPublisherRefundOrderQueryOption | string
+  publisher_refund_order_query_option?: TbkPublisherRefundOrderQueryOption | string
 }
 
 /** Result of `taobao.tbk.order.refund.get` (lists as plain arrays): 淘宝客-推广者-全量售后退款订单查询 */
@@ -13570,8 +11515,11 @@ export interface TbkOrderRefundGetResult {
   request_id?: string
 }
 
-/** 全量维权订单查询入参 */
-export interface TbkOrderRefundGetPublisherRefundOrderQueryOption {
+/**
+ * 全量维权订单查询入参
+ * Shared by several methods.
+ */
+export interface TbkPublisherRefundOrderQueryOption {
   /**
    * 跳转类型,当向前或者向后翻页必须提供,-1: 向前翻页,1:向后翻页
    * @example 1
@@ -13949,7 +11897,7 @@ export interface TbkPrivilegeGetMaterialDto {
   /** 前N件佣金信息-当入参get_topn_rate=1，前N件佣金生效且最高，透出该组字段 */
   topn_info?: TbkPrivilegeGetStepRateDto
   /** 小程序链接(暂未对外开放) */
-  mini_program?: TbkPrivilegeGetMiniProgramDto
+  mini_program?: TbkMiniProgramDto
   /** 商品ID */
   item_id?: string
   /** 转链成功的场景下，需要补充说明的信息 */
@@ -13968,16 +11916,6 @@ export interface TbkPrivilegeGetStepRateDto {
   topn_total_count?: number
 }
 
-/** 小程序链接(暂未对外开放) */
-export interface TbkPrivilegeGetMiniProgramDto {
-  /** 小程序APPID */
-  mini_program_appid?: string
-  /** 小程序路径 */
-  mini_program_path?: string
-  /** 小程序码url地址 */
-  mini_program_qrcode_url?: string
-}
-
 /**
  * Params of `taobao.tbk.relation.refund`.
  *
@@ -13989,7 +11927,7 @@ export interface TbkPrivilegeGetMiniProgramDto {
  */
 export interface TbkRelationRefundParams {
   /** 参数option */
-  search_option: TbkRelationRefundTopApiRefundRptOption | string
+  search_option: TbkTopApiRefundRptOption | string
 }
 
 /** Result of `taobao.tbk.relation.refund` (lists as plain arrays): 淘宝客-推广者-售后退款订单查询 */
@@ -14000,8 +11938,11 @@ export interface TbkRelationRefundResult {
   request_id?: string
 }
 
-/** 参数option */
-export interface TbkRelationRefundTopApiRefundRptOption {
+/**
+ * 参数option
+ * Shared by several methods.
+ */
+export interface TbkTopApiRefundRptOption {
   /** pagesize */
   page_size: number | bigint | string
   /** 1-维权发起时间，2-订单结算时间（正向订单），3-维权完成时间，4-订单创建时间，5-订单更新时间 */
@@ -14042,7 +11983,10 @@ export interface TbkRelationRefundPageResult {
   results?: TbkRelationRefundResultResultDataResults[]
 }
 
-/** 订单列表 */
+/**
+ * 订单列表
+ * Shared by several methods.
+ */
 export interface TbkRelationRefundResultResultDataResults {
   /** 淘宝订单编号 */
   tb_trade_parent_id?: number | string
@@ -14285,34 +12229,7 @@ export interface TbkScActivityInfoGetParams {
 }
 
 /** Result of `taobao.tbk.sc.activity.info.get` (lists as plain arrays): 淘宝客-服务商-官方活动转链 */
-export interface TbkScActivityInfoGetResult {
-  /** 返回结果对象 */
-  data?: TbkScActivityInfoGetData
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-}
-
-/** 返回结果对象 */
-export interface TbkScActivityInfoGetData {
-  /** 【本地化】微信推广二维码地址 */
-  wx_qrcode_url?: string
-  /** 推广长链接 */
-  click_url?: string
-  /** 推广短链接 */
-  short_click_url?: string
-  /** 投放平台：1-PC，2-无线 */
-  terminal_type?: string
-  /** 物料素材下载地址 */
-  material_oss_url?: string
-  /** 会场名称 */
-  page_name?: string
-  /** 活动开始时间 */
-  page_start_time?: string
-  /** 活动结束时间 */
-  page_end_time?: string
-  /** 【本地化】微信小程序推广地址 */
-  wx_miniprogram_path?: string
-}
+export type TbkScActivityInfoGetResult = TbkActivityInfoGetResult
 
 /**
  * Params of `taobao.tbk.sc.adzone.create`.
@@ -14325,29 +12242,10 @@ export interface TbkScActivityInfoGetData {
  * Not safe to repeat (a write): never retried automatically.
  * @see https://open.taobao.com/api.htm?docId=34751&docType=2
  */
-export interface TbkScAdzoneCreateParams {
-  /** 网站ID */
-  site_id: number | bigint | string
-  /**
-   * 广告位名称，最大长度64字符
-   * Limits: 最大长度：64
-   */
-  adzone_name: string
-}
+export type TbkScAdzoneCreateParams = TbkAdzoneCreateParams
 
 /** Result of `taobao.tbk.sc.adzone.create` (lists as plain arrays): 淘宝客-服务商-创建推广者位 */
-export interface TbkScAdzoneCreateResult {
-  /** MapData */
-  data?: TbkScAdzoneCreateMapData
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-}
-
-/** MapData */
-export interface TbkScAdzoneCreateMapData {
-  /** 完整的pid */
-  model?: string
-}
+export type TbkScAdzoneCreateResult = TbkAdzoneCreateResult
 
 /**
  * Params of `taobao.tbk.sc.content.material`.
@@ -14607,15 +12505,15 @@ export interface TbkScGeneralLinkConvertParams {
    */
   page_id_list?: readonly (string | number | bigint)[] | string
   /** 会场页面内定坑商品 */
-  target_item?: TbkScGeneralLinkConvertTargetItemDTO | string
+  target_item?: TbkTargetItemDTO | string
   /** 商品转链 */
-  item_dto?: readonly TbkScGeneralLinkConvertLkItemDTO[] | string
+  item_dto?: readonly TbkLkItemDTO[] | string
   /** 会场页面转链 */
-  page_dto?: readonly TbkScGeneralLinkConvertLkPageDTO[] | string
+  page_dto?: readonly TbkLkPageDTO[] | string
   /** 店铺转链 */
-  shop_dto?: readonly TbkScGeneralLinkConvertLkShopDTO[] | string
+  shop_dto?: readonly TbkLkShopDTO[] | string
   /** 链接/口令转链 */
-  material_dto?: readonly TbkScGeneralLinkConvertLkMaterialDTO[] | string
+  material_dto?: readonly TbkLkMaterialDTO[] | string
   /**
    * 会员运营id
    * @example 123
@@ -14654,96 +12552,6 @@ export interface TbkScGeneralLinkConvertResult {
   request_id?: string
 }
 
-/** 会场页面内定坑商品 */
-export interface TbkScGeneralLinkConvertTargetItemDTO {
-  /**
-   * 页面内定坑商品ID，用于素材-坑位还原
-   * @example xxx
-   */
-  item_id_list?: readonly (string)[]
-}
-
-/** 商品转链 */
-export interface TbkScGeneralLinkConvertLkItemDTO {
-  /**
-   * 商品ID
-   * @example i87a9ja90d8-09qrjcoa7qwl
-   */
-  item_id?: string
-  /**
-   * 入参商品id下的skuid，传入时会透传至转链结果url中
-   * @example 123
-   */
-  sku_id?: number | bigint | string
-  /**
-   * 是否指定券，1-指定 0-不指定 默认为0（邀约制权限，仅面向KA自用型工具服务商）
-   * @example 1
-   */
-  is_target_coupon?: number | bigint | string
-  /**
-   * 优惠券id（邀约制权限，仅面向KA自用型工具服务商）
-   * @example 9urytzd6k4
-   */
-  coupon_id?: string
-  /**
-   * 淘宝客外部用户标记，如自身系统账户ID；微信ID等
-   * @example 123
-   */
-  external_id?: string
-  /**
-   * 1表示商品转通用计划链接，其他值或不传表示转最优佣金率（含营销计划）链接
-   * @example 1
-   */
-  dx?: string
-  /**
-   * 商品库账号ID
-   * @example 123456
-   */
-  manage_pub_id?: number | bigint | string
-}
-
-/** 会场页面转链 */
-export interface TbkScGeneralLinkConvertLkPageDTO {
-  /**
-   * 会场ID
-   * @example 20356789765
-   */
-  page_id?: string
-  /**
-   * 页面内定坑商品ID，用于素材-坑位还原
-   * @example xxx
-   */
-  target_item_list?: readonly (string)[]
-}
-
-/** 店铺转链 */
-export interface TbkScGeneralLinkConvertLkShopDTO {
-  /**
-   * 店铺ID
-   * @example 123456
-   */
-  shop_id?: string
-}
-
-/** 链接/口令转链 */
-export interface TbkScGeneralLinkConvertLkMaterialDTO {
-  /**
-   * 物料链接，可以为url或淘口令
-   * @example s.click.taobao.com
-   */
-  material_url?: string
-  /**
-   * 是否指定券，1-指定 0-不指定 默认为0（邀约制权限，仅面向KA自用型工具服务商）
-   * @example 1
-   */
-  is_target_coupon?: number | bigint | string
-  /**
-   * 优惠券id（邀约制权限，仅面向KA自用型工具服务商）
-   * @example 9urytzd6k4
-   */
-  coupon_id?: string
-}
-
 /** TbkLinkDTO */
 export interface TbkScGeneralLinkConvertTbkLinkDTO {
   /**
@@ -14752,9 +12560,9 @@ export interface TbkScGeneralLinkConvertTbkLinkDTO {
    */
   material_url_list?: TbkScGeneralLinkConvertMaterialUrlList[]
   /** 店铺转链结果 */
-  shop_url_list?: TbkScGeneralLinkConvertShopUrlList[]
+  shop_url_list?: TbkShopUrlList[]
   /** 活动转链信息 */
-  event_url_list?: TbkScGeneralLinkConvertEventUrlList[]
+  event_url_list?: TbkEventUrlList[]
   /** 单品转链信息 */
   item_url_list?: TbkScGeneralLinkConvertItemUrlList[]
 }
@@ -14772,9 +12580,9 @@ export interface TbkScGeneralLinkConvertMaterialUrlList {
    */
   code?: number
   /** 营销信息 */
-  promotion_info_dto?: TbkScGeneralLinkConvertPromotionInfoDTO
+  promotion_info_dto?: TbkMaterialPromotionInfoDTO
   /** 券信息 */
-  coupon_info_dto?: TbkScGeneralLinkConvertCouponInfoDTO
+  coupon_info_dto?: TbkCouponInfoDTO
   /** 链接信息 */
   link_info_dto?: TbkScGeneralLinkConvertLinkInfoDTO
   /**
@@ -14788,49 +12596,7 @@ export interface TbkScGeneralLinkConvertMaterialUrlList {
    */
   extra_info?: string
   /** 多件价券信息 */
-  multiple_items_coupon_info_list?: TbkScGeneralLinkConvertMaterialMultiCouponPromotionInfoDTO[]
-}
-
-/** 店铺转链结果 */
-export interface TbkScGeneralLinkConvertShopUrlList {
-  /**
-   * 物料对应错误描述
-   * @example 无权限
-   */
-  msg?: string
-  /**
-   * 物料对应错误码
-   * @example 1001
-   */
-  code?: number
-  /** 链接信息 */
-  link_info_dto?: TbkScGeneralLinkConvertResultDataShopUrlListLinkInfoDto
-  /**
-   * 入参的店铺ID
-   * @example 123
-   */
-  input_shop_id?: string
-}
-
-/** 活动转链信息 */
-export interface TbkScGeneralLinkConvertEventUrlList {
-  /**
-   * 物料对应错误描述
-   * @example 无权限
-   */
-  msg?: string
-  /**
-   * 物料对应错误码
-   * @example 1001
-   */
-  code?: number
-  /** 链接信息 */
-  link_info_dto?: TbkScGeneralLinkConvertResultDataEventUrlListLinkInfoDto
-  /**
-   * 入参的会场ID
-   * @example 203567898765
-   */
-  input_page_id?: string
+  multiple_items_coupon_info_list?: TbkMaterialMultiCouponPromotionInfoDTO[]
 }
 
 /** 单品转链信息 */
@@ -14846,9 +12612,9 @@ export interface TbkScGeneralLinkConvertItemUrlList {
    */
   code?: number
   /** 营销信息 */
-  promotion_info_dto?: TbkScGeneralLinkConvertResultDataItemUrlListPromotionInfoDto
+  promotion_info_dto?: TbkItemPromotionInfoDTO
   /** 券信息 */
-  coupon_info_dto?: TbkScGeneralLinkConvertResultDataItemUrlListCouponInfoDto
+  coupon_info_dto?: TbkContentGeneralLinkConvertResultDataItemUrlListCouponInfoDto
   /** 链接信息 */
   link_info_dto?: TbkScGeneralLinkConvertItemLinkInfoDTO
   /**
@@ -14862,65 +12628,7 @@ export interface TbkScGeneralLinkConvertItemUrlList {
    */
   extra_info?: string
   /** 多件价券信息 */
-  multiple_items_coupon_info_list?: TbkScGeneralLinkConvertItemMultiCouponPromotionInfoDTO[]
-}
-
-/** 营销信息 */
-export interface TbkScGeneralLinkConvertPromotionInfoDTO {
-  /**
-   * 商品收入比率(%)：商品佣金比率+补贴比率。同物料类接口income_rate
-   * @example 6.00
-   */
-  commission_rate?: string
-  /**
-   * 佣金类型。MKT表示营销计划，SP表示定向计划，COMMON表示通用计划，ZX表示自选计划
-   * @example MKT
-   */
-  commission_type?: string
-  /**
-   * 多件价需拍件数
-   * @example 2
-   */
-  multiple_items_prices_count?: number
-}
-
-/** 券信息 */
-export interface TbkScGeneralLinkConvertCouponInfoDTO {
-  /**
-   * 优惠券结束时间
-   * @example 2022-12-20 23:59:59
-   */
-  coupon_end_time?: string
-  /**
-   * 券ID
-   * @example 19d114f1a6464c98a30b01b3cb17dad6
-   */
-  activity_id?: string
-  /**
-   * 优惠券剩余数量
-   * @example 99944
-   */
-  coupon_remain_count?: number
-  /**
-   * 券面额
-   * @example 80.00
-   */
-  coupon_amount?: string
-  /**
-   * 优惠券开始时间
-   * @example 2022-12-14 00:00:00
-   */
-  coupon_start_time?: string
-  /**
-   * 优惠券信息，满XX元减XX元
-   * @example 满129元减80元
-   */
-  coupon_desc?: string
-  /**
-   * 0-店铺 1-单品
-   * @example 0
-   */
-  coupon_type?: number
+  multiple_items_coupon_info_list?: TbkMaterialMultiCouponPromotionInfoDTO[]
 }
 
 /** 链接信息 */
@@ -14992,171 +12700,6 @@ export interface TbkScGeneralLinkConvertLinkInfoDTO {
   isv_mktid?: string
 }
 
-/** 多件价券信息 */
-export interface TbkScGeneralLinkConvertMaterialMultiCouponPromotionInfoDTO {
-  /**
-   * 优惠名称
-   * @example 商品券
-   */
-  coupon_title?: string
-  /**
-   * 优惠券信息，满XX元减XX元，满x件减y元
-   * @example 满7999减1300
-   */
-  coupon_desc?: string
-  /**
-   * 优惠金额（元）
-   * @example 1300.00
-   */
-  coupoon_fee?: string
-  /**
-   * 优惠开始时间
-   * @example 2022-12-14 00:00:00
-   */
-  coupon_start_time?: string
-  /**
-   * 优惠结束时间
-   * @example 2022-12-15 00:00:00
-   */
-  coupon_end_time?: string
-  /**
-   * 优惠ID
-   * @example xx
-   */
-  activity_id?: string
-  /**
-   * 优惠剩余数量
-   * @example 99987
-   */
-  coupon_remain_count?: number
-}
-
-/** 链接信息 */
-export interface TbkScGeneralLinkConvertResultDataShopUrlListLinkInfoDto {
-  /**
-   * 1—单品 2—店铺 3—会场
-   * @example 2
-   */
-  material_type?: number
-  /**
-   * 卖家ID
-   * @example 123456
-   */
-  seller_id?: string
-  /**
-   * 店铺CPS长链接
-   * @example https://s.click.taobao.com/t?e=m%3D2%26s%3DYryVaqQlYtxw4vFB6t2Z2jAVflQIoZepyK8Cckff7TVRAdhuF14FMU3VlJUC3DsQMMgx22UI05Yc28yV8PhABoJJuMl5iAyh8VyU%2FTlgQj6ChAyn0B5LQJFcOCF3%2FDbwRh53k%2Fssh4t44u6hki9mkh%2BLdPuJoV%2FRzl3tHIK2mthnPjZ5WWqolAEgO5kclpNKBjInADNbJYxEcfNLn7HIXszVe3Fb2x4s%2FJDmTntQaQzGDmntuH4VtA%3D%3D
-   */
-  cps_long_url?: string
-  /**
-   * 店铺CPS链接对应短口令
-   * @example ￥EAqldesjTCt￥
-   */
-  cps_short_tpwd?: string
-  /**
-   * 店铺CPS短链
-   * @example https://s.click.taobao.com/FvHjOPu
-   */
-  cps_short_url?: string
-  /**
-   * 店铺CPS链接对应长口令
-   * @example 58￥ CZ3457 EAqldesjTCt￥ https://m.tb.cn/h.UQ4ceEB  韩都衣舍旗舰店
-   */
-  cps_full_tpwd?: string
-}
-
-/** 链接信息 */
-export interface TbkScGeneralLinkConvertResultDataEventUrlListLinkInfoDto {
-  /**
-   * 1—单品 2—店铺 3—会场
-   * @example 3
-   */
-  material_type?: number
-  /**
-   * 会场ID
-   * @example 20150318020014311
-   */
-  page_id?: string
-  /**
-   * 会场CPS长链接
-   * @example https://s.click.taobao.com/t?union_lens=lensId%3AOPT%401671517838%402107457f_128d_1852e3a1e2c_03f5%4001%3BeventPageId%3A20150318020014311&e=m%3D2%26s%3DKQjjrM92%2F7Nw4vFB6t2Z2iperVdZeJviU%2F9%2F0taeK29yINtkUhsv0Dl8FS4ucHenj2w9k21YZ3qgpaE1qudUv106NgiXS75NWi4GdVwNf8BfXAlTvwP7PvyclHulJsGMQ%2BNeRhkrKyfCg%2Fx6BHtN2amAOqUjIVeCy0DxCSzwFgFd1le1%2FF%2FLHa44ut0dMc8VMSJUXveljqoq%2FKh6EC%2FmGEM6gfQ3Aokl5MRYl0%2FyOZHb9no%2FURc5w7o18kPD%2BYRAFveQ9Ld2jorKLJiYzWv6xmKche5LvsSo37%2FLmqNFMyVzwS6VTp1JIFY8eNWMEbfNhDTn1psj9iZsDvbh8Qt7h8A2xIPV%2FpBCPqKNE1%2B%2FpYNizQgXEDae2m%2FrHB9aiVckS6fqAUnbbCiWZ1rWjVK6iMgmy2CsK7djvdOCkVnjXedCpzLnRBhrs1VdGRk68r9XJprbVzmT5j1Xj8w0BzyaviGFCzYOOqAQ
-   */
-  cps_long_url?: string
-  /**
-   * 会场CPS链接的短口令
-   * @example ￥PnIodeIlU9z￥
-   */
-  cps_short_tpwd?: string
-  /**
-   * 会场CPS短链接
-   * @example https://s.click.taobao.com/EvHjOPu
-   */
-  cps_short_url?: string
-  /**
-   * 会场CPS链接的长口令
-   * @example 37￥ CZ3457 PnIodeIlU9z￥ https://m.tb.cn/h.UQ4ceEz  22年天猫双旦礼遇季-主会场
-   */
-  cps_full_tpwd?: string
-}
-
-/** 营销信息 */
-export interface TbkScGeneralLinkConvertResultDataItemUrlListPromotionInfoDto {
-  /**
-   * 商品收入比率(%)：商品佣金比率+补贴比率。同物料类接口income_rate
-   * @example 2.40
-   */
-  commission_rate?: string
-  /**
-   * 佣金类型。MKT表示营销计划，SP表示定向计划，COMMON表示通用计划，ZX表示自选计划
-   * @example MKT
-   */
-  commission_type?: string
-  /**
-   * 商品到手价。单位分
-   * @example 1349
-   */
-  promotion_price?: number
-  /**
-   * 多件价需拍件数
-   * @example 2
-   */
-  multiple_items_prices_count?: number
-}
-
-/** 券信息 */
-export interface TbkScGeneralLinkConvertResultDataItemUrlListCouponInfoDto {
-  /**
-   * 优惠券结束时间
-   * @example 2022-12-25 23:59:59
-   */
-  coupon_end_time?: string
-  /**
-   * 券ID
-   * @example 642208f7db6b4fb9880a9d09832d6b8d
-   */
-  activity_id?: string
-  /**
-   * 优惠券剩余数量
-   * @example 99987
-   */
-  coupon_remain_count?: number
-  /**
-   * 券面额
-   * @example 170.00
-   */
-  coupon_amount?: string
-  /**
-   * 优惠券开始时间
-   * @example 2022-12-20 00:00:00
-   */
-  coupon_start_time?: string
-  /**
-   * 优惠券信息，满XX元减XX元
-   * @example 满319元减170元
-   */
-  coupon_desc?: string
-}
-
 /** 链接信息 */
 export interface TbkScGeneralLinkConvertItemLinkInfoDTO {
   /**
@@ -15216,45 +12759,6 @@ export interface TbkScGeneralLinkConvertItemLinkInfoDTO {
   isv_mktid?: string
 }
 
-/** 多件价券信息 */
-export interface TbkScGeneralLinkConvertItemMultiCouponPromotionInfoDTO {
-  /**
-   * 优惠名称
-   * @example 商品券
-   */
-  coupon_title?: string
-  /**
-   * 优惠券信息，满XX元减XX元，满x件减y元
-   * @example 满7999减1300
-   */
-  coupon_desc?: string
-  /**
-   * 优惠金额。单位元
-   * @example 1300.00
-   */
-  coupoon_fee?: string
-  /**
-   * 优惠开始时间
-   * @example 2022-12-14 00:00:00
-   */
-  coupon_start_time?: string
-  /**
-   * 优惠结束时间
-   * @example 2022-12-15 00:00:00
-   */
-  coupon_end_time?: string
-  /**
-   * 优惠ID
-   * @example 19d114f1a6464c98a30b01b3cb17dad6
-   */
-  activity_id?: string
-  /**
-   * 优惠剩余数量
-   * @example 99987
-   */
-  coupon_remain_count?: number
-}
-
 /**
  * Params of `taobao.tbk.sc.general.link.parse`.
  *
@@ -15278,7 +12782,7 @@ export interface TbkScGeneralLinkParseParams {
    */
   adzone_id: number | bigint | string
   /** 链接/口令转链 */
-  material_dto?: readonly TbkScGeneralLinkParseLkMaterialDTO[] | string
+  material_dto?: readonly TbkDgGeneralLinkParseLkMaterialDTO[] | string
   /**
    * 有origin_pid使用场景需入参
    * @example origin_pid
@@ -15305,15 +12809,6 @@ export interface TbkScGeneralLinkParseResult {
   result_msg?: string
   /** The gateway's id for this request (quote it to platform support). */
   request_id?: string
-}
-
-/** 链接/口令转链 */
-export interface TbkScGeneralLinkParseLkMaterialDTO {
-  /**
-   * 物料链接，可以为url或淘口令
-   * @example s.click.taobao.com
-   */
-  material_url?: string
 }
 
 /** TbkLinkDTO */
@@ -15737,13 +13232,13 @@ export interface TbkScMaterialOptionalMapData {
   /** 是否是热门商品，0不是，1是 */
   hot_flag?: string
   /** 前N件佣金信息-前N件佣金生效或预热时透出以下字段 */
-  topn_info?: TbkScMaterialOptionalTopNInfoDTO
+  topn_info?: TbkDgMaterialOptionalTopNInfoDTO
   /** 百亿补贴信息 */
-  bybt_info?: TbkScMaterialOptionalBybtInfoDTO
+  bybt_info?: TbkBybtInfoDTO
   /** 商品入驻淘特后产生的所有销量量级，不特指某段具体时间 */
   tt_sold_count?: string
   /** 猫超买返卡信息 */
-  maifan_promotion?: TbkScMaterialOptionalMaifanPromotionDTO
+  maifan_promotion?: TbkMaifanPromotionDTO
   /** 额外奖励活动类型，如果一个商品有多个奖励类型，返回结果使用空格分割，0=预售单单奖励，1=618超级U选单单补 */
   cpa_reward_type?: string
   /** 额外奖励活动金额，活动奖励金额的类型与cpa_reward_type字段对应，如果一个商品有多个奖励类型，返回结果使用空格分割 */
@@ -15753,71 +13248,9 @@ export interface TbkScMaterialOptionalMapData {
   /** 榜单url */
   rank_page_url?: string
   /** 定向计划集合 */
-  sp_campaign_list?: TbkScMaterialOptionalSpCampaign[]
+  sp_campaign_list?: TbkSpCampaign[]
   /** 搜索类型 */
   item_search_type?: string
-}
-
-/** 前N件佣金信息-前N件佣金生效或预热时透出以下字段 */
-export interface TbkScMaterialOptionalTopNInfoDTO {
-  /** 前N件剩余库存 */
-  topn_quantity?: number
-  /** 前N件初始总库存 */
-  topn_total_count?: number
-  /** 前N件佣金结束时间 */
-  topn_end_time?: string
-  /** 前N件佣金开始时间 */
-  topn_start_time?: string
-  /** 前N件佣金率 */
-  topn_rate?: string
-}
-
-/** 百亿补贴信息 */
-export interface TbkScMaterialOptionalBybtInfoDTO {
-  /** 百亿补贴品牌logo */
-  bybt_brand_logo?: string
-  /** 百亿补贴白底图 */
-  bybt_pic_url?: string
-  /** 百亿补贴商品特征标签，eg.今日发货、晚发补偿、限购一件等 */
-  bybt_item_tags?: string[]
-  /** 百亿补贴专属券面额，仅限百亿补贴场景透出 */
-  bybt_coupon_amount?: string
-  /** 百亿补贴页面实时价 */
-  bybt_show_price?: string
-  /** 全网对比参考价格 */
-  bybt_lowest_price?: string
-  /** 商品的百亿补贴开始时间 */
-  bybt_end_time?: string
-  /** 商品的百亿补贴结束时间 */
-  bybt_start_time?: string
-}
-
-/** 猫超买返卡信息 */
-export interface TbkScMaterialOptionalMaifanPromotionDTO {
-  /** 猫超买返卡活动结束时间 */
-  maifan_promotion_end_time?: string
-  /** 猫超买返卡活动开始时间 */
-  maifan_promotion_start_time?: string
-  /** 猫超买返卡面额 */
-  maifan_promotion_discount?: string
-  /** 猫超买返卡总数，-1代表不限量，其他大于等于0的值为总数 */
-  maifan_promotion_condition?: string
-}
-
-/** 定向计划集合 */
-export interface TbkScMaterialOptionalSpCampaign {
-  /** 定向计划活动ID */
-  sp_cid?: string
-  /** 定向计划名称 */
-  sp_name?: string
-  /** 定向佣金率 */
-  sp_rate?: string
-  /** 定向是否锁佣，0=不锁佣 1=锁佣 */
-  sp_lock_status?: string
-  /** 定向计划申请链接 */
-  sp_apply_link?: string
-  /** 定向计划是否可用 1-可用 0-不可用 */
-  sp_status?: string
 }
 
 /**
@@ -15939,19 +13372,19 @@ export interface TbkScMaterialOptionalUpgradeMapData {
   /** 商品基础信息 */
   item_basic_info?: TbkScMaterialOptionalUpgradeBasicMapData
   /** 天猫榜单信息 */
-  tmall_rank_info?: TbkScMaterialOptionalUpgradeTmallRankInfo
+  tmall_rank_info?: TbkTmallRankInfo
   /** 预售信息 */
-  presale_info?: TbkScMaterialOptionalUpgradePresaleInfo
+  presale_info?: TbkPresaleInfo
   /** 商品库范围信息 */
   scope_info?: TbkScMaterialOptionalUpgradeScopeInfo
   /** 线报内容 */
-  mgc_info?: TbkScMaterialOptionalUpgradeMgcInfo
+  mgc_info?: TbkMgcInfo
 }
 
 /** 价格促销信息 */
 export interface TbkScMaterialOptionalUpgradePromotionInfoMapData {
   /** 到手价优惠路径列表 */
-  final_promotion_path_list?: TbkScMaterialOptionalUpgradeFinalPromotionPathMapData[]
+  final_promotion_path_list?: TbkFinalPromotionPathMapData[]
   /** 促销信息-预估凑单价（元）。预估凑单叠加优惠后的商品单价 */
   predict_rounding_up_price?: string
   /** 促销信息-凑单价说明，描述凑单价的实现说明。如 “可凑单”或“需买X件” */
@@ -15967,9 +13400,9 @@ export interface TbkScMaterialOptionalUpgradePromotionInfoMapData {
   /** 预热预估到手价（元） */
   future_activity_promotion_price?: string
   /** 预热到手价优惠路径列表 */
-  future_activity_promotion_path_list?: TbkScMaterialOptionalUpgradeFutureActivityPromotionPathMapData[]
+  future_activity_promotion_path_list?: TbkFutureActivityPromotionPathMapData[]
   /** 标签信息列表 */
-  promotion_tag_list?: TbkScMaterialOptionalUpgradePromotionTagMapData[]
+  promotion_tag_list?: TbkPromotionTagMapData[]
 }
 
 /** 淘客推广信息 */
@@ -15977,7 +13410,7 @@ export interface TbkScMaterialOptionalUpgradePublishInfo {
   /** 商品信息-收入比率(%)；商品佣金比率+补贴比率 */
   income_rate?: string
   /** 前N件佣金信息-前N件佣金生效或预热时透出以下字段 */
-  topn_info?: TbkScMaterialOptionalUpgradeTopNInfoDTO
+  topn_info?: TbkDgMaterialOptionalTopNInfoDTO
   /** 链接-宝贝推广链接 */
   click_url?: string
   /** 链接-宝贝+券二合一页面链接 */
@@ -15991,13 +13424,13 @@ export interface TbkScMaterialOptionalUpgradePublishInfo {
   /** 预热价活动开始时间 */
   future_activity_time?: string
   /** 定向计划集合 */
-  sp_campaign_list?: TbkScMaterialOptionalUpgradeSpCampaign[]
+  sp_campaign_list?: TbkSpCampaign[]
   /** 榜单url */
   rank_page_url?: string
   /** 推广信息-商品信息-佣金类型。MKT表示营销计划，SP表示定向计划，COMMON表示通用计划 */
   commission_type?: string
   /** 商品佣金信息 */
-  income_info?: TbkScMaterialOptionalUpgradeFinalIncomeInfo
+  income_info?: TbkIncomeInfo
 }
 
 /** 商品基础信息 */
@@ -16032,67 +13465,16 @@ export interface TbkScMaterialOptionalUpgradeBasicMapData {
   level_one_category_name?: string
 }
 
-/** 天猫榜单信息 */
-export interface TbkScMaterialOptionalUpgradeTmallRankInfo {
-  /** 榜单排行描述 */
-  tmall_rank_text?: string
-  /** 榜单url */
-  tmall_rank_url?: string
-}
-
-/** 预售信息 */
-export interface TbkScMaterialOptionalUpgradePresaleInfo {
-  /** 预售商品-付定金开始时间（毫秒） */
-  presale_start_time?: number
-  /** 预售商品-付定金结束时间（毫秒） */
-  presale_end_time?: number
-  /** 预售商品-付尾款开始时间（毫秒） */
-  presale_tail_start_time?: number
-  /** 预售商品-付尾款结束时间（毫秒） */
-  presale_tail_end_time?: number
-  /** 预售商品-定金（元） */
-  presale_deposit?: string
-  /** 预售商品-优惠信息 */
-  presale_discount_fee_text?: string
-}
-
 /** 商品库范围信息 */
 export interface TbkScMaterialOptionalUpgradeScopeInfo {
   /** 是否品牌精选，0不是，1是 */
   superior_brand?: number
 }
 
-/** 线报内容 */
-export interface TbkScMaterialOptionalUpgradeMgcInfo {
-  /** 价格 */
-  price?: string
-  /** 价格描述 */
-  price_desc?: string
-  /** 文案 */
-  promotion_summary?: string
-  /** 发布时间，13位毫秒时间戳 */
-  publish_time?: string
-  /** 生效时间，实时线报为0，未来线报为13位毫秒时间戳 */
-  valid_time?: string
-}
-
-/** 到手价优惠路径列表 */
-export interface TbkScMaterialOptionalUpgradeFinalPromotionPathMapData {
-  /** 优惠名称，如“商品券”、“跨店满减”、“单品直降”等 */
-  promotion_title?: string
-  /** 优惠利益点文案，如“1件7.92折”、“每200减20”等 */
-  promotion_desc?: string
-  /** 优惠金额（元） */
-  promotion_fee?: string
-  /** 优惠开始时间 */
-  promotion_start_time?: string
-  /** 优惠结束时间 */
-  promotion_end_time?: string
-  /** 优惠ID */
-  promotion_id?: string
-}
-
-/** 更多活动优惠 */
+/**
+ * 更多活动优惠
+ * Shared by several methods.
+ */
 export interface TbkScMaterialOptionalUpgradeMorePromotionMapData {
   /** 预热优惠名称，如“商品券”、“跨店满减”、“单品直降”等 */
   promotion_title?: string
@@ -16102,70 +13484,6 @@ export interface TbkScMaterialOptionalUpgradeMorePromotionMapData {
   promotion_start_time?: string
   /** 优惠结束时间 */
   promotion_end_time?: string
-}
-
-/** 预热到手价优惠路径列表 */
-export interface TbkScMaterialOptionalUpgradeFutureActivityPromotionPathMapData {
-  /** 预热优惠名称，如“商品券”、“跨店满减”、“单品直降”等 */
-  promotion_title?: string
-  /** 预热优惠利益点文案，如“1件7.92折”、“每200减20”等 */
-  promotion_desc?: string
-  /** 预热实际优惠金额（元） */
-  promotion_fee?: string
-  /** 优惠开始时间 */
-  promotion_start_time?: string
-  /** 优惠结束时间 */
-  promotion_end_time?: string
-}
-
-/** 标签信息列表 */
-export interface TbkScMaterialOptionalUpgradePromotionTagMapData {
-  /** 标签名称，如“88VIP”、“花呗免息”、“猫超买返” */
-  tag_name?: string
-}
-
-/** 前N件佣金信息-前N件佣金生效或预热时透出以下字段 */
-export interface TbkScMaterialOptionalUpgradeTopNInfoDTO {
-  /** 前N件剩余库存 */
-  topn_quantity?: number
-  /** 前N件初始总库存 */
-  topn_total_count?: number
-  /** 前N件佣金结束时间 */
-  topn_end_time?: string
-  /** 前N件佣金开始时间 */
-  topn_start_time?: string
-  /** 前N件佣金率 */
-  topn_rate?: string
-}
-
-/** 定向计划集合 */
-export interface TbkScMaterialOptionalUpgradeSpCampaign {
-  /** 定向计划活动ID */
-  sp_cid?: string
-  /** 定向计划名称 */
-  sp_name?: string
-  /** 定向佣金率 */
-  sp_rate?: string
-  /** 定向是否锁佣，0=不锁佣 1=锁佣 */
-  sp_lock_status?: string
-  /** 定向计划申请链接 */
-  sp_apply_link?: string
-  /** 定向计划是否可用 1-可用 0-不可用 */
-  sp_status?: string
-}
-
-/** 商品佣金信息 */
-export interface TbkScMaterialOptionalUpgradeFinalIncomeInfo {
-  /** 商品佣金比率 */
-  commission_rate?: string
-  /** 商品佣金金额 */
-  commission_amount?: string
-  /** 补贴比率 */
-  subsidy_rate?: string
-  /** 补贴金额 */
-  subsidy_amount?: string
-  /** 补贴上限；仅在单笔订单命中补贴上限时返回结果否则出参为空 */
-  subsidy_upper_limit?: string
 }
 
 /**
@@ -16318,21 +13636,21 @@ export interface TbkScMaterialRecommendPromotionInfoMapData {
   /** 促销信息-预估到手价(元)。若属于预售商品，付定金时间内，预估到手价价=定金+尾款的预估到手价 */
   final_promotion_price?: string
   /** 到手价优惠路径列表 */
-  final_promotion_path_list?: TbkScMaterialRecommendFinalPromotionPathMapData[]
+  final_promotion_path_list?: TbkFutureActivityPromotionPathMapData[]
   /** 预热预估到手价（元） */
   future_activity_promotion_price?: string
   /** 预热到手价优惠路径列表 */
-  future_activity_promotion_path_list?: TbkScMaterialRecommendFutureActivityPromotionPathMapData[]
+  future_activity_promotion_path_list?: TbkFutureActivityPromotionPathMapData[]
   /** 标签信息列表 */
-  promotion_tag_list?: TbkScMaterialRecommendPromotionTagMapData[]
+  promotion_tag_list?: TbkPromotionTagMapData[]
   /** 促销信息-预估凑单价（元）。预估凑单叠加优惠后的商品单价 */
   predict_rounding_up_price?: string
   /** 促销信息-凑单价说明，描述凑单价的实现说明。如 “可凑单”或“需买X件” */
   predict_rounding_up_price_desc?: string
   /** 更多活动优惠 */
-  more_promotion_list?: TbkScMaterialRecommendMorePromotionMapData[]
+  more_promotion_list?: TbkScMaterialOptionalUpgradeMorePromotionMapData[]
   /** 预估凑单优惠路径 */
-  predict_rounding_up_path_list?: TbkScMaterialRecommendPredictRoundingUpPathMapData[]
+  predict_rounding_up_path_list?: TbkPredictRoundingUpPathMapData[]
 }
 
 /** 淘客推广信息 */
@@ -16348,81 +13666,11 @@ export interface TbkScMaterialRecommendPublishInfo {
   /** 额外奖励活动金额，活动奖励金额的类型与cpa_reward_type字段对应，如果一个商品有多个奖励类型，返回结果使用空格分割 */
   cpa_reward_amount?: string
   /** 定向计划集合 */
-  sp_campaign_list?: TbkScMaterialRecommendSpCampaign[]
+  sp_campaign_list?: TbkSpCampaign[]
   /** 预热活动到手价对应的佣金比率 */
   future_activity_commission_rate?: string
   /** 预热价活动开始时间 */
   future_activity_time?: string
-}
-
-/** 到手价优惠路径列表 */
-export interface TbkScMaterialRecommendFinalPromotionPathMapData {
-  /** 优惠名称，如“商品券”、“跨店满减”、“单品直降”等 */
-  promotion_title?: string
-  /** 优惠利益点文案，如“1件7.92折”、“每200减20”等 */
-  promotion_desc?: string
-  /** 实际优惠金额（元） */
-  promotion_fee?: string
-  /** 优惠开始时间 */
-  promotion_start_time?: string
-  /** 优惠结束时间 */
-  promotion_end_time?: string
-}
-
-/** 预热到手价优惠路径列表 */
-export interface TbkScMaterialRecommendFutureActivityPromotionPathMapData {
-  /** 预热优惠名称，如“商品券”、“跨店满减”、“单品直降”等 */
-  promotion_title?: string
-  /** 预热优惠利益点文案，如“1件7.92折”、“每200减20”等 */
-  promotion_desc?: string
-  /** 预热实际优惠金额（元） */
-  promotion_fee?: string
-  /** 优惠开始时间 */
-  promotion_start_time?: string
-  /** 优惠结束时间 */
-  promotion_end_time?: string
-}
-
-/** 标签信息列表 */
-export interface TbkScMaterialRecommendPromotionTagMapData {
-  /** 标签名称，如“88VIP”、“花呗免息”、“猫超买返” */
-  tag_name?: string
-}
-
-/** 更多活动优惠 */
-export interface TbkScMaterialRecommendMorePromotionMapData {
-  /** 预热优惠名称，如“商品券”、“跨店满减”、“单品直降”等 */
-  promotion_title?: string
-  /** 预热优惠利益点文案，如“1件7.92折”、“每200减20”等 */
-  promotion_desc?: string
-  /** 优惠开始时间 */
-  promotion_start_time?: string
-  /** 优惠结束时间 */
-  promotion_end_time?: string
-}
-
-/** 预估凑单优惠路径 */
-export interface TbkScMaterialRecommendPredictRoundingUpPathMapData {
-  /** 优惠名称，如“商品券”、“跨店满减”、“单品直降”等 */
-  promotion_title?: string
-  /** 优惠利益点文案，如“2件5折”、“每200减20”等 */
-  promotion_desc?: string
-}
-
-/** 定向计划集合 */
-export interface TbkScMaterialRecommendSpCampaign {
-  /** 定向计划活动ID */
-  sp_cid?: string
-  /** 定向计划名称 */
-  sp_name?: string
-  /** 定向佣金率 */
-  sp_rate?: string
-  /** 定向是否锁佣，0=不锁佣 1=锁佣 */
-  sp_lock_status?: string
-  /** 定向计划申请链接 */
-  sp_apply_link?: string
-  /** 定向计划是否可用 1-可用 0-不可用 */
-  sp_status?: string
 }
 
 /**
@@ -16597,139 +13845,10 @@ export interface TbkScNewuserOrderGetOrderData {
  * Safe to repeat: retried automatically on transient faults.
  * @see https://open.taobao.com/api.htm?docId=36837&docType=2
  */
-export interface TbkScNewuserOrderSumParams {
-  /**
-   * 页大小，默认20，1~100
-   * Limits: 最小值：1；最大值：100
-   * @example 20
-   */
-  page_size: number | bigint | string
-  /**
-   * mm_xxx_xxx_xxx的第三位
-   * @example 123
-   */
-  adzone_id?: number | bigint | string
-  /**
-   * 页码，默认1
-   * @example 1
-   */
-  page_no: number | bigint | string
-  /**
-   * mm_xxx_xxx_xxx的第二位
-   * @example 123
-   */
-  site_id?: number | bigint | string
-  /**
-   * 活动ID，现有活动id包括： 2月手淘拉新：119013_2；3月手淘拉新：119013_3；
-   * @example sxxx
-   */
-  activity_id: string
-  /**
-   * 结算月份，需按照活动的结算月份传入具体的值：201807
-   * @example 201807
-   */
-  settle_month?: string
-}
+export type TbkScNewuserOrderSumParams = TbkDgNewuserOrderSumParams
 
 /** Result of `taobao.tbk.sc.newuser.order.sum` (lists as plain arrays): 淘宝客-服务商-拉新活动数据查询 */
-export interface TbkScNewuserOrderSumResult {
-  /**
-   * data
-   * @example data
-   */
-  results?: TbkScNewuserOrderSumData
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-}
-
-/** data */
-export interface TbkScNewuserOrderSumData {
-  /**
-   * data
-   * @example data
-   */
-  data?: TbkScNewuserOrderSumResultResultsData
-}
-
-/** data */
-export interface TbkScNewuserOrderSumResultResultsData {
-  /**
-   * 页码
-   * @example 1
-   */
-  page_no?: number
-  /**
-   * 每页大小
-   * @example 20
-   */
-  page_size?: number
-  /**
-   * 是否有下一页
-   * @example true
-   */
-  has_next?: boolean
-  /** resultList */
-  results?: TbkScNewuserOrderSumResultResultsDataResults[]
-}
-
-/** resultList */
-export interface TbkScNewuserOrderSumResultResultsDataResults {
-  /**
-   * 活动ID，2月活动ID：119013_2
-   * @example dddxx
-   */
-  activity_id?: string
-  /**
-   * 日期
-   * @example 20180321
-   */
-  biz_date?: string
-  /**
-   * 新注册用户数
-   * @example 100
-   */
-  reg_user_cnt?: number
-  /**
-   * 新激活用户数
-   * @example 99
-   */
-  login_user_cnt?: number
-  /**
-   * 首购用户数
-   * @example 88
-   */
-  alipay_user_cnt?: number
-  /**
-   * 结算有效用户数
-   * @example 66
-   */
-  rcv_valid_user_cnt?: number
-  /**
-   * 确认收货用户数
-   * @example 77
-   */
-  rcv_user_cnt?: number
-  /**
-   * 结算CPA 奖励金额：仅支持member 维度的统计
-   * @example 44.33
-   */
-  alipay_user_cpa_pre_amt?: string
-  /**
-   * 当日激活且首购结算的CPA 金额：仅适用于八天乐，仅支持member维度的统计
-   * @example 33.22
-   */
-  bind_buy_user_cpa_pre_amt?: string
-  /** 当日激活且首购的有效用户数：仅适用于八天乐，支持member，adzone维度的统计 */
-  bind_buy_valid_user_cnt?: number
-  /** bindCardValidUserCnt */
-  bind_card_valid_user_cnt?: number
-  /** reBuyValidUserCnt */
-  re_buy_valid_user_cnt?: number
-  /** validNum */
-  valid_num?: number
-  /** 渠道关系id */
-  relation_id?: string
-}
+export type TbkScNewuserOrderSumResult = TbkDgNewuserOrderSumResult
 
 /**
  * Params of `taobao.tbk.sc.optimus.material`.
@@ -16967,13 +14086,13 @@ export interface TbkScOptimusMaterialMapData {
   /** 是否是热门商品，0不是，1是 */
   hot_flag?: string
   /** 前N件佣金信息-前N件佣金生效或预热时透出以下字段 */
-  topn_info?: TbkScOptimusMaterialTopNInfoDTO
+  topn_info?: TbkDgMaterialOptionalTopNInfoDTO
   /** 百亿补贴信息 */
-  bybt_info?: TbkScOptimusMaterialBybtInfoDTO
+  bybt_info?: TbkBybtInfoDTO
   /** 商品入驻淘特后产生的所有销量量级，不特指某段具体时间 */
   tt_sold_count?: string
   /** 猫超买返卡信息 */
-  maifan_promotion?: TbkScOptimusMaterialMaifanPromotionDTO
+  maifan_promotion?: TbkMaifanPromotionDTO
   /** 额外奖励活动类型，如果一个商品有多个奖励类型，返回结果使用空格分割，0=单单奖励(已失效)，1=超级单单奖励(已失效)，2=年货节单单奖励 */
   cpa_reward_type?: string
   /** 额外奖励活动金额，活动奖励金额的类型与cpa_reward_type字段对应，如果一个商品有多个奖励类型，返回结果使用空格分割 */
@@ -16981,7 +14100,7 @@ export interface TbkScOptimusMaterialMapData {
   /** 合作伙伴单单补ID，用作“年货节超级单单补”活动合作伙伴奖励统计依据 */
   activity_id?: string
   /** 定向计划集合 */
-  sp_campaign_list?: TbkScOptimusMaterialSpCampaign[]
+  sp_campaign_list?: TbkSpCampaign[]
 }
 
 /** 商品信息-商品关联词 */
@@ -16990,68 +14109,6 @@ export interface TbkScOptimusMaterialWordMapData {
   word?: string
   /** 链接-商品相关关联词落地页地址 */
   url?: string
-}
-
-/** 前N件佣金信息-前N件佣金生效或预热时透出以下字段 */
-export interface TbkScOptimusMaterialTopNInfoDTO {
-  /** 前N件剩余库存 */
-  topn_quantity?: number
-  /** 前N件初始总库存 */
-  topn_total_count?: number
-  /** 前N件佣金结束时间 */
-  topn_end_time?: string
-  /** 前N件佣金开始时间 */
-  topn_start_time?: string
-  /** 前N件佣金率 */
-  topn_rate?: string
-}
-
-/** 百亿补贴信息 */
-export interface TbkScOptimusMaterialBybtInfoDTO {
-  /** 百亿补贴品牌logo */
-  bybt_brand_logo?: string
-  /** 百亿补贴白底图 */
-  bybt_pic_url?: string
-  /** 百亿补贴商品特征标签，eg.今日发货、晚发补偿、限购一件等 */
-  bybt_item_tags?: string[]
-  /** 百亿补贴专属券面额，仅限百亿补贴场景透出 */
-  bybt_coupon_amount?: string
-  /** 百亿补贴页面实时价 */
-  bybt_show_price?: string
-  /** 全网对比参考价格 */
-  bybt_lowest_price?: string
-  /** 商品的百亿补贴开始时间 */
-  bybt_end_time?: string
-  /** 商品的百亿补贴结束时间 */
-  bybt_start_time?: string
-}
-
-/** 猫超买返卡信息 */
-export interface TbkScOptimusMaterialMaifanPromotionDTO {
-  /** 猫超买返卡活动结束时间 */
-  maifan_promotion_end_time?: string
-  /** 猫超买返卡活动开始时间 */
-  maifan_promotion_start_time?: string
-  /** 猫超买返卡面额 */
-  maifan_promotion_discount?: string
-  /** 猫超买返卡总数，-1代表不限量，其他大于等于0的值为总数 */
-  maifan_promotion_condition?: string
-}
-
-/** 定向计划集合 */
-export interface TbkScOptimusMaterialSpCampaign {
-  /** 定向计划活动ID */
-  sp_cid?: string
-  /** 定向计划名称 */
-  sp_name?: string
-  /** 定向佣金率 */
-  sp_rate?: string
-  /** 定向是否锁佣，0=不锁佣 1=锁佣 */
-  sp_lock_status?: string
-  /** 定向计划申请链接 */
-  sp_apply_link?: string
-  /** 定向计划是否可用 1-可用 0-不可用 */
-  sp_status?: string
 }
 
 /**
@@ -17085,80 +14142,7 @@ export interface TbkScOptimusPromotionParams {
 }
 
 /** Result of `taobao.tbk.sc.optimus.promotion` (lists as plain arrays): 淘宝客-服务商-权益物料精选 */
-export interface TbkScOptimusPromotionResult {
-  /** resultList */
-  result_list?: TbkScOptimusPromotionMapData[]
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-}
-
-/** resultList */
-export interface TbkScOptimusPromotionMapData {
-  /** 权益类型。1 有价券（需要购买的店铺券或单品券） 2 公开券（直接领取的店铺券或单品券） 3 妈妈券（妈妈渠道领取的店铺券或单品券） 4.品类券 （跨店可用券，可与1，2，3叠加） */
-  promotion_type?: string
-  /** 优惠门槛类型： 1 满元 2 满件 */
-  condition_type?: string
-  /** 优惠类型： 1 减钱 2 打折 */
-  discount_type?: string
-  /** 权益信息-总量（权益初始库存量） */
-  total_count?: number
-  /** 权益信息-剩余库存（权益剩余库存量） */
-  remain_count?: number
-  /** 权益信息展示开始时间，精确到毫秒时间戳 */
-  display_start_time?: string
-  /** 权益信息展示结束时间，精确到毫秒时间戳 */
-  display_end_time?: string
-  /** 权益信息 */
-  promotion_list?: TbkScOptimusPromotionPromotionList[]
-  /** 权益扩展信息 */
-  promotion_extend?: TbkScOptimusPromotionPromotionExtend
-  /** 店铺信息-卖家ID */
-  seller_id?: string
-  /** 店铺信息-卖家昵称 */
-  nick?: string
-  /** 店铺信息-店铺名称 */
-  shop_title?: string
-  /** 店铺信息-店铺logo */
-  shop_picture_url?: string
-}
-
-/** 权益信息 */
-export interface TbkScOptimusPromotionPromotionList {
-  /** 权益开始时间，精确到毫秒时间戳 */
-  entry_used_start_time?: string
-  /** 权益结束时间，精确到毫秒时间戳 */
-  entry_used_end_time?: string
-  /** 权益起用门槛，满X元可用，券场景为满元，精确到分，如满100元可用 */
-  entry_condition?: string
-  /** 权益面额，券场景为减钱，精确到分 */
-  entry_discount?: string
-}
-
-/** 权益扩展信息 */
-export interface TbkScOptimusPromotionPromotionExtend {
-  /** 权益推荐商品 */
-  recommend_item_list?: TbkScOptimusPromotionRecommendItemList[]
-  /** 有价券信息 */
-  youjia_coupon_info?: TbkScOptimusPromotionYoujiacouponinfo
-  /** 权益链接 */
-  promotion_url?: string
-}
-
-/** 权益推荐商品 */
-export interface TbkScOptimusPromotionRecommendItemList {
-  /** 权益推荐商品id */
-  item_id?: number | string
-  /** 商品链接 */
-  url?: string
-}
-
-/** 有价券信息 */
-export interface TbkScOptimusPromotionYoujiacouponinfo {
-  /** 有价券商品id */
-  item_id?: string
-  /** 商品链接 */
-  url?: string
-}
+export type TbkScOptimusPromotionResult = TbkDgOptimusPromotionResult
 
 /**
  * Params of `taobao.tbk.sc.order.details.get`.
@@ -17526,7 +14510,7 @@ export interface TbkScOrderDetailsGetPublisherOrderDto {
   /** 结算预估佣金收入。解释：结算预估佣金收入=付款金额*佣金提成。以买家确认收货的付款金额为基数，预估您可能获得的结算佣金收入，包含技术服务费金额（最终发钱时会减去平台技术服务费）。注意：因买家退款、您违规推广等原因，可能与您最终收入不一致，最终收入以月结后您实际收到的为准。（特别说明：若想知道属于您名下的整体佣金收入，则整体结算佣金收入=结算预估佣金收入+平台专项服务费，为了简化展示报表，不再增加整体佣金收入字段，有需要的淘宝客可自行加和） */
   pub_share_fee_for_commission?: string | number
   /** 补贴金额明细节点。解释：各补贴类型的类型名称、补贴比率、补贴金额、单笔补贴上限、补贴分成比率的详细说明 */
-  subsidy_info_dto_list?: TbkScOrderDetailsGetSubsidyDetailDTO[]
+  subsidy_info_dto_list?: TbkSubsidyDetailDTO[]
   /** 补贴分成比率。解释：从补贴中分得的收益比率 */
   pub_share_rate_for_sdy?: string | number
   /** 补贴提成。解释：补贴提成=补贴比率*补贴分成比率。指实际获得的补贴收益比率 */
@@ -17536,13 +14520,13 @@ export interface TbkScOrderDetailsGetPublisherOrderDto {
   /** 结算预估补贴收入。解释：以买家确认收货的付款金额为基数，预估您可能获得的结算补贴收入。结算预估补贴收入=（结算金额*a补贴比率+结算金额*b补贴比率+……）*补贴分成比率。如果结算金额*a补贴比率＞补贴类型a单笔订单补贴上限，则结算金额*a补贴比率的值取补贴类型a单笔订单补贴上限，b补贴金额等其他类型补贴金额同理。注意：因买家退款、您违规推广等原因，可能与您最终收入不一致，最终收入以月结后您实际收到的为准 */
   pub_share_fee_for_sdy?: string | number
   /** 平台技术服务费明细节点。解释：各项平台技术服务费类型的类型名称、扣费比率、扣费金额的详细说明 */
-  alimm_share_info_dto?: TbkScOrderDetailsGetAlimmShareInfoDTO
+  alimm_share_info_dto?: TbkAlimmShareInfoDTO
   /** 平台专项服务费比率。解释：指该笔订单推广者在各种特殊场景下需支付给淘宝联盟的所有专项服务费比率总和。平台专项服务费比率=专项服务费比率a+专项服务费比率b+… */
   platform_special_service_rate?: string | number
   /** 平台专项服务费。解释：指该笔订单推广者在各种特殊场景下需支付给淘宝联盟的所有专项服务费用总和。目前包含以下两类：1、内容专项服务费说明：内容场景专项技术服务费，内容推广者在内容场景进行推广需要支付给淘宝联盟的专项技术服务费用；2、流量专项服务费说明：流量通产品合作场景专项技术服务费，推广者在流量通产品能力下，进行流量投放推广需要支付给淘宝联盟的专项技术服务费用。           平台专项服务费=付款金额*平台专项服务费比率。注意：若订单已结算则会按结算金额计算 */
   platform_special_service_fee?: string | number
   /** 平台专项服务费明细节点。解释：各项平台专项服务费类型的类型名称、扣费比率、扣费金额的详细说明 */
-  platform_special_share_info_dto?: TbkScOrderDetailsGetPlatformSpecialShareInfoDTO
+  platform_special_share_info_dto?: TbkPlatformSpecialShareInfoDTO
 }
 
 /** 服务费信息（字段已废弃） */
@@ -17573,52 +14557,6 @@ export interface TbkScOrderDetailsGetServiceFeeDTO {
   tk_share_role_type?: number
 }
 
-/** 补贴金额明细节点。解释：各补贴类型的类型名称、补贴比率、补贴金额、单笔补贴上限、补贴分成比率的详细说明 */
-export interface TbkScOrderDetailsGetSubsidyDetailDTO {
-  /** 该笔订单包含的补贴类型 */
-  subsidy_type?: string
-  /** 补贴比率 */
-  subsidy_rate?: string | number
-  /** 对应补贴类型的补贴金额 */
-  subsidy_fee?: string | number
-  /** 单笔订单补贴上限。对应补贴类型的单笔订单补贴上限 */
-  subsidy_upper_limit?: string | number
-  /** 补贴分成比率 */
-  subsidy_share_rate?: string | number
-}
-
-/** 平台技术服务费明细节点。解释：各项平台技术服务费类型的类型名称、扣费比率、扣费金额的详细说明 */
-export interface TbkScOrderDetailsGetAlimmShareInfoDTO {
-  /** 技术服务费比率 */
-  alimm_tech_service_rate?: string | number
-  /** 预估技术服务费 */
-  alimm_tech_service_pre_fee?: string | number
-  /** 结算技术服务费 */
-  alimm_tech_service_fee?: string | number
-  /** 渠道专项服务费比率 */
-  alimm_agent_service_rate?: string | number
-  /** 预估渠道专项服务费 */
-  alimm_agent_service_pre_fee?: string | number
-  /** 结算渠道专项服务费 */
-  alimm_agent_service_fee?: string | number
-}
-
-/** 平台专项服务费明细节点。解释：各项平台专项服务费类型的类型名称、扣费比率、扣费金额的详细说明 */
-export interface TbkScOrderDetailsGetPlatformSpecialShareInfoDTO {
-  /** 内容专项服务费比率 */
-  content_tech_service_rate?: string | number
-  /** 预估内容专项服务费 */
-  content_tech_service_pre_fee?: string | number
-  /** 结算内容专项服务费 */
-  content_tech_service_fee?: string | number
-  /** 流量专项服务费比率（默认无，限定开放） */
-  traffic_tech_service_rate?: string | number
-  /** 预估流量专项服务费（默认无，限定开放） */
-  traffic_tech_service_pre_fee?: string | number
-  /** 结算流量专项服务费（默认无，限定开放） */
-  traffic_tech_service_fee?: string | number
-}
-
 /**
  * Params of `taobao.tbk.sc.order.refund.get`.
  *
@@ -17632,10 +14570,7 @@ export interface TbkScOrderDetailsGetPlatformSpecialShareInfoDTO {
  * Catalog confidence: inferred (params and result fields may be incomplete; see spec/apis/taobao.tbk.sc.order.refund.get.json).
  * @see https://open.taobao.com/api.htm?docId=65381&docType=2
  */
-export interface TbkScOrderRefundGetParams {
-  /** 全量维权订单查询入参 */
-  publisher_refund_order_query_option?: TbkScOrderRefundGetPublisherRefundOrderQueryOption | string
-}
+export type TbkScOrderRefundGetParams = TbkOrderRefundGetParams
 
 /** Result of `taobao.tbk.sc.order.refund.get` (lists as plain arrays): 淘宝客-服务商-全量维权退款订单查询 */
 export interface TbkScOrderRefundGetResult {
@@ -17663,55 +14598,6 @@ export interface TbkScOrderRefundGetResult {
   result_msg?: string
   /** The gateway's id for this request (quote it to platform support). */
   request_id?: string
-}
-
-/** 全量维权订单查询入参 */
-export interface TbkScOrderRefundGetPublisherRefundOrderQueryOption {
-  /**
-   * 跳转类型,当向前或者向后翻页必须提供,-1: 向前翻页,1:向后翻页
-   * @example 1
-   */
-  jump_type?: number | bigint | string
-  /**
-   * 1全部订单
-   * @example 1
-   */
-  order_scene: number | bigint | string
-  /**
-   * 单页订单量,1-100,上限100条
-   * @example 1
-   */
-  page_size: number | bigint | string
-  /**
-   * 1-维权发起时间,2-订单结算时间(正向订单),3-维权完成时间,4-订单创建时间,5-订单更新时间 (注意:入参startTime小于2022年12月20日0点时,query_type只能为1、2、3;入参startTime大于等于2022年12月20日0点时,query_type可以为1、2、3、4、5)
-   * @example 1
-   */
-  query_type: number | bigint | string
-  /**
-   * 查询页数
-   * @example 0
-   */
-  page_no: number | bigint | string
-  /**
-   * 位点,除第一页之外,都需要传递;前端原样返回。
-   * @example 2222_334666
-   */
-  position_index?: string
-  /**
-   * 开始时间
-   * @example 2022-12-23 12:28:22
-   */
-  start_time: string
-  /**
-   * 1 表示2方,2表示3方,4表示不限
-   * @example 1
-   */
-  member_type: number | bigint | string
-  /**
-   * 结束时间
-   * @example 2022-12-23 13:28:22
-   */
-  end_time: string
 }
 
 /** 返回数据 */
@@ -17901,12 +14787,7 @@ export interface TbkScPailitaoWidgetConvertParams {
 }
 
 /** Result of `taobao.tbk.sc.pailitao.widget.convert` (lists as plain arrays): 淘宝客-服务商-拍立淘插件转链 */
-export interface TbkScPailitaoWidgetConvertResult {
-  /** 根据入参信息，转出开启官方拍立淘插件URL或deeplink链接 */
-  url?: string
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-}
+export type TbkScPailitaoWidgetConvertResult = TbkDgPailitaoWidgetConvertResult
 
 /**
  * Params of `taobao.tbk.sc.pic.embed`.
@@ -17944,15 +14825,7 @@ export interface TbkScPicEmbedParams {
 }
 
 /** Result of `taobao.tbk.sc.pic.embed` (lists as plain arrays): 淘宝客-服务商-商业化图片生成 */
-export interface TbkScPicEmbedResult {
-  /**
-   * 打码图下载地址,15分钟内有效
-   * @example https://xxx
-   */
-  embed_pic_url?: string
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-}
+export type TbkScPicEmbedResult = TbkDgPicEmbedResult
 
 /**
  * Params of `taobao.tbk.sc.publisher.info.get`.
@@ -18252,10 +15125,7 @@ export interface TbkScPublisherInfoSaveData {
  * Safe to repeat: retried automatically on transient faults.
  * @see https://open.taobao.com/api.htm?docId=41942&docType=2
  */
-export interface TbkScPunishOrderGetParams {
-  /** 入参的对象 */
-  af_order_option?: TbkScPunishOrderGetTopApiAfOrderOption | string
-}
+export type TbkScPunishOrderGetParams = TbkDgPunishOrderGetParams
 
 /** Result of `taobao.tbk.sc.punish.order.get` (lists as plain arrays): 淘宝客-服务商-处罚订单查询 */
 export interface TbkScPunishOrderGetResult {
@@ -18263,34 +15133,6 @@ export interface TbkScPunishOrderGetResult {
   result?: TbkScPunishOrderGetRpcResult
   /** The gateway's id for this request (quote it to platform support). */
   request_id?: string
-}
-
-/** 入参的对象 */
-export interface TbkScPunishOrderGetTopApiAfOrderOption {
-  /** 渠道关系id */
-  relation_id?: number | bigint | string
-  /** 子订单号 */
-  tb_trade_id?: number | bigint | string
-  /** 此参数不再使用，请勿入参 */
-  tb_trade_parent_id?: number | bigint | string
-  /** pagesize */
-  page_size?: number | bigint | string
-  /** pageNo */
-  page_no?: number | bigint | string
-  /** 查询时间跨度，不超过30天，单位是天 */
-  span?: number | bigint | string
-  /** 查询开始时间，以taoke订单创建时间开始 */
-  start_time?: Date | string
-  /** 此参数不再使用，请勿入参 */
-  special_id?: number | bigint | string
-  /** pid中的第三段，adzoneId */
-  adzone_id?: number | bigint | string
-  /** pid中的第二段，siteId */
-  site_id?: number | bigint | string
-  /** 此参数不再使用，请勿入参 */
-  violation_type?: number | bigint | string
-  /** 此参数不再使用，请勿入参 */
-  punish_status?: number | bigint | string
 }
 
 /** 查询的对象 */
@@ -18415,10 +15257,7 @@ export interface TbkScRelationRecordMapData {
  * Safe to repeat: retried automatically on transient faults.
  * @see https://open.taobao.com/api.htm?docId=43874&docType=2
  */
-export interface TbkScRelationRefundParams {
-  /** 参数option */
-  search_option: TbkScRelationRefundTopApiRefundRptOption | string
-}
+export type TbkScRelationRefundParams = TbkRelationRefundParams
 
 /** Result of `taobao.tbk.sc.relation.refund` (lists as plain arrays): 淘宝客-服务商-维权退款订单查询 */
 export interface TbkScRelationRefundResult {
@@ -18426,22 +15265,6 @@ export interface TbkScRelationRefundResult {
   result?: TbkScRelationRefundRpcResult
   /** The gateway's id for this request (quote it to platform support). */
   request_id?: string
-}
-
-/** 参数option */
-export interface TbkScRelationRefundTopApiRefundRptOption {
-  /** pagesize */
-  page_size: number | bigint | string
-  /** 1-维权发起时间，2-订单结算时间（正向订单），3-维权完成时间，4-订单创建时间，5-订单更新时间 */
-  search_type: number | bigint | string
-  /** 1 表示2方，2表示3方，0表示不限 */
-  refund_type: number | bigint | string
-  /** 开始时间 */
-  start_time: Date | string
-  /** pagenumber */
-  page_no: number | bigint | string
-  /** 1代表渠道关系id，2代表会员关系id */
-  biz_type: number | bigint | string
 }
 
 /** 返回结果封装对象 */
@@ -18467,59 +15290,7 @@ export interface TbkScRelationRefundPageResult {
   /** 总值 */
   total_count?: number
   /** 订单列表 */
-  results?: TbkScRelationRefundResultResultDataResults[]
-}
-
-/** 订单列表 */
-export interface TbkScRelationRefundResultResultDataResults {
-  /** 淘宝订单编号 */
-  tb_trade_parent_id?: number | string
-  /** 会员关系id */
-  special_id?: number | string
-  /** 渠道关系id */
-  relation_id?: number | string
-  /** 第三方推广者memberid */
-  tk3rd_pub_id?: number | string
-  /** 推广者memberid */
-  tk_pub_id?: number | string
-  /** 第三方应该返还的补贴 */
-  tk_subsidy_fee_refund3rd_pub?: string
-  /** 第三方应该返还的佣金 */
-  tk_commission_fee_refund3rd_pub?: string
-  /** 第二方应该返还的补贴(不包括技术服务费) */
-  tk_subsidy_fee_refund_pub?: string
-  /** 第二方应该返还的佣金(不包括技术服务费) */
-  tk_commission_fee_refund_pub?: string
-  /** 维权完成时间 */
-  tk_refund_suit_time?: string
-  /** 维权创建时间 */
-  tk_refund_time?: string
-  /** 订单结算时间 */
-  earning_time?: string
-  /** 订单创建时间 */
-  tb_trade_create_time?: string
-  /** 维权创建(淘客结算回执) 4,维权成功(淘客结算回执) 2,维权失败(淘客结算回执) 3,发生多次维权，待处理      11,从淘客处补扣（钱已结给淘客） 等待扣款 12,从淘客处补扣（钱已结给淘客） 扣款成功 13,从卖家处补扣（钱已结给卖家） 等待扣款 14,从卖家处补扣（钱已结给卖家） 扣款成功 15 */
-  refund_status?: number
-  /** 宝贝标题 */
-  tb_auction_title?: string
-  /** 淘宝子订单编号 */
-  tb_trade_id?: number | string
-  /** 维权金额 */
-  refund_fee?: string
-  /** 结算金额 */
-  tb_trade_finish_price?: string
-  /** 应返商家金额(二方) */
-  tk_pub_show_return_fee?: string
-  /** 应返商家金额(三方) */
-  tk3rd_pub_show_return_fee?: string
-  /** 1 表示2方，2表示3方 */
-  refund_type?: number
-  /** （口碑订单）口碑父订单号 */
-  alsc_pid?: string
-  /** （口碑订单）口碑子订单号 */
-  alsc_id?: string
-  /** 更新时间 */
-  modified_time?: string
+  results?: TbkRelationRefundResultResultDataResults[]
 }
 
 /**
@@ -18538,12 +15309,7 @@ export interface TbkScRidReportGetParams {
 }
 
 /** Result of `taobao.tbk.sc.rid.report.get` (lists as plain arrays): 淘宝客-服务商-渠道管理rid推广效果 */
-export interface TbkScRidReportGetResult {
-  /** 返回结果封装对象 */
-  result?: TbkScRidReportGetResultResult
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-}
+export type TbkScRidReportGetResult = TbkDgRidReportGetResult
 
 /** 入参 */
 export interface TbkScRidReportGetRidReportOption {
@@ -18555,44 +15321,6 @@ export interface TbkScRidReportGetRidReportOption {
   biz_month?: string
   /** mm_xxx_22_xxx三段式的第二段数字 */
   site_id?: string
-}
-
-/** 返回结果封装对象 */
-export interface TbkScRidReportGetResultResult {
-  /** 真正的业务数据结构 */
-  data?: TbkScRidReportGetData
-  /** 是否成功 */
-  success?: boolean
-  /** 接口返回值信息 */
-  result_code?: number
-  /** 业务错误描述 */
-  biz_error_desc?: string
-  /** 返回信息 */
-  result_msg?: string
-  /** 业务错误码 101, 102,103 */
-  biz_error_code?: number
-}
-
-/** 真正的业务数据结构 */
-export interface TbkScRidReportGetData {
-  /** 非自购订单购买用户数(选定时间内去重) */
-  promo_uv?: string
-  /** 非自购订单金额 */
-  promo_alipay_amt?: string
-  /** 自购订单购买用户数(选定时间内去重) */
-  individual_uv?: string
-  /** 非自购订单笔数 */
-  promo_alipay_num?: string
-  /** 购买用户数(选定时间内去重) */
-  purchase_uv?: string
-  /** 购买订单笔数 */
-  purchase_alipay_num?: string
-  /** 自购订单笔数 */
-  individual_alipay_num?: string
-  /** 购买订单金额 */
-  purchase_alipay_amt?: string
-  /** 自购订单金额 */
-  individual_alipay_amt?: string
 }
 
 /**
@@ -18624,13 +15352,16 @@ export interface TbkScShopConvertParams {
 /** Result of `taobao.tbk.sc.shop.convert` (lists as plain arrays): 淘宝客-服务商-店铺链接转换 */
 export interface TbkScShopConvertResult {
   /** 加入淘宝客的店铺 */
-  results?: TbkScShopConvertNTbkShop[]
+  results?: TbkNTbkShop[]
   /** The gateway's id for this request (quote it to platform support). */
   request_id?: string
 }
 
-/** 加入淘宝客的店铺 */
-export interface TbkScShopConvertNTbkShop {
+/**
+ * 加入淘宝客的店铺
+ * Shared by several methods.
+ */
+export interface TbkNTbkShop {
   /** 卖家id */
   user_id?: number | string
   /** 店铺推广链接 */
@@ -18758,38 +15489,10 @@ export interface TbkScTpwdReportGetMapData {
  *
  * Catalog confidence: sdk (params and result fields may be incomplete; see spec/apis/taobao.tbk.sc.tpwd.risk.report.json).
  */
-export interface TbkScTpwdRiskReportParams {
-  /** 如有pid，则查询pid下的relationid名单；如没有pid，则查询授权userid下的pid名单 */
-  pid?: string
-  /** 分页参数 */
-  offset: number | bigint | string
-  /** 分页参数，一次最多不能超过1000 */
-  limit: number | bigint | string
-}
+export type TbkScTpwdRiskReportParams = TbkDgTpwdRiskReportParams
 
 /** Result of `taobao.tbk.sc.tpwd.risk.report` (lists as plain arrays): 淘宝客-服务商-淘口令预警及拦截查询 */
-export interface TbkScTpwdRiskReportResult {
-  /** 无 */
-  result?: TbkScTpwdRiskReportResultResult
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-}
-
-/** 无 */
-export interface TbkScTpwdRiskReportResultResult {
-  /** x */
-  status_list?: TbkScTpwdRiskReportDataMap[]
-}
-
-/** x */
-export interface TbkScTpwdRiskReportDataMap {
-  /** 当入参不传pid的时候返回，表示授权账号关联的pid */
-  pid?: string
-  /** 当入参传入pid的时候返回，表示pid关联的relationId */
-  rid?: string
-  /** 0表示预警，1表示拦截，如果名单中同一个淘客同时有拦截和预警信息，以拦截为准 */
-  status?: string
-}
+export type TbkScTpwdRiskReportResult = TbkDgTpwdRiskReportResult
 
 /**
  * Params of `taobao.tbk.sc.ucrowd.create`.
@@ -18846,13 +15549,16 @@ export interface TbkScUcrowdDeleteParams {
 /** Result of `taobao.tbk.sc.ucrowd.delete` (lists as plain arrays): 淘宝客-服务商-删除人群标签 */
 export interface TbkScUcrowdDeleteResult {
   /** data */
-  data?: TbkScUcrowdDeleteRpcResult
+  data?: TbkRpcResult
   /** The gateway's id for this request (quote it to platform support). */
   request_id?: string
 }
 
-/** data */
-export interface TbkScUcrowdDeleteRpcResult {
+/**
+ * data
+ * Shared by several methods.
+ */
+export interface TbkRpcResult {
   /** 是否成功 */
   success?: boolean
 }
@@ -18868,10 +15574,7 @@ export interface TbkScUcrowdDeleteRpcResult {
  * Safe to repeat: retried automatically on transient faults.
  * @see https://open.taobao.com/api.htm?docId=53874&docType=2
  */
-export interface TbkScUcrowdGetParams {
-  /** 人群标签id */
-  ucrowd_id: number | bigint | string
-}
+export type TbkScUcrowdGetParams = TbkScUcrowdDeleteParams
 
 /** Result of `taobao.tbk.sc.ucrowd.get` (lists as plain arrays): 淘宝客-服务商-获取人群标签 */
 export interface TbkScUcrowdGetResult {
@@ -18935,18 +15638,7 @@ export interface TbkScUcrowdMemberAddParams {
 }
 
 /** Result of `taobao.tbk.sc.ucrowd.member.add` (lists as plain arrays): 淘宝客-服务商-上传人群数据 */
-export interface TbkScUcrowdMemberAddResult {
-  /** data */
-  data?: TbkScUcrowdMemberAddRpcResult
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-}
-
-/** data */
-export interface TbkScUcrowdMemberAddRpcResult {
-  /** 是否成功 */
-  success?: boolean
-}
+export type TbkScUcrowdMemberAddResult = TbkScUcrowdDeleteResult
 
 /**
  * Params of `taobao.tbk.sc.ucrowd.report.get`.
@@ -19050,13 +15742,16 @@ export interface TbkScUvidEncryptParams {
 /** Result of `taobao.tbk.sc.uvid.encrypt` (lists as plain arrays): 淘宝客-服务商-加密用户标识生成 */
 export interface TbkScUvidEncryptResult {
   /** result_list */
-  result_list?: TbkScUvidEncryptUvIdGenerateRes[]
+  result_list?: TbkUvIdGenerateRes[]
   /** The gateway's id for this request (quote it to platform support). */
   request_id?: string
 }
 
-/** result_list */
-export interface TbkScUvidEncryptUvIdGenerateRes {
+/**
+ * result_list
+ * Shared by several methods.
+ */
+export interface TbkUvIdGenerateRes {
   /**
    * 错误描述
    * @example miss source_values
@@ -19083,53 +15778,10 @@ export interface TbkScUvidEncryptUvIdGenerateRes {
  * Safe to repeat: retried automatically on transient faults.
  * @see https://open.taobao.com/api.htm?docId=72752&docType=2
  */
-export interface TbkScVcLandingLinkConvertParams {
-  /**
-   * 渠道管理ID（如是主站选品推广场景，必须入参该字段，且bizSceneId字段需入参2-消费者比价场景，否则二次转链失败）
-   * @example 123456
-   */
-  relation_id?: string
-  /**
-   * 推广位id，mm_xx_xx_xx pid三段式中的第三段
-   * @example 123456
-   */
-  adzone_id: number | bigint | string
-  /**
-   * 链接类型（1-企微中转页；2-企微客服临时回话页；3-加好友二维码；4-企微零元购页面链接）
-   * @example 1
-   */
-  link_type: number | bigint | string
-}
+export type TbkScVcLandingLinkConvertParams = TbkDgVcLandingLinkConvertParams
 
 /** Result of `taobao.tbk.sc.vc.landing.link.convert` (lists as plain arrays): 淘宝客-推广者-拉新承接页转链 */
-export interface TbkScVcLandingLinkConvertResult {
-  /**
-   * LinkInfoDTO
-   * @example TbkLinkDTO
-   */
-  data?: TbkScVcLandingLinkConvertLinkInfoDTO
-  /**
-   * 见错误码描述
-   * @example 1
-   */
-  biz_error_desc?: string
-  /**
-   * 见错误码描述
-   * @example 1
-   */
-  result_msg?: string
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-}
-
-/** LinkInfoDTO */
-export interface TbkScVcLandingLinkConvertLinkInfoDTO {
-  /**
-   * 链接
-   * @example xxx
-   */
-  url?: string
-}
+export type TbkScVcLandingLinkConvertResult = TbkDgVcLandingLinkConvertResult
 
 /**
  * Params of `taobao.tbk.sc.vegas.send.report`.
@@ -19142,87 +15794,10 @@ export interface TbkScVcLandingLinkConvertLinkInfoDTO {
  * Safe to repeat: retried automatically on transient faults.
  * @see https://open.taobao.com/api.htm?docId=47590&docType=2
  */
-export interface TbkScVegasSendReportParams {
-  /** 统计日期 */
-  biz_date: string
-  /** 渠道关系id */
-  relation_id?: number | bigint | string
-  /**
-   * 已下线，后续不需要填写
-   * @deprecated See the description.
-   */
-  activity_id?: number | bigint | string
-  /**
-   * 页码
-   * @defaultValue 1
-   */
-  page_no?: number | bigint | string
-  /**
-   * 每页大小
-   * @defaultValue 10
-   */
-  page_size?: number | bigint | string
-  /** 媒体推广pid */
-  pid?: string
-  /** 查询维度，不填写默认是pid维度 */
-  rpt_dim?: string
-  /** 查询红包类型，1-超级红包，2-福利购，3-签到红包，4-福利直降，不传时默认查询超级红包数据 */
-  activity_category?: number | bigint | string
-}
+export type TbkScVegasSendReportParams = TbkDgVegasSendReportParams
 
 /** Result of `taobao.tbk.sc.vegas.send.report` (lists as plain arrays): 淘宝客-服务商-查询红包发放个数 */
-export interface TbkScVegasSendReportResult {
-  /** 接口返回model */
-  result?: TbkScVegasSendReportResultResult
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-}
-
-/** 接口返回model */
-export interface TbkScVegasSendReportResultResult {
-  /** 是否成功 */
-  success?: boolean
-  /** model */
-  model?: TbkScVegasSendReportRightsSendRptDto
-  /** msgInfo */
-  msg_info?: string
-  /** msgCode */
-  msg_code?: string
-}
-
-/** model */
-export interface TbkScVegasSendReportRightsSendRptDto {
-  /** 渠道关系id的发放数据的数据集 */
-  relation_rpt_list?: TbkScVegasSendReportRightsSendRelationRptDto[]
-  /** pid的发放数据的数据集 */
-  pid_rpt_list?: TbkScVegasSendReportResultResultModelPidRptList[]
-}
-
-/** 渠道关系id的发放数据的数据集 */
-export interface TbkScVegasSendReportRightsSendRelationRptDto {
-  /** 统计日期 */
-  biz_date?: string
-  /** 渠道关系id */
-  relation_id?: number | string
-  /** 红包发放数量 */
-  fund_num?: number
-  /** pid */
-  pid?: string
-  /** 红包使用次数 */
-  use_num?: number
-}
-
-/** pid的发放数据的数据集 */
-export interface TbkScVegasSendReportResultResultModelPidRptList {
-  /** 日期 */
-  biz_date?: string
-  /** pid */
-  pid?: string
-  /** 红包发放数量 */
-  fund_num?: number
-  /** 红包使用次数 */
-  use_num?: number
-}
+export type TbkScVegasSendReportResult = TbkDgVegasSendReportResult
 
 /**
  * Params of `taobao.tbk.sc.vegas.send.status`.
@@ -19253,21 +15828,9 @@ export interface TbkScVegasSendStatusResult {
   /** 返回结果描述信息 */
   result_msg?: string
   /** 返回结果封装对象 */
-  data?: TbkScVegasSendStatusData
+  data?: TbkDgVegasSendStatusData
   /** The gateway's id for this request (quote it to platform support). */
   request_id?: string
-}
-
-/** 返回结果封装对象 */
-export interface TbkScVegasSendStatusData {
-  /** 返回结果封装对象 */
-  result_list?: TbkScVegasSendStatusMapData[]
-}
-
-/** 返回结果封装对象 */
-export interface TbkScVegasSendStatusMapData {
-  /** 若该用户当前无待核销的红包，则返回1，若当前有待核销的红包，则返回0 */
-  is_new_user?: string
 }
 
 /**
@@ -19599,7 +16162,7 @@ export interface TbkSeedReportGetWbReportInfoDTO {
   /** 数据列表 */
   data_list?: TbkSeedReportGetWbReportDataDTO[]
   /** 分页信息 */
-  page_info?: TbkSeedReportGetPageInfoDTO
+  page_info?: TbkPageInfoDTO
   /**
    * 报表名称
    * @example wb-content-rpt
@@ -19691,8 +16254,11 @@ export interface TbkSeedReportGetWbReportDataDTO {
   follow_pv?: number
 }
 
-/** 分页信息 */
-export interface TbkSeedReportGetPageInfoDTO {
+/**
+ * 分页信息
+ * Shared by several methods.
+ */
+export interface TbkPageInfoDTO {
   /**
    * 总数
    * @example 222
@@ -19760,7 +16326,7 @@ export interface TbkSeedWbCrowdGetWbCrowdInfoDTO {
   /** 活动信息 */
   event_info?: TbkSeedWbCrowdGetCpaEventInfoDTO
   /** 分页信息 */
-  page_info?: TbkSeedWbCrowdGetPageInfoDTO
+  page_info?: TbkPageInfoDTO
   /** 人群列表 */
   data_list?: string[]
   /**
@@ -19789,25 +16355,6 @@ export interface TbkSeedWbCrowdGetCpaEventInfoDTO {
   end_time?: string
 }
 
-/** 分页信息 */
-export interface TbkSeedWbCrowdGetPageInfoDTO {
-  /**
-   * 总数
-   * @example 222
-   */
-  total?: number
-  /**
-   * 页码
-   * @example 1
-   */
-  page_no?: number
-  /**
-   * 页容
-   * @example 100
-   */
-  page_size?: number
-}
-
 /**
  * Params of `taobao.tbk.shop.convert`.
  *
@@ -19833,20 +16380,7 @@ export interface TbkShopConvertParams {
 }
 
 /** Result of `taobao.tbk.shop.convert` (lists as plain arrays): 淘宝客-推广者-店铺链接转换 */
-export interface TbkShopConvertResult {
-  /** 淘宝客店铺 */
-  results?: TbkShopConvertNTbkShop[]
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-}
-
-/** 淘宝客店铺 */
-export interface TbkShopConvertNTbkShop {
-  /** 卖家ID */
-  user_id?: number | string
-  /** 淘客地址 */
-  click_url?: string
-}
+export type TbkShopConvertResult = TbkScShopConvertResult
 
 /**
  * Params of `taobao.tbk.shop.get`.
@@ -20105,26 +16639,7 @@ export interface TbkShopShareConvertParams {
 }
 
 /** Result of `taobao.tbk.shop.share.convert` (lists as plain arrays): 淘宝客-推广者-店铺三方分成链接转换 */
-export interface TbkShopShareConvertResult {
-  /** 淘宝客店铺 */
-  results?: TbkShopShareConvertNTbkShop[]
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-}
-
-/** 淘宝客店铺 */
-export interface TbkShopShareConvertNTbkShop {
-  /**
-   * 卖家ID
-   * @example 123
-   */
-  user_id?: number | string
-  /**
-   * 淘客地址
-   * @example http://s.click.taobao.com/e=xxx
-   */
-  click_url?: string
-}
+export type TbkShopShareConvertResult = TbkScShopConvertResult
 
 /**
  * Params of `taobao.tbk.sku.best.coupon`.
@@ -20225,12 +16740,7 @@ export interface TbkTbinfoGetParams {
 }
 
 /** Result of `taobao.tbk.tbinfo.get` (lists as plain arrays): 淘宝客-公用-手淘注册用户判定 */
-export interface TbkTbinfoGetResult {
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-  /** The catalog does not document this method's result fields. */
-  [field: string]: unknown
-}
+export type TbkTbinfoGetResult = TopUndocumentedResult
 
 /**
  * Params of `taobao.tbk.tbkinfo.get`.
@@ -20295,12 +16805,7 @@ export interface TbkTextTpwdCreateParams {
 }
 
 /** Result of `taobao.tbk.text.tpwd.create` (lists as plain arrays): 淘宝客-推广者-联盟口令生成 */
-export interface TbkTextTpwdCreateResult {
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-  /** The catalog does not document this method's result fields. */
-  [field: string]: unknown
-}
+export type TbkTextTpwdCreateResult = TopUndocumentedResult
 
 /**
  * Params of `taobao.tbk.thor.creative.launch`.
@@ -20316,7 +16821,7 @@ export interface TbkTextTpwdCreateResult {
  */
 export interface TbkThorCreativeLaunchParams {
   /** 请求参数对象（JSON） */
-  req: TbkThorCreativeLaunchJson | string
+  req: TbkThorCreativeLaunchParamReq | string
 }
 
 /** Result of `taobao.tbk.thor.creative.launch` (lists as plain arrays): 淘宝客-推广者-媒体智能化投放 */
@@ -20328,7 +16833,7 @@ export interface TbkThorCreativeLaunchResult {
 }
 
 /** 请求参数对象（JSON） */
-export interface TbkThorCreativeLaunchJson {
+export interface TbkThorCreativeLaunchParamReq {
   /** 请求ID */
   id: string
   /**
@@ -20337,7 +16842,7 @@ export interface TbkThorCreativeLaunchJson {
    */
   version?: number | bigint | string
   /** 设备信息 */
-  device: TbkThorCreativeLaunchParamReqDevice
+  device: TbkThorCreativeLaunchJson
   /** 推广位id */
   adzone_id: string
 }
@@ -20365,7 +16870,7 @@ export interface TbkThorCreativeLaunchResultResult {
 }
 
 /** 设备信息 */
-export interface TbkThorCreativeLaunchParamReqDevice {
+export interface TbkThorCreativeLaunchJson {
   /** 操作系统版本（来自第三方调用代码） */
   osv?: string
   /**
@@ -20571,33 +17076,7 @@ export interface TbkTpwdConvertMapData {
  * Not safe to repeat (a write): never retried automatically.
  * @see https://open.taobao.com/api.htm?docId=31127&docType=2
  */
-export interface TbkTpwdCreateParams {
-  /**
-   * 联盟官方渠道获取的淘客推广链接，请注意，不要随意篡改官方生成的链接，否则可能无法生成淘口令
-   * @example https://s.click.taobao.com/YI3Uopu
-   */
-  url: string
-  /**
-   * 兼容旧版本api参数，无实际作用
-   * @example noMeaningValue
-   */
-  text?: string
-  /**
-   * 兼容旧版本api参数，无实际作用
-   * @example noMeaningValue
-   */
-  logo?: string
-  /**
-   * 兼容旧版本api参数，无实际作用
-   * @example noMeaningValue
-   */
-  ext?: string
-  /**
-   * 兼容旧版本api参数，无实际作用
-   * @example noMeaningValue
-   */
-  user_id?: string
-}
+export type TbkTpwdCreateParams = TbkPrivateTpwdCreateParams
 
 /** Result of `taobao.tbk.tpwd.create` (lists as plain arrays): 淘宝客-公用-淘口令生成 */
 export interface TbkTpwdCreateResult {
@@ -20826,31 +17305,7 @@ export interface TbkUvidEncryptParams {
 }
 
 /** Result of `taobao.tbk.uvid.encrypt` (lists as plain arrays): 淘宝客-推广者-加密用户标识生成 */
-export interface TbkUvidEncryptResult {
-  /** result_list */
-  result_list?: TbkUvidEncryptUvIdGenerateRes[]
-  /** The gateway's id for this request (quote it to platform support). */
-  request_id?: string
-}
-
-/** result_list */
-export interface TbkUvidEncryptUvIdGenerateRes {
-  /**
-   * 错误描述
-   * @example miss source_values
-   */
-  error_message?: string
-  /**
-   * 加密用户标识
-   * @example vnt22Qurt6YYmVhBmLnBrsNPL9Ra
-   */
-  encrypted_uvid?: string
-  /**
-   * 入参的原始用户id
-   * @example 123
-   */
-  source_value?: string
-}
+export type TbkUvidEncryptResult = TbkScUvidEncryptResult
 
 /** Every catalog method → its params and its (unwrapped) result; types `client.call`. */
 export interface TopApiMap {
