@@ -1,8 +1,7 @@
 import { readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import type { Emulator } from '@tbkit/emulator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cleanup, gatewayEnv, startGateway, tbk, tempDir } from './helpers.js'
+import { cleanup, gatewayEnv, useGateway, tbk, tempDir } from './helpers.js'
 
 const specCount = readdirSync(fileURLToPath(new URL('../../core/spec/apis', import.meta.url))).filter((f) => f.endsWith('.json')).length
 
@@ -34,14 +33,12 @@ describe('tbk apis', () => {
 })
 
 describe('tbk describe', () => {
-  let gateway: Emulator
+  const gateway = useGateway()
   let home: string
   beforeAll(async () => {
-    gateway = await startGateway()
     home = await tempDir()
   })
   afterAll(async () => {
-    await gateway.close()
     await cleanup(home)
   })
 

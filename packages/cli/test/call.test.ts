@@ -1,26 +1,19 @@
 import { createHash } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Emulator } from '@tbkit/emulator'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { APP_KEY, APP_SECRET, cleanup, closedPort, expectCleanError, gatewayEnv, SESSION, startGateway, tbk, tempDir } from './helpers.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { APP_KEY, APP_SECRET, cleanup, closedPort, expectCleanError, gatewayEnv, SESSION, useGateway, tbk, tempDir } from './helpers.js'
 
-let gateway: Emulator
+const gateway = useGateway()
 let home: string
 let env: Record<string, string>
 
 beforeAll(async () => {
-  gateway = await startGateway()
   home = await tempDir()
   env = gatewayEnv(gateway, home)
 })
 afterAll(async () => {
-  await gateway.close()
   await cleanup(home)
-})
-beforeEach(() => {
-  gateway.clearRequests()
-  gateway.clearFaults()
 })
 
 const TPWD = 'taobao.tbk.tpwd.create'

@@ -1,17 +1,12 @@
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Emulator } from '@tbkit/emulator'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { APP_KEY, APP_SECRET, cleanup, expectCleanError, SESSION, startGateway, tbk, tempDir } from './helpers.js'
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { APP_KEY, APP_SECRET, cleanup, expectCleanError, SESSION, useGateway, tbk, tempDir } from './helpers.js'
 
-let gateway: Emulator
+const gateway = useGateway()
 let home: string
 
-beforeAll(async () => {
-  gateway = await startGateway()
-})
 afterAll(async () => {
-  await gateway.close()
 })
 beforeEach(async () => {
   gateway.clearRequests()

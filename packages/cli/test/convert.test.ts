@@ -1,21 +1,17 @@
-import type { Emulator } from '@tbkit/emulator'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { cleanup, expectCleanError, gatewayEnv, startGateway, tbk, tempDir } from './helpers.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cleanup, expectCleanError, gatewayEnv, useGateway, tbk, tempDir } from './helpers.js'
 
-let gateway: Emulator
+const gateway = useGateway()
 let home: string
 let env: Record<string, string>
 
 beforeAll(async () => {
-  gateway = await startGateway()
   home = await tempDir()
   env = gatewayEnv(gateway, home)
 })
 afterAll(async () => {
-  await gateway.close()
   await cleanup(home)
 })
-beforeEach(() => gateway.clearRequests())
 
 const SHARE_TEXT = '【淘宝】限时抢购 https://m.tb.cn/h.5ZsYfQe 复制这段描述￥AbCdEfGhIjK￥后到淘宝'
 

@@ -5,7 +5,8 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startEmulator, type Emulator } from '@tbkit/emulator'
+import type { Emulator } from '@tbkit/emulator'
+import { useEmulator } from '@tbkit/test-support'
 
 export const TBK = fileURLToPath(new URL('../dist/tbk.js', import.meta.url))
 export const DEMO = fileURLToPath(new URL('../dist/demo.js', import.meta.url))
@@ -72,8 +73,11 @@ export async function cleanup(...dirs: string[]): Promise<void> {
   await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })))
 }
 
-export function startGateway(): Promise<Emulator> {
-  return startEmulator({ apps: [{ appKey: APP_KEY, appSecret: APP_SECRET, sessions: [SESSION] }], host: '127.0.0.1' })
+const GATEWAY = { apps: [{ appKey: APP_KEY, appSecret: APP_SECRET, sessions: [SESSION] }], host: '127.0.0.1' } as const
+
+/** The test file's gateway: started before its tests, cleared after each, closed at the end. */
+export function useGateway(): Emulator {
+  return useEmulator(GATEWAY)
 }
 
 /** Environment pointing tbk at a gateway, with a private config home. */

@@ -1,9 +1,8 @@
 import { appendFile, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseTimestamp } from '@tbkit/core'
-import type { Emulator } from '@tbkit/emulator'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { cleanup, expectCleanError, gatewayEnv, startGateway, tbk, tempDir } from './helpers.js'
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { cleanup, expectCleanError, gatewayEnv, useGateway, tbk, tempDir } from './helpers.js'
 import { ORDER_METHOD, scriptedOrders, scriptedResponder, type ScriptedOrder } from './scripted-orders.js'
 
 const FROM = '2024-05-01 00:00:00'
@@ -12,15 +11,11 @@ const START = parseTimestamp(FROM)!
 const ORDERS = scriptedOrders(START, 3, 400)
 const EXPECTED = ORDERS.map((o) => o.trade_id).sort()
 
-let gateway: Emulator
+const gateway = useGateway()
 let dir: string
 let env: Record<string, string>
 
-beforeAll(async () => {
-  gateway = await startGateway()
-})
 afterAll(async () => {
-  await gateway.close()
   await cleanup(dir)
 })
 beforeEach(async () => {

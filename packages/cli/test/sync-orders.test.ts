@@ -1,8 +1,8 @@
 import { parseTimestamp, syncOrderPages, syncOrders, TopRemoteError, type OrderSyncCheckpoint } from '@tbkit/core'
-import { syntheticOrders, type Emulator } from '@tbkit/emulator'
+import { syntheticOrders } from '@tbkit/emulator'
 import { createClient } from '@tbkit/node'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { APP_KEY, APP_SECRET, startGateway } from './helpers.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { APP_KEY, APP_SECRET, useGateway } from './helpers.js'
 import { ORDER_METHOD, scriptedOrders, scriptedResponder } from './scripted-orders.js'
 
 /**
@@ -11,20 +11,14 @@ import { ORDER_METHOD, scriptedOrders, scriptedResponder } from './scripted-orde
  * @tbkit/node or the emulator (core's own test drives syncOrders through a
  * Platform stub instead).
  */
-let gateway: Emulator
+const gateway = useGateway()
 let client: ReturnType<typeof createClient>
 
 beforeAll(async () => {
-  gateway = await startGateway()
   client = createClient({ appKey: APP_KEY, appSecret: APP_SECRET, endpoint: gateway.url, maxRetries: 0 })
 })
 afterAll(async () => {
   await client.close()
-  await gateway.close()
-})
-beforeEach(() => {
-  gateway.clearRequests()
-  gateway.clearFaults()
 })
 
 const FROM = '2024-05-01 00:00:00'

@@ -12,7 +12,7 @@ import {
   type TopError,
   type TopRequestInfo,
 } from '@tbkit/node'
-import { startEmulator, type Emulator } from '@tbkit/emulator'
+import { useEmulator } from '@tbkit/test-support'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 
 const SESSION = 'e2e-batch-session'
@@ -20,12 +20,11 @@ const APP = { appKey: '20250102', appSecret: 'e2e-batch-secret', sessions: [SESS
 const ITEM_INFO = 'taobao.tbk.item.info.get'
 const SHOP_GET = 'taobao.tbk.shop.get'
 
-let emulator: Emulator
 let client: NodeTopClient
 const seen: TopRequestInfo[] = []
 
+const emulator = useEmulator({ apps: [APP] })
 beforeAll(async () => {
-  emulator = await startEmulator({ apps: [APP] })
   client = createClient({
     appKey: APP.appKey,
     appSecret: APP.appSecret,
@@ -49,13 +48,10 @@ function errorOf(result: BatchResult<unknown> | undefined): TopError {
 }
 
 afterEach(() => {
-  emulator.clearRequests()
-  emulator.clearFaults()
   seen.length = 0
 })
 afterAll(async () => {
   await client.close()
-  await emulator.close()
 })
 
 describe('client.batch against the emulator', () => {

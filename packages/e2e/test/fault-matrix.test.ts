@@ -10,8 +10,9 @@ import {
   type NodeClientOptions,
   type NodeTopClient,
 } from '@tbkit/node'
-import { startEmulator, type Emulator, type Fault } from '@tbkit/emulator'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Fault } from '@tbkit/emulator'
+import { useEmulator } from '@tbkit/test-support'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { READ, READ_PARAMS, WRITE, WRITE_PARAMS } from './calls.js'
 
 /**
@@ -26,7 +27,6 @@ const TIMEOUT_MS = 10_000
 const SLOW_BODY_TIMEOUT_MS = 800
 const MAX_RETRIES = 2
 
-let emulator: Emulator
 let client: NodeTopClient
 
 function clientOptions(extra: Partial<NodeClientOptions> = {}): NodeClientOptions {
@@ -44,20 +44,15 @@ function clientOptions(extra: Partial<NodeClientOptions> = {}): NodeClientOption
   }
 }
 
+const emulator = useEmulator({ apps: [APP] })
 beforeAll(async () => {
-  emulator = await startEmulator({ apps: [APP] })
   client = createClient(clientOptions())
   // Load the transport before the matrix, so no case spends its attempt on module loading.
   await client.call(READ, READ_PARAMS)
   emulator.clearRequests()
 })
-afterEach(() => {
-  emulator.clearFaults()
-  emulator.clearRequests()
-})
 afterAll(async () => {
   await client.close()
-  await emulator.close()
 })
 
 /** What a call ended with: its result, or the error's class and the fields the matrix checks. */

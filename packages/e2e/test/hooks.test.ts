@@ -1,6 +1,6 @@
 import { createClient, REDACTED, TopRateLimitError, type TopRequestInfo, type TopResponseInfo, type TopRetryInfo } from '@tbkit/node'
-import { startEmulator, type Emulator } from '@tbkit/emulator'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { useEmulator } from '@tbkit/test-support'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { READ, WRITE, WRITE_PARAMS } from './calls.js'
 
 /** Observability hooks against the emulator: what they see, and that they cannot change an outcome. */
@@ -9,17 +9,9 @@ const APP = { appKey: '31000006', appSecret: 'hooks-secret-0123456789', sessions
 const SESSION = APP.sessions[0]!
 const ISP_TIMEOUT = { fault: 'error-response', code: 15, msg: 'Remote service error', sub_code: 'isp.top-remote-connection-timeout' } as const
 
-let emulator: Emulator
 
+const emulator = useEmulator({ apps: [APP] })
 beforeAll(async () => {
-  emulator = await startEmulator({ apps: [APP] })
-})
-afterEach(() => {
-  emulator.clearFaults()
-  emulator.clearRequests()
-})
-afterAll(async () => {
-  await emulator.close()
 })
 
 function options(hooks: object) {

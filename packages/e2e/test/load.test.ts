@@ -2,8 +2,8 @@ import { cpus, loadavg } from 'node:os'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { createClient, type NodeTopClient } from '@tbkit/node'
-import { startEmulator, type Emulator } from '@tbkit/emulator'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { useEmulator } from '@tbkit/test-support'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { READ } from './calls.js'
 
 /**
@@ -46,20 +46,16 @@ const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`
 /** Figures depend on what else the machine is doing; say so next to them. */
 const machine = () => `${cpus().length} CPUs, load average ${loadavg()[0]!.toFixed(1)}`
 
-let emulator: Emulator
 let served = 0
 
+// A small recording ring: the soak must not be measuring the emulator's memory.
+const emulator = useEmulator({ apps: [APP], maxRecorded: 1_000 })
 beforeAll(async () => {
-  // A small recording ring: the soak must not be measuring the emulator's memory.
-  emulator = await startEmulator({ apps: [APP], maxRecorded: 1_000 })
   // A typical read answer (with a 64-bit seller id), counted as it is served.
   emulator.handle(READ, ({ params }) => {
     served++
     return `{"results":[{"num_iid":"${params.num_iids}","title":"测试商品 ${params.num_iids}","seller_id":4793168816102206594,"zk_final_price":"19.90","small_images":["https://img.alicdn.com/a.jpg"]}]}`
   })
-})
-afterAll(async () => {
-  await emulator.close()
 })
 
 describe('load', () => {

@@ -1,25 +1,20 @@
 import { createClient, TopAbortError, TopRemoteError, type NodeTopClient } from '@tbkit/node'
-import { startEmulator, syntheticOrders, type Emulator } from '@tbkit/emulator'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { syntheticOrders } from '@tbkit/emulator'
+import { useEmulator } from '@tbkit/test-support'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const APP = { appKey: '20250101', appSecret: 'e2e-paginate-secret', sessions: ['e2e-session'] }
 const SEARCH = 'taobao.tbk.dg.material.optional.upgrade'
 const ORDERS = 'taobao.tbk.order.details.get'
 
-let emulator: Emulator
 let client: NodeTopClient
 
+const emulator = useEmulator({ apps: [APP] })
 beforeAll(async () => {
-  emulator = await startEmulator({ apps: [APP] })
   client = createClient({ appKey: APP.appKey, appSecret: APP.appSecret, session: 'e2e-session', endpoint: emulator.url })
-})
-afterEach(() => {
-  emulator.clearRequests()
-  emulator.clearFaults()
 })
 afterAll(async () => {
   await client.close()
-  await emulator.close()
 })
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {

@@ -22,25 +22,18 @@ import {
   type NodeTopClient,
   type SignMethod,
 } from '@tbkit/node'
-import { startEmulator, type Emulator } from '@tbkit/emulator'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { startEmulator } from '@tbkit/emulator'
+import { useEmulator } from '@tbkit/test-support'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { READ, WRITE, WRITE_PARAMS } from './calls.js'
 
 const APP = { appKey: '31000003', appSecret: 'security-secret-5e1f9b7a', sessions: ['security-session-8c2d4e6f'] }
 const SESSION = APP.sessions[0]!
 const PACKAGES = fileURLToPath(new URL('../../', import.meta.url))
 
-let emulator: Emulator
 
+const emulator = useEmulator({ apps: [APP] })
 beforeAll(async () => {
-  emulator = await startEmulator({ apps: [APP] })
-})
-afterEach(() => {
-  emulator.clearFaults()
-  emulator.clearRequests()
-})
-afterAll(async () => {
-  await emulator.close()
 })
 
 function json(value: unknown): string {

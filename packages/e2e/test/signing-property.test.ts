@@ -1,8 +1,9 @@
 import { createHash, createHmac } from 'node:crypto'
 import fc from 'fast-check'
 import { createClient, parseJson, TopValidationError, type NodeTopClient, type SignMethod } from '@tbkit/node'
-import { startEmulator, type Emulator, type RecordedRequest } from '@tbkit/emulator'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { RecordedRequest } from '@tbkit/emulator'
+import { useEmulator } from '@tbkit/test-support'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 /**
  * Random params, through a real client to the emulator, with every sign
@@ -17,20 +18,17 @@ const ECHO = 'tbkit.e2e.signing.echo'
 const SYSTEM = new Set(['method', 'app_key', 'timestamp', 'v', 'sign_method', 'sign', 'format', 'session', 'simplify', 'partner_id', 'target_app_key'])
 const RUNS = 80
 
-let emulator: Emulator
 const clients = new Map<SignMethod, NodeTopClient>()
 
+const emulator = useEmulator({ apps: [APP] })
 beforeAll(async () => {
-  emulator = await startEmulator({ apps: [APP] })
   emulator.handle(ECHO, () => ({ accepted: true }))
   for (const signMethod of ['md5', 'hmac', 'hmac-sha256'] as const) {
     clients.set(signMethod, createClient({ appKey: APP.appKey, appSecret: APP.appSecret, session: APP.sessions[0], signMethod, endpoint: emulator.url }))
   }
 })
-afterEach(() => emulator.clearRequests())
 afterAll(async () => {
   for (const client of clients.values()) await client.close()
-  await emulator.close()
 })
 
 /** The platform's signature, written from its documentation, independent of tbkit's code. */

@@ -1,6 +1,7 @@
 import { createClient, TopAbortError, TopRateLimitError, TopTimeoutError, type NodeClientOptions } from '@tbkit/node'
-import { startEmulator, type Emulator, type Fault } from '@tbkit/emulator'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { Fault } from '@tbkit/emulator'
+import { useEmulator } from '@tbkit/test-support'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { READ } from './calls.js'
 
 /**
@@ -17,22 +18,14 @@ const NEVER: readonly Fault[] = [
   { fault: 'delay', ms: 120_000 },
 ]
 
-let emulator: Emulator
 
+const emulator = useEmulator({ apps: [APP] })
 beforeAll(async () => {
-  emulator = await startEmulator({ apps: [APP] })
   // Load the transport once, so no attempt below spends its short timeout on module loading.
   const warm = client()
   await warm.call(READ, PARAMS)
   await warm.close()
   emulator.clearRequests()
-})
-afterEach(() => {
-  emulator.clearFaults()
-  emulator.clearRequests()
-})
-afterAll(async () => {
-  await emulator.close()
 })
 
 function openSockets(): number {
