@@ -34,7 +34,9 @@ function hmacSha256Key(raw: Uint8Array): Promise<CryptoKey> {
 
 /** HMAC-SHA256 through WebCrypto, present in every runtime tbkit supports. */
 export async function webHmacSha256Hex(key: Uint8Array, data: Uint8Array): Promise<string> {
-  const signature = await crypto.subtle.sign('HMAC', await hmacSha256Key(key), data as Uint8Array<ArrayBuffer>)
+  // The key first: it checks that crypto.subtle exists, before `crypto` is read here.
+  const cryptoKey = await hmacSha256Key(key)
+  const signature = await crypto.subtle.sign('HMAC', cryptoKey, data as Uint8Array<ArrayBuffer>)
   return toHexUpper(new Uint8Array(signature))
 }
 
