@@ -9,14 +9,9 @@ import { TopError } from './errors.js'
  */
 export type WebApi = 'URL' | 'TextEncoder' | 'crypto.subtle' | 'AbortController' | 'DOMException' | 'setTimeout' | 'clearTimeout'
 
-const PRESENT: Record<WebApi, () => boolean> = {
-  URL: () => typeof globalThis.URL === 'function',
-  TextEncoder: () => typeof globalThis.TextEncoder === 'function',
-  'crypto.subtle': () => typeof globalThis.crypto?.subtle?.sign === 'function',
-  AbortController: () => typeof globalThis.AbortController === 'function',
-  DOMException: () => typeof globalThis.DOMException === 'function',
-  setTimeout: () => typeof globalThis.setTimeout === 'function',
-  clearTimeout: () => typeof globalThis.clearTimeout === 'function',
+function present(api: WebApi): boolean {
+  if (api === 'crypto.subtle') return typeof globalThis.crypto?.subtle?.sign === 'function'
+  return typeof (globalThis as unknown as Record<string, unknown>)[api] === 'function'
 }
 
 /** What a client needs whatever it signs with: endpoint parsing, UTF-8, timeouts and aborts. */
@@ -25,11 +20,8 @@ export const CLIENT_WEB_APIS: readonly WebApi[] = ['URL', 'TextEncoder', 'AbortC
 /** Throw a `TopError` naming the first of `apis` this runtime lacks, and what needed it. */
 export function requireWebApis(apis: readonly WebApi[], neededFor: string): void {
   for (const api of apis) {
-    if (!PRESENT[api]()) {
-      throw new TopError(
-        `This runtime has no ${api}, which @tbkit/core needs for ${neededFor} ` +
-          '(its README lists the web APIs it needs: URL, TextEncoder, crypto.subtle, AbortController, DOMException, setTimeout, clearTimeout)',
-      )
+    if (!present(api)) {
+      throw new TopError(`This runtime has no ${api}, which @tbkit/core needs for ${neededFor} (see "Runtime requirements" in its README)`)
     }
   }
 }
