@@ -6,6 +6,6 @@ export default {
   async fetch(request) {
     const config = await request.json()
     const results = await runScenario(tbkit, config, { createClient: tbkit.createClient, crypto: tbkit.edgeCrypto() })
-    return Response.json({ runtime: `workerd (${navigator.userAgent})`, results })
+    return Response.json({ runtime: navigator.userAgent, results })
   },
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
@@ -84,7 +85,9 @@ export async function runWorkerd(config: unknown): Promise<RuntimeRun> {
     const response = await worker.dispatchFetch('http://matrix.local/', { method: 'POST', body: JSON.stringify(config) })
     if (!response.ok) throw new Error(`workerd answered ${response.status}: ${await response.text()}`)
     const run = (await response.json()) as Omit<RuntimeRun, 'wallMs'>
-    return { ...run, wallMs: Date.now() - started }
+    // Inside, workerd only says "Cloudflare-Workers"; its version is that of Miniflare's workerd package.
+    const workerd = createRequire(createRequire(import.meta.url).resolve('miniflare'))('workerd/package.json') as { version: string }
+    return { ...run, runtime: `workerd ${workerd.version}`, wallMs: Date.now() - started }
   } finally {
     await worker.dispose()
   }
