@@ -12,6 +12,8 @@ export async function convert(request: Request, client: TopClient): Promise<Resp
   const { url, text } = (body ?? {}) as { url?: unknown; text?: unknown }
   if (typeof url !== 'string' || !url.startsWith('https://')) throw new BadRequest('"url" must be an https link')
   if (text !== undefined && typeof text !== 'string') throw new BadRequest('"text" must be a string')
-  const result = await client.call('taobao.tbk.tpwd.create', { url, text })
-  return json({ tpwd: result.data?.password_simple, text: result.data?.model, link: url })
+  // request.signal: if the caller hangs up, the gateway call is cancelled too (TopAbortError).
+  const result = await client.call('taobao.tbk.tpwd.create', { url, text }, { signal: request.signal })
+  // request_id: what the platform's support asks for about a call.
+  return json({ tpwd: result.data?.password_simple, text: result.data?.model, link: url, request_id: result.request_id })
 }

@@ -20,11 +20,10 @@ export async function embed(request: Request, client: TopClient): Promise<Respon
     const value = form.get(name)
     return typeof value === 'string' ? value : ''
   }
-  const result = await client.call('taobao.tbk.sc.pic.embed', {
-    adzone_id: text('adzone_id'),
-    site_id: text('site_id'),
-    item_id: text('item_id'),
-    pic_stream: image,
-  })
-  return json({ embedded: result.embed_pic_url })
+  const result = await client.call(
+    'taobao.tbk.sc.pic.embed',
+    { adzone_id: text('adzone_id'), site_id: text('site_id'), item_id: text('item_id'), pic_stream: image },
+    { signal: request.signal },
+  )
+  return json({ embedded: result.embed_pic_url, request_id: result.request_id })
 }

@@ -1,4 +1,4 @@
-import { TopApiError, TopRateLimitError, TopTimeoutError, TopTransportError, TopValidationError } from '@tbkit/edge'
+import { TopAbortError, TopApiError, TopRateLimitError, TopTimeoutError, TopTransportError, TopValidationError } from '@tbkit/edge'
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return Response.json(body, { status, headers: { 'cache-control': 'no-store', ...headers } })
@@ -23,6 +23,9 @@ export function errorResponse(error: unknown): Response {
     return json({ error: 'gateway_error', code, sub_code: subCode, sub_msg: subMsg, request_id: requestId }, 502)
   }
   if (error instanceof TopTimeoutError) return json({ error: 'gateway_timeout', message: error.message }, 504)
+  // The caller hung up (request.signal) and the gateway call was cancelled: nobody reads
+  // this answer, but 499 (client closed request) keeps it out of the 5xx in the logs.
+  if (error instanceof TopAbortError) return json({ error: 'client_closed_request' }, 499)
   if (error instanceof TopTransportError) return json({ error: 'gateway_unreachable', message: error.message }, 502)
   console.error(error)
   return json({ error: 'internal' }, 500)

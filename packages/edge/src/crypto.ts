@@ -9,9 +9,17 @@ const MAX_CACHED_KEYS = 8
 
 type Support = Promise<boolean>
 
-function probe(run: () => Promise<unknown>): Support {
+const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0))
+
+// Known answers: a runtime passes a probe only by computing them, not merely by
+// accepting the algorithm. Deno, for one, imports an HMAC key with
+// `hash: 'MD5'` and then refuses to sign with it.
+const MD5_PROBE = { data: ascii('abc'), hex: '900150983CD24FB0D6963F7D28E17F72' } // RFC 1321
+const HMAC_MD5_PROBE = { key: ascii('Jefe'), data: ascii('what do ya want for nothing?'), hex: '750C783E6AB0B503EAA86E310A5DB738' } // RFC 2202, case 2
+
+function probe(run: () => Promise<ArrayBuffer>, expected: string): Support {
   return run().then(
-    () => true,
+    (digest) => toHexUpper(new Uint8Array(digest)) === expected,
     () => false,
   )
 }
@@ -26,8 +34,10 @@ function keyId(raw: Uint8Array): string {
 /**
  * Signing digests for Workers. workerd implements MD5 in `crypto.subtle`
  * (digest and HMAC) as a Cloudflare extension; standard WebCrypto does not.
- * Each capability is probed once, on first use, and core's portable MD5 and
- * HMAC-MD5 take over where the probe fails. HMAC-SHA256 is standard WebCrypto.
+ * Each capability is probed once, on first use, by computing a known answer,
+ * and core's portable MD5 and HMAC-MD5 take over where the probe fails — or
+ * where a native call fails later: MD5 never needs to fail, the portable code
+ * computes the same digest. HMAC-SHA256 is standard WebCrypto.
  */
 export function edgeCrypto(subtle: DigestSubtle = crypto.subtle): SigningCrypto {
   let md5Support: Support | undefined
@@ -36,6 +46,10 @@ export function edgeCrypto(subtle: DigestSubtle = crypto.subtle): SigningCrypto 
 
   function importHmacMd5(raw: Uint8Array): Promise<CryptoKey> {
     return subtle.importKey('raw', raw as Uint8Array<ArrayBuffer>, { name: 'HMAC', hash: 'MD5' }, false, ['sign'])
+  }
+
+  async function signHmacMd5(key: Promise<CryptoKey>, data: Uint8Array): Promise<ArrayBuffer> {
+    return subtle.sign('HMAC', await key, data as Uint8Array<ArrayBuffer>)
   }
 
   function hmacMd5Key(raw: Uint8Array): Promise<CryptoKey> {
@@ -53,16 +67,23 @@ export function edgeCrypto(subtle: DigestSubtle = crypto.subtle): SigningCrypto 
 
   return {
     async md5Hex(data) {
-      md5Support ??= probe(() => subtle.digest('MD5', new Uint8Array(0)))
+      md5Support ??= probe(() => subtle.digest('MD5', MD5_PROBE.data), MD5_PROBE.hex)
       if (!(await md5Support)) return portableCrypto.md5Hex(data)
-      return toHexUpper(new Uint8Array(await subtle.digest('MD5', data as Uint8Array<ArrayBuffer>)))
+      try {
+        return toHexUpper(new Uint8Array(await subtle.digest('MD5', data as Uint8Array<ArrayBuffer>)))
+      } catch {
+        return portableCrypto.md5Hex(data)
+      }
     },
     async hmacMd5Hex(key, data) {
-      hmacMd5Support ??= probe(() => importHmacMd5(new Uint8Array(1)))
+      hmacMd5Support ??= probe(() => signHmacMd5(importHmacMd5(HMAC_MD5_PROBE.key), HMAC_MD5_PROBE.data), HMAC_MD5_PROBE.hex)
       // workerd refuses to import an empty HMAC key; RFC 2104 allows one.
       if (key.length === 0 || !(await hmacMd5Support)) return portableCrypto.hmacMd5Hex(key, data)
-      const signature = await subtle.sign('HMAC', await hmacMd5Key(key), data as Uint8Array<ArrayBuffer>)
-      return toHexUpper(new Uint8Array(signature))
+      try {
+        return toHexUpper(new Uint8Array(await signHmacMd5(hmacMd5Key(key), data)))
+      } catch {
+        return portableCrypto.hmacMd5Hex(key, data)
+      }
     },
     hmacSha256Hex: webHmacSha256Hex,
   }

@@ -1,5 +1,5 @@
 import { AttemptAbort, AttemptRequest, type BuiltRequest } from './attempt-abort.js'
-import { portableCrypto, type SigningCrypto } from '../protocol/crypto.js'
+import { portableCrypto, webHmacSha256Hex, type SigningCrypto } from '../protocol/crypto.js'
 import { encodeParams, isFileValue } from '../protocol/encode.js'
 import { TopAbortError, TopError, TopTimeoutError, TopTransportError, TopValidationError } from '../protocol/errors.js'
 import type { CallOptions, Method, ParamsOf, ResultOf } from './call-types.js'
@@ -11,6 +11,7 @@ import { retryDelay, type RetryPolicy } from './retry.js'
 import { canonicalString, SIGN_METHODS, signCanonical, type SignMethod } from '../protocol/sign.js'
 import { formatTimestamp } from '../protocol/timestamp.js'
 import { validateParams } from './validate.js'
+import { CLIENT_WEB_APIS, requireWebApis } from '../protocol/web-apis.js'
 import { runBatch, type BatchCall, type BatchOptions, type BatchResultsOf, type BatchSeam } from './batch.js'
 import { paginateMethod, type PageItemOf, type PaginateArgs, type PaginateOptions } from './paginate.js'
 
@@ -212,6 +213,8 @@ export class TopClient {
   readonly #platform: Platform
 
   constructor(platform: Platform, options: Readonly<TopClientOptions>) {
+    // A runtime without these fails here, naming what is missing, not at first use.
+    requireWebApis(CLIENT_WEB_APIS, 'a client (endpoint URL, UTF-8, timeouts and aborts)')
     this.endpoint = checkOptions(options).href
     this.#platform = platform
     this.#options = options
@@ -220,6 +223,9 @@ export class TopClient {
     this.#appSecret = options.appSecret
     this.#session = options.session || undefined
     this.crypto = { ...portableCrypto, ...platform.crypto }
+    if (this.signMethod === 'hmac-sha256' && this.crypto.hmacSha256Hex === webHmacSha256Hex) {
+      requireWebApis(['crypto.subtle'], 'HMAC-SHA256 signing (sign method hmac-sha256; choose md5 or hmac without it)')
+    }
     const platformIsFile = platform.isFile
     this.isFile = platformIsFile ? (v) => isFileValue(v) || platformIsFile(v) : isFileValue
     this.now = platform.now ?? Date.now

@@ -1,8 +1,17 @@
-const encoder = new TextEncoder()
+import { requireWebApis } from './web-apis.js'
+
+// Made on first use, not on import: importing core must not fail where
+// TextEncoder is missing; its first use fails with an error that names it.
+let encoder: TextEncoder | undefined
+
+function newEncoder(): TextEncoder {
+  requireWebApis(['TextEncoder'], 'UTF-8 encoding (signing)')
+  return new TextEncoder()
+}
 
 /** UTF-8 bytes of a string: every digest here is over UTF-8, as the platform signs. */
 export function utf8(text: string): Uint8Array {
-  return encoder.encode(text)
+  return (encoder ??= newEncoder()).encode(text)
 }
 
 const HEX_UPPER: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'))

@@ -1,6 +1,7 @@
 import { toHexUpper } from './bytes.js'
 import { hmacMd5 } from './hmac.js'
 import { md5 } from './md5.js'
+import { requireWebApis } from './web-apis.js'
 
 /**
  * The digests signing needs, each returning upper-case hex. Core supplies
@@ -25,6 +26,7 @@ function hmacSha256Key(raw: Uint8Array): Promise<CryptoKey> {
   // Importing a key costs more than signing a short string; a client signs
   // with one secret, so the last key is kept.
   if (cachedKey && sameBytes(cachedKey.raw, raw)) return cachedKey.key
+  requireWebApis(['crypto.subtle'], 'HMAC-SHA256 signing (sign method hmac-sha256)')
   const key = crypto.subtle.importKey('raw', raw as Uint8Array<ArrayBuffer>, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
   cachedKey = { raw: raw.slice(), key }
   return key
@@ -32,7 +34,9 @@ function hmacSha256Key(raw: Uint8Array): Promise<CryptoKey> {
 
 /** HMAC-SHA256 through WebCrypto, present in every runtime tbkit supports. */
 export async function webHmacSha256Hex(key: Uint8Array, data: Uint8Array): Promise<string> {
-  const signature = await crypto.subtle.sign('HMAC', await hmacSha256Key(key), data as Uint8Array<ArrayBuffer>)
+  // The key first: it checks that crypto.subtle exists, before `crypto` is read here.
+  const cryptoKey = await hmacSha256Key(key)
+  const signature = await crypto.subtle.sign('HMAC', cryptoKey, data as Uint8Array<ArrayBuffer>)
   return toHexUpper(new Uint8Array(signature))
 }
 

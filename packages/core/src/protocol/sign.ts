@@ -1,6 +1,6 @@
 import { utf8 } from './bytes.js'
 import { portableCrypto, type SigningCrypto } from './crypto.js'
-import { TopValidationError } from './errors.js'
+import { TopError, TopValidationError } from './errors.js'
 
 export type SignMethod = 'md5' | 'hmac' | 'hmac-sha256'
 export const SIGN_METHODS: readonly SignMethod[] = ['md5', 'hmac', 'hmac-sha256']
@@ -44,13 +44,7 @@ function keyBytes(secret: string): Uint8Array {
   return lastSecretBytes
 }
 
-/** Digest an already-built canonical string (batch requests append their body to it). */
-export async function signCanonical(
-  canonical: string,
-  secret: string,
-  method: SignMethod,
-  crypto: SigningCrypto = portableCrypto,
-): Promise<string> {
+function digest(canonical: string, secret: string, method: SignMethod, crypto: SigningCrypto): string | Promise<string> {
   switch (method) {
     case 'md5':
       return crypto.md5Hex(utf8(secret + canonical + secret))
@@ -62,6 +56,31 @@ export async function signCanonical(
       throw new TopValidationError(`Unknown sign method ${JSON.stringify(method)}; use one of ${SIGN_METHODS.join(', ')}`, {
         param: 'signMethod',
       })
+  }
+}
+
+/**
+ * Whatever the runtime's crypto throws (a WebCrypto DOMException, a missing
+ * API) becomes a TopError, which callers already handle. Only the error's
+ * name and message are kept in ours: they describe the algorithm, never the key.
+ */
+function signingFailure(method: SignMethod, error: unknown): TopError {
+  if (error instanceof TopError) return error
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
+  return new TopError(`Signing with sign method ${method} failed on this runtime: ${reason}`, { cause: error })
+}
+
+/** Digest an already-built canonical string (batch requests append their body to it). */
+export async function signCanonical(
+  canonical: string,
+  secret: string,
+  method: SignMethod,
+  crypto: SigningCrypto = portableCrypto,
+): Promise<string> {
+  try {
+    return await digest(canonical, secret, method, crypto)
+  } catch (error) {
+    throw signingFailure(method, error)
   }
 }
 

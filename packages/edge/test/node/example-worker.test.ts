@@ -1,4 +1,4 @@
-import { canonicalString, parseTimestamp, signCanonical } from '@tbkit/core'
+import { canonicalString, parseTimestamp, signCanonical, TopAbortError } from '@tbkit/core'
 // Miniflare's own FormData: its undici does not recognise Node's global one.
 import { FormData, Miniflare } from 'miniflare'
 import { createHmac } from 'node:crypto'
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { bundleWorker, EXAMPLE_WORKER } from './bundle.js'
 import { formOf, startGateway, type Gateway, type GatewayAnswer, type ReceivedRequest } from './gateway.js'
 import { readWranglerConfig } from './wrangler-config.js'
+import { errorResponse } from '../../../../examples/worker/src/http.js'
 
 const SECRET = 'example-secret-c41d7e'
 const SESSION = 'example-session-9b20f3'
@@ -84,8 +85,8 @@ beforeEach(() => {
 })
 
 describe('example Worker in Miniflare, against a gateway on 127.0.0.1', () => {
-  it('runs on the deployed config, which asks for no nodejs_compat', () => {
-    expect(config.compatibility_flags ?? []).not.toContain('nodejs_compat')
+  it('runs on the deployed config, which asks for no nodejs_compat, only for request.signal', () => {
+    expect(config.compatibility_flags ?? []).toEqual(['enable_request_signal'])
     expect(config.vars).not.toHaveProperty('TBK_APP_SECRET')
   })
 
@@ -98,7 +99,7 @@ describe('example Worker in Miniflare, against a gateway on 127.0.0.1', () => {
     })
     const body = await response.text()
     expect(response.status, body).toBe(200)
-    expect(JSON.parse(body)).toEqual({ tpwd: '￥SIH6XbwRfyt￥', text: '8￥SIH6XbwRfyt￥ https://m.tb.cn/h.x', link })
+    expect(JSON.parse(body)).toEqual({ tpwd: '￥SIH6XbwRfyt￥', text: '8￥SIH6XbwRfyt￥ https://m.tb.cn/h.x', link, request_id: 'req-1' })
 
     expect(gateway.requests).toHaveLength(1)
     const request = gateway.requests[0]!
@@ -120,7 +121,7 @@ describe('example Worker in Miniflare, against a gateway on 127.0.0.1', () => {
     const response = await worker.dispatchFetch('http://worker/embed', { method: 'POST', body: form })
     const body = await response.text()
     expect(response.status, body).toBe(200)
-    expect(JSON.parse(body)).toEqual({ embedded: 'https://img.example/embedded.png' })
+    expect(JSON.parse(body)).toEqual({ embedded: 'https://img.example/embedded.png', request_id: 'req-1' })
 
     expect(gateway.requests).toHaveLength(1)
     const request = gateway.requests[0]!
@@ -206,5 +207,21 @@ describe('example Worker with a binding missing', () => {
       await misconfigured.dispose()
     }
     expect(gateway.requests).toHaveLength(0)
+  })
+})
+
+describe('example Worker, a caller that hangs up', () => {
+  it('answers the cancelled gateway call (TopAbortError from request.signal) 499, not a 5xx, and logs nothing', async () => {
+    const logged: unknown[] = []
+    const original = console.error
+    console.error = (...args: unknown[]) => logged.push(args)
+    try {
+      const response = errorResponse(new TopAbortError('taobao.tbk.tpwd.create: aborted', { method: 'taobao.tbk.tpwd.create' }))
+      expect(response.status).toBe(499)
+      expect(await response.json()).toEqual({ error: 'client_closed_request' })
+    } finally {
+      console.error = original
+    }
+    expect(logged).toEqual([])
   })
 })

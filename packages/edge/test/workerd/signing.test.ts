@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { signingVectors as vectors } from '../../../core/test/fixtures/signing-vectors.js'
-import { canonicalString, createClient, edgeCrypto, portableCrypto, sign, signCanonical } from '../../src/index.js'
+import { canonicalString, createClient, edgeCrypto, portableCrypto, sign, signCanonical, type DigestSubtle } from '../../src/index.js'
 import { observedSubtle } from './subtle.js'
 
 const utf8 = (text: string) => new TextEncoder().encode(text)
@@ -22,18 +22,25 @@ describe('signing vectors inside workerd', () => {
     expect(new Set(vectors.map((v) => v.signMethod))).toEqual(new Set(['md5', 'hmac', 'hmac-sha256']))
   })
 
-  for (const path of ['workerd MD5 extension', 'portable MD5'] as const) {
-    describe(path, () => {
+  // Each kind of crypto.subtle a runtime has: the path signing must take on it.
+  const runtimes = [
+    { behaviour: 'workerd', label: 'workerd MD5 extension', nativeMd5: true, nativeHmacMd5: true },
+    { behaviour: 'standard', label: 'portable MD5 (standard WebCrypto: Node, Bun, browsers)', nativeMd5: false, nativeHmacMd5: false },
+    { behaviour: 'deno', label: "portable MD5 (Deno: HMAC-MD5 key imports, signing fails)", nativeMd5: false, nativeHmacMd5: false },
+  ] as const
+
+  for (const runtime of runtimes) {
+    describe(runtime.label, () => {
       for (const v of vectors) {
         it(v.name, async () => {
-          const { subtle, use } = observedSubtle({ standardOnly: path === 'portable MD5' })
+          const { subtle, use } = observedSubtle({ behaviour: runtime.behaviour })
           const crypto = edgeCrypto(subtle)
           expect(canonicalString(v.params, v.fileParams)).toBe(v.canonical)
           expect(await sign(v.params, v.secret, v.signMethod, v.fileParams, crypto)).toBe(v.sign)
-          const native = path === 'workerd MD5 extension'
-          // The path under test is the one that ran: MD5 went through subtle only natively.
-          if (v.signMethod === 'md5') expect(use.md5Digests > 1).toBe(native)
-          if (v.signMethod === 'hmac') expect(use.hmacMd5Signs).toBe(native ? 1 : 0)
+          // The path under test is the one that ran: MD5 went through subtle only natively
+          // (the probe's known answer plus the signature).
+          if (v.signMethod === 'md5') expect(use.md5Digests).toBe(runtime.nativeMd5 ? 2 : 0)
+          if (v.signMethod === 'hmac') expect(use.hmacMd5Signs).toBe(runtime.nativeHmacMd5 ? 2 : 0)
         })
       }
     })
@@ -42,7 +49,7 @@ describe('signing vectors inside workerd', () => {
 
 describe('edgeCrypto', () => {
   it('probes MD5 support once and imports an HMAC-MD5 key once per secret', async () => {
-    const { subtle, use } = observedSubtle({ standardOnly: false })
+    const { subtle, use } = observedSubtle({ behaviour: 'workerd' })
     const crypto = edgeCrypto(subtle)
     for (let i = 0; i < 5; i++) {
       await crypto.md5Hex(utf8(`message ${i}`))
@@ -50,7 +57,49 @@ describe('edgeCrypto', () => {
     }
     expect(use.md5Digests).toBe(1 + 5) // probe + one per message
     expect(use.hmacMd5Imports).toBe(1 + 1) // probe + the one secret
-    expect(use.hmacMd5Signs).toBe(5)
+    expect(use.hmacMd5Signs).toBe(1 + 5) // probe + one per message
+  })
+
+  it('probes HMAC-MD5 by signing, so a runtime that imports the key but cannot sign (Deno) falls back', async () => {
+    const { subtle, use } = observedSubtle({ behaviour: 'deno' })
+    const crypto = edgeCrypto(subtle)
+    const key = utf8('helloworld')
+    for (let i = 0; i < 3; i++) {
+      const data = utf8(`message ${i}`)
+      expect(await crypto.hmacMd5Hex(key, data)).toBe(portableCrypto.hmacMd5Hex(key, data))
+    }
+    expect(use.hmacMd5Imports).toBe(1) // the probe only: once it failed, no key is imported again
+    expect(use.hmacMd5Signs).toBe(0)
+  })
+
+  it('falls back to a probe that passes only with the known answer', async () => {
+    const real = crypto.subtle
+    // A subtle that "supports" MD5 but answers wrongly (SHA-1 in its place) must not be trusted.
+    const wrong = {
+      digest: (algorithm: AlgorithmIdentifier, data: BufferSource) => real.digest(algorithm === 'MD5' ? 'SHA-1' : algorithm, data),
+      importKey: (...args: Parameters<SubtleCrypto['importKey']>) =>
+        real.importKey(args[0] as 'raw', args[1] as BufferSource, { name: 'HMAC', hash: 'SHA-1' }, args[3], args[4]),
+      sign: real.sign.bind(real),
+    } as DigestSubtle
+    const edge = edgeCrypto(wrong)
+    expect(await edge.md5Hex(utf8('abc'))).toBe('900150983CD24FB0D6963F7D28E17F72')
+    expect(await edge.hmacMd5Hex(utf8('Jefe'), utf8('what do ya want for nothing?'))).toBe('750C783E6AB0B503EAA86E310A5DB738')
+  })
+
+  it('computes the digest portably when a native call fails after the probe passed', async () => {
+    const { subtle } = observedSubtle({ behaviour: 'workerd' })
+    let failNext = false
+    const flaky: DigestSubtle = {
+      digest: (algorithm, data) => (failNext ? Promise.reject(new DOMException('boom', 'OperationError')) : subtle.digest(algorithm, data)),
+      importKey: subtle.importKey.bind(subtle) as DigestSubtle['importKey'],
+      sign: (algorithm, key, data) => (failNext ? Promise.reject(new DOMException('boom', 'OperationError')) : subtle.sign(algorithm, key, data)),
+    }
+    const edge = edgeCrypto(flaky)
+    await edge.md5Hex(utf8('warm up'))
+    await edge.hmacMd5Hex(utf8('k'), utf8('warm up'))
+    failNext = true
+    expect(await edge.md5Hex(utf8('abc'))).toBe('900150983CD24FB0D6963F7D28E17F72')
+    expect(await edge.hmacMd5Hex(utf8('Jefe'), utf8('what do ya want for nothing?'))).toBe('750C783E6AB0B503EAA86E310A5DB738')
   })
 
   it('agrees with core on an empty key and empty data', async () => {

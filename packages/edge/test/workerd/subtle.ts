@@ -17,25 +17,37 @@ function isHmacMd5(algorithm: unknown): boolean {
 }
 
 /**
- * workerd's real `crypto.subtle`, counting MD5 use. With `standardOnly` it
- * refuses MD5 the way standard WebCrypto (Node, browsers) does, so the
- * portable fallback runs inside workerd too.
+ * How a runtime's `crypto.subtle` treats MD5: `workerd` computes it; `standard`
+ * refuses it the way standard WebCrypto (Node, Bun, browsers) does; `deno`
+ * refuses the digest, and accepts an HMAC key with `hash: 'MD5'` only to
+ * refuse signing with it, as Deno 2 does.
  */
-export function observedSubtle(options: { standardOnly: boolean }): { subtle: DigestSubtle; use: SubtleUse } {
+export type Md5Behaviour = 'workerd' | 'standard' | 'deno'
+
+/**
+ * workerd's real `crypto.subtle`, counting MD5 use, and refusing MD5 as
+ * `behaviour` says — so every fallback path runs inside workerd too.
+ */
+export function observedSubtle(options: { behaviour: Md5Behaviour }): { subtle: DigestSubtle; use: SubtleUse } {
+  const refusesDigest = options.behaviour !== 'workerd'
+  const refusesImport = options.behaviour === 'standard'
+  const refusesSign = options.behaviour === 'deno'
   const real = crypto.subtle
   const use: SubtleUse = { md5Digests: 0, hmacMd5Imports: 0, hmacMd5Signs: 0 }
   const md5Keys = new WeakSet<CryptoKey>()
   const refuse = () => Promise.reject(new DOMException('Unrecognized algorithm name', 'NotSupportedError'))
+  // What Deno 2 raises when signing with such a key.
+  const refuseSign = () => Promise.reject(new DOMException("HMAC key is missing 'hash'", 'OperationError'))
   const subtle: DigestSubtle = {
     digest(algorithm, data) {
       if (algorithmName(algorithm) !== 'MD5') return real.digest(algorithm, data)
-      if (options.standardOnly) return refuse()
+      if (refusesDigest) return refuse()
       use.md5Digests++
       return real.digest(algorithm, data)
     },
     importKey(...args: Parameters<SubtleCrypto['importKey']>) {
       if (!isHmacMd5(args[2])) return real.importKey(...args)
-      if (options.standardOnly) return refuse()
+      if (refusesImport) return refuse()
       use.hmacMd5Imports++
       return real.importKey(...args).then((key) => {
         md5Keys.add(key)
@@ -43,7 +55,9 @@ export function observedSubtle(options: { standardOnly: boolean }): { subtle: Di
       })
     },
     sign(algorithm, key, data) {
-      if (md5Keys.has(key)) use.hmacMd5Signs++
+      if (!md5Keys.has(key)) return real.sign(algorithm, key, data)
+      if (refusesSign) return refuseSign()
+      use.hmacMd5Signs++
       return real.sign(algorithm, key, data)
     },
   } as DigestSubtle
