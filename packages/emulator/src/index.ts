@@ -18,3 +18,5 @@ export {
 } from './orders.js'
 export { MultipartParser, MultipartError, type PartSink } from './multipart.js'
 export type { PartHeaders } from './part-headers.js'
+export { DEMO_APP, demoOrders } from './demo.js'
+export { DEMO_SEARCH_TOTAL } from './demo-responders.js'
