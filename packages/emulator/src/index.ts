@@ -1,3 +1,8 @@
+/**
+ * A local Taobao Open Platform (TOP) gateway for tests and offline development
+ *
+ * @module @tbkit/emulator
+ */
 export { startEmulator, type Emulator, type EmulatorOptions } from './server.js'
 export type { GatewayOptions } from './gateway.js'
 export type { EmulatorApp } from './checks.js'
