@@ -25,11 +25,27 @@ function run(command, args, cwd) {
   return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}` }
 }
 
+/** What every package.json needs, published or not: where the code lives and where to report bugs. */
+function metadataProblems(manifest) {
+  const problems = []
+  if (typeof manifest.repository?.url !== 'string') problems.push('no repository.url')
+  if (typeof manifest.homepage !== 'string') problems.push('no homepage')
+  if (typeof manifest.bugs?.url !== 'string') problems.push('no bugs.url')
+  if (manifest.private !== true && manifest.license !== 'MIT') problems.push(`license ${manifest.license}, not MIT`)
+  return problems
+}
+
 let failures = 0
 try {
-  const packages = readdirSync(join(root, 'packages'))
+  const all = readdirSync(join(root, 'packages'))
     .map((name) => ({ dir: join(root, 'packages', name), manifest: JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8')) }))
-    .filter(({ manifest }) => manifest.private !== true)
+  all.push({ dir: root, manifest: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) })
+  for (const { manifest } of all) {
+    const problems = metadataProblems(manifest)
+    failures += problems.length
+    if (problems.length > 0) process.stdout.write(`${manifest.name} package.json: ${problems.join(', ')}\n`)
+  }
+  const packages = all.filter(({ dir, manifest }) => dir !== root && manifest.private !== true)
   for (const { dir, manifest } of packages) {
     const pack = run('npm', ['pack', '--json', '--pack-destination', packDir], dir)
     if (!pack.ok) {
@@ -37,7 +53,12 @@ try {
       process.stdout.write(`${manifest.name}: npm pack failed\n${pack.output}\n`)
       continue
     }
-    const tarball = join(packDir, JSON.parse(pack.output.slice(pack.output.indexOf('[')))[0].filename)
+    const [packed] = JSON.parse(pack.output.slice(pack.output.indexOf('[')))
+    if (!packed.files.some((file) => file.path === 'LICENSE')) {
+      failures++
+      process.stdout.write(`${manifest.name}: the tarball has no LICENSE\n`)
+    }
+    const tarball = join(packDir, packed.filename)
     const profile = hasRequireCondition(manifest.exports) ? 'strict' : 'esm-only'
     const checks = [
       ['publint', run(bin('publint'), ['run', tarball, '--strict'], dir)],
