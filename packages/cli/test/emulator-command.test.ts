@@ -1,9 +1,15 @@
 import { spawn } from 'node:child_process'
 import { tmpdir } from 'node:os'
+import { DEMO_APP } from '@tbkit/emulator'
 import { describe, expect, it } from 'vitest'
+import { DEMO_APP_KEY, DEMO_APP_SECRET } from '../src/demo-credentials.js'
 import { TBK, tbk } from './helpers.js'
 
 describe('tbk emulator', () => {
+  it("accepts the emulator's demo app by default", () => {
+    expect({ appKey: DEMO_APP_KEY, appSecret: DEMO_APP_SECRET }).toEqual({ ...DEMO_APP })
+  })
+
   it("suggests a port clear of wrangler dev's default 8787", async () => {
     const help = await tbk(['emulator', '--help'])
     expect(help.code).toBe(0)
