@@ -16,7 +16,7 @@ afterAll(async () => {
   await emulator.close()
 })
 
-describe('startEmulator({ demo: true })', () => {
+describe('startEmulator({ demo: true })', { timeout: 30_000 }, () => {
   it("pages the core README's paginate example through many distinct items that echo the query", async () => {
     const items: { item_id?: string; item_basic_info?: { title?: string } }[] = []
     for await (const item of client.paginate('taobao.tbk.dg.material.optional.upgrade', { adzone_id: 123456, q: '连衣裙' }, { pageSize: 50, limit: 200 })) {

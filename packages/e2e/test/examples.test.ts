@@ -38,7 +38,8 @@ function expectOffline(ran: Ran): void {
   expect(ran.code).toBe(0)
 }
 
-describe('examples/node, offline', () => {
+// Each test spawns Node and an emulator; a loaded machine starts them slowly.
+describe('examples/node, offline', { timeout: 60_000 }, () => {
   it('search.mjs pages through materials that match the keyword', async () => {
     const ran = await runExample('search.mjs', ['耳机', '45'])
     expectOffline(ran)
