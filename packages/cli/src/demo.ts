@@ -69,7 +69,7 @@ Emulator: ${emulator.url} (app key ${DEMO_APP.appKey}; tbk reads TBK_ENDPOINT, T
     )
 
     process.stdout.write(`\n${bold('Done')} in ${((Date.now() - started) / 1000).toFixed(1)} s, ${emulator.requests.length} requests to the emulator.
-Next: tbk --help · tbk emulator (keep a gateway running) · tbk describe taobao.tbk.order.details.get
+Next, from this clone: npx tbk --help · npx tbk emulator --port 8790 (keep a gateway running) · node examples/node/search.mjs
 `)
     return EXIT.ok
   } finally {
