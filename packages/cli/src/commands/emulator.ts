@@ -11,7 +11,7 @@ export const command: Command = {
   help: `Usage: tbk emulator [--port N] [--app-key KEY --app-secret SECRET]
 
 Run a local TOP gateway on 127.0.0.1 in the foreground: it checks signatures,
-timestamps and params like the real one. Material search, link conversion and
+timestamps and params like the real one. Material search, link conversion,
 淘口令 creation and taobao.tbk.dg.reports.query answer from what you send;
 every other catalog method answers its documented example;
 taobao.tbk.order.details.get serves the last 7 days of synthetic orders (one a
