@@ -4,10 +4,11 @@
 // fields, exports, files that are missing from the pack) and
 // @arethetypeswrong/cli (whether TypeScript resolves the types under every
 // module mode). Run after a build: the tarballs hold dist/.
+// Usage: node scripts/check-packages.mjs [package-dir…] (default: all of them)
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -37,9 +38,10 @@ function metadataProblems(manifest) {
 
 let failures = 0
 try {
-  const all = readdirSync(join(root, 'packages'))
-    .map((name) => ({ dir: join(root, 'packages', name), manifest: JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8')) }))
-  all.push({ dir: root, manifest: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) })
+  // Package folders to check: the arguments, else the root and every workspace package.
+  const given = process.argv.slice(2).map((dir) => resolve(dir))
+  const dirs = given.length > 0 ? given : [...readdirSync(join(root, 'packages')).map((name) => join(root, 'packages', name)), root]
+  const all = dirs.map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }))
   for (const { manifest } of all) {
     const problems = metadataProblems(manifest)
     failures += problems.length
