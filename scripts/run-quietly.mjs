@@ -19,7 +19,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const PATH = [join(root, 'node_modules', '.bin'), process.env.PATH ?? ''].join(delimiter)
 const started = Date.now()
 const live = process.stderr.isTTY === true
-if (live) process.stderr.write(`${label}…`)
+if (live) process.stderr.write(`${label}… (its output is shown only if it fails)`)
 
 const output = []
 const child = spawn(command, args, {

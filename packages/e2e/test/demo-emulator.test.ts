@@ -49,7 +49,8 @@ describe('startEmulator({ demo: true })', { timeout: 30_000 }, () => {
 
   it('serves one order a minute over the last 7 days, and none before', async () => {
     const now = Date.now()
-    const hourAgo = Math.floor(now / 3600_000) * 3600_000 - 3600_000
+    // Two whole hours back: well inside the week the emulator anchored when it started.
+    const hourAgo = Math.floor(now / 3600_000) * 3600_000 - 2 * 3600_000
     const orders: string[] = []
     for await (const synced of syncOrders(client, { from: hourAgo, to: hourAgo + 3600_000 })) orders.push(synced.tradeId)
     expect(orders).toHaveLength(60)
