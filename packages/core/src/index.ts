@@ -1,3 +1,8 @@
+/**
+ * Runtime-agnostic protocol core for the Taobao Open Platform (TOP) Taobao Union APIs: signing, encoding, typed API surface, lossless decoding
+ *
+ * @module @tbkit/core
+ */
 export { Md5, md5 } from './protocol/md5.js'
 export { hmacMd5 } from './protocol/hmac.js'
 export { utf8, toHexUpper } from './protocol/bytes.js'

@@ -1,3 +1,8 @@
+/**
+ * tbkit for Cloudflare Workers: global fetch/FormData, workerd MD5, bindings via fromEnv
+ *
+ * @module @tbkit/edge
+ */
 // One import for a Worker: the edge client plus core's errors, types and
 // per-method metadata (tree-shaken: only what the Worker uses is bundled).
 export * from '@tbkit/core'

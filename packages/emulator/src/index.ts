@@ -1,3 +1,8 @@
+/**
+ * A local Taobao Open Platform (TOP) gateway for tests and offline development
+ *
+ * @module @tbkit/emulator
+ */
 export { startEmulator, type Emulator, type EmulatorOptions } from './server.js'
 export type { GatewayOptions } from './gateway.js'
 export type { EmulatorApp } from './checks.js'
@@ -18,3 +23,5 @@ export {
 } from './orders.js'
 export { MultipartParser, MultipartError, type PartSink } from './multipart.js'
 export type { PartHeaders } from './part-headers.js'
+export { DEMO_APP, demoOrders } from './demo.js'
+export { DEMO_SEARCH_TOTAL } from './demo-responders.js'

@@ -11,8 +11,19 @@ import { sendJson, sendText } from './http-answer.js'
 import { ORDER_DETAILS_METHOD, ordersResponder, type Order, type OrderSource, type ServeOrdersOptions } from './orders.js'
 import type { RecordedRequest } from './recorder.js'
 import { serveSingle } from './single.js'
+import { DEMO_APP, installDemo } from './demo.js'
 
-export interface EmulatorOptions extends GatewayOptions {
+export interface EmulatorOptions extends Omit<GatewayOptions, 'apps'> {
+  /** The apps whose signed requests are accepted; required unless `demo` is set (then default: `[DEMO_APP]`). */
+  readonly apps?: GatewayOptions['apps']
+  /**
+   * Answer like a live account: material search pages through 120 items that
+   * echo the query, link parse/convert and 淘口令 creation derive stable
+   * links from what you send, `taobao.tbk.dg.reports.query` answers a daily
+   * report, and `taobao.tbk.order.details.get` serves one order a minute over
+   * the last 7 days. Your own `handle()` calls still override any of them.
+   */
+  readonly demo?: boolean
   /** Default 0: any free port (read it from `port` / `url`). */
   readonly port?: number
   /** Loopback only: `127.0.0.1` (default), `::1` or `localhost`. */
@@ -127,7 +138,9 @@ function listen(server: Server, host: string, port: number): Promise<number> {
 /** Start a local TOP gateway on loopback. */
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const { host, port: wantedPort } = checkListen(options)
-  const gateway = new Gateway(options)
+  const apps = options.apps ?? (options.demo === true ? [DEMO_APP] : undefined)
+  if (apps === undefined) throw new TypeError('startEmulator needs apps: [{ appKey, appSecret }] (or demo: true for the demo app)')
+  const gateway = new Gateway({ ...options, apps })
   const server = createServer({ keepAlive: true }, (request, response) => {
     route(gateway, request, response).catch((error: unknown) => fail(response, error))
   })
@@ -147,7 +160,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     }
   }
 
-  return {
+  const emulator: Emulator = {
     url: `${origin}/router/rest`,
     batchUrl: `${origin}/router/batch`,
     port,
@@ -168,5 +181,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       return closing
     },
   }
+  if (options.demo === true) installDemo(emulator, (options.now ?? Date.now)())
+  return emulator
 }
 

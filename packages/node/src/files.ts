@@ -66,7 +66,8 @@ export function isNodeStream(value: unknown): value is Readable {
 }
 
 declare module '@tbkit/core' {
-  /** With `@tbkit/node` loaded, `byte[]` params accept Node's file values. */
+  // With `@tbkit/node` loaded, `byte[]` params accept Node's file values (a line comment: the
+  // interface's doc comment is core's, and TypeDoc wants one).
   interface TopFileTypes {
     node: NodeFileInput
   }

@@ -1,3 +1,8 @@
+/**
+ * tbkit for Node.js: undici keep-alive transport, streaming multipart uploads, node:crypto signing
+ *
+ * @module @tbkit/node
+ */
 export * from '@tbkit/core'
 export { createClient, NodeTopClient, type NodeClientOptions } from './client.js'
 export { createNodePlatform, nodePlatform, type NodePlatform, type NodePlatformOptions } from './platform.js'

@@ -1,33 +1,32 @@
 import { stringFlag, type ParsedArgs } from '../args.js'
 import { COMMON_FLAGS, type Command } from '../command.js'
 import { DEMO_APP_KEY, DEMO_APP_SECRET } from '../demo-credentials.js'
-import { installDemoResponders } from '../demo-responders.js'
 import { EXIT } from '../exit-codes.js'
 import { writeText, type CliIo } from '../io.js'
 import { shellQuote } from '../shell-quote.js'
 import { UsageError } from '../usage-error.js'
-
-const WEEK_MS = 7 * 24 * 3600_000
 
 export const command: Command = {
   flags: { ...COMMON_FLAGS, port: { type: 'string' }, 'app-key': { type: 'string' }, 'app-secret': { type: 'string' } },
   help: `Usage: tbk emulator [--port N] [--app-key KEY --app-secret SECRET]
 
 Run a local TOP gateway on 127.0.0.1 in the foreground: it checks signatures,
-timestamps and params like the real one. Material search, link conversion and
-淘口令 creation answer from what you send; every other catalog method answers
-its documented example; taobao.tbk.order.details.get serves the last week of
-synthetic orders (one a minute). Ctrl-C stops it.
+timestamps and params like the real one. Material search, link conversion,
+淘口令 creation and taobao.tbk.dg.reports.query answer from what you send;
+every other catalog method answers its documented example;
+taobao.tbk.order.details.get serves the last 7 days of synthetic orders (one a
+minute; older dates have none). Ctrl-C stops it.
 
 Flags:
-  --port N             listen on this port (default: any free port)
+  --port N             listen on this port (default: any free port; 8790 keeps
+                       clear of wrangler dev's 8787)
   --app-key KEY        the app it accepts (default ${DEMO_APP_KEY})
   --app-secret SECRET  its secret (default ${DEMO_APP_SECRET}; the demo credentials are not secrets)
 
 Examples:
-  tbk emulator --port 8787
+  tbk emulator --port 8790
   # in another shell:
-  export TBK_ENDPOINT=http://127.0.0.1:8787/router/rest TBK_APP_KEY=${DEMO_APP_KEY} TBK_APP_SECRET=${DEMO_APP_SECRET}
+  export TBK_ENDPOINT=http://127.0.0.1:8790/router/rest TBK_APP_KEY=${DEMO_APP_KEY} TBK_APP_SECRET=${DEMO_APP_SECRET}
   tbk call taobao.tbk.tpwd.create url=https://s.click.taobao.com/t?e=abc
 `,
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -38,12 +37,9 @@ Examples:
     if ((stringFlag(args, 'app-key') === undefined) !== (customSecret === undefined)) {
       throw new UsageError('pass --app-key and --app-secret together (or neither, for the demo app)')
     }
-    const { startEmulator, syntheticOrders } = await import('@tbkit/emulator')
-    const emulator = await startEmulator({ apps: [{ appKey, appSecret }], port, host: '127.0.0.1' })
+    const { startEmulator } = await import('@tbkit/emulator')
+    const emulator = await startEmulator({ demo: true, apps: [{ appKey, appSecret }], port, host: '127.0.0.1' })
     try {
-      installDemoResponders(emulator)
-      const now = Date.now()
-      emulator.serveOrders(syntheticOrders({ count: WEEK_MS / 60_000, startMs: now - WEEK_MS, spacingMs: 60_000 }))
       const secretShown = customSecret === undefined ? appSecret : '<the secret you passed>'
       await writeText(
         io.stdout,
