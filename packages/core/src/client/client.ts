@@ -11,6 +11,7 @@ import { retryDelay, type RetryPolicy } from './retry.js'
 import { canonicalString, SIGN_METHODS, signCanonical, type SignMethod } from '../protocol/sign.js'
 import { formatTimestamp } from '../protocol/timestamp.js'
 import { validateParams } from './validate.js'
+import { nearMissMethod } from './method-typo.js'
 import { runBatch, type BatchCall, type BatchOptions, type BatchResultsOf, type BatchSeam } from './batch.js'
 import { paginateMethod, type PageItemOf, type PaginateArgs, type PaginateOptions } from './paginate.js'
 
@@ -318,6 +319,13 @@ export class TopClient {
       })
     }
     const meta = Object.hasOwn(this.catalog, method) ? this.catalog[method] : undefined
+    if (!meta && (options.validate ?? this.#options.validate ?? true)) {
+      // A slip like `tpwd.creat` would fail at the gateway with "22 Invalid method"; other unknown names stay callable.
+      const guess = nearMissMethod(method, this.catalog)
+      if (guess !== undefined) {
+        throw new TopValidationError(`Unknown method ${method}: did you mean ${guess}? (pass validate: false to send it as is)`, { method, param: 'method' })
+      }
+    }
     if (meta && (options.validate ?? this.#options.validate ?? true)) {
       validateParams(meta, params, this.isFile)
       if (meta.session === 'required' && !(options.session || this.#session)) {
