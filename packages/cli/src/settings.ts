@@ -1,6 +1,6 @@
 import { SIGN_METHODS, TopValidationError, type SignMethod } from '@tbkit/core'
 import { stringFlag, type ParsedArgs } from './args.js'
-import { parseDuration } from './duration.js'
+import { parsePositiveDuration } from './duration.js'
 import type { CliIo } from './io.js'
 import { configPath, DEFAULT_PROFILE, readConfig, type ProfileSettings, type SettingKey } from './profile-store.js'
 import { registerSecret } from './secrets.js'
@@ -67,7 +67,7 @@ export async function resolveSettings(args: ParsedArgs, io: CliIo): Promise<Sett
     adzoneId: pick('adzone_id'),
     pid: pick('pid'),
     siteId: pick('site_id'),
-    timeoutMs: timeout === undefined ? undefined : parseDuration(timeout, 'timeout'),
+    timeoutMs: timeout === undefined ? undefined : parsePositiveDuration(timeout, 'timeout'),
   }
   registerSecret(settings.appSecret)
   registerSecret(settings.session)

@@ -11,6 +11,16 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   })
 }
 
+// A reader that goes away (`tbk apis | head -1`, `| true`) is not a failure
+// of tbk: stop at once, quietly, exit 0 (as `set -o pipefail` scripts expect
+// of a listing cut short). Any other stream error is a real one.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0)
+    throw error
+  })
+}
+
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
