@@ -1,5 +1,3 @@
-import { displayWidth } from './output.js'
-
 /**
  * Text from outside tbk (gateway messages, result strings, file names) made
  * safe to show on a terminal or in a log: control characters (ANSI escapes,
@@ -45,4 +43,14 @@ export function fitWidth(text: string, columns: number): string {
     width += w
   }
   return `${out}…`
+}
+
+// East Asian wide and full-width characters take two terminal columns.
+const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/
+
+export function displayWidth(text: string): number {
+  let width = 0
+  // A surrogate pair (emoji) is wide too.
+  for (const ch of text) width += ch.length > 1 || WIDE.test(ch) ? 2 : 1
+  return width
 }

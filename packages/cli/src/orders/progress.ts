@@ -1,7 +1,6 @@
 import { formatTimestamp } from '@tbkit/core'
 import type { TextOutput } from '../io.js'
-import { displayWidth } from '../output.js'
-import { fitWidth, neutralise } from '../terminal-text.js'
+import { displayWidth, fitWidth, neutralise } from '../terminal-text.js'
 
 export interface ProgressState {
   windowsDone: number
