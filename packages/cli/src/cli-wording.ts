@@ -29,6 +29,9 @@ const OPTION_FLAGS: Readonly<Record<string, string>> = {
   signMethod: '--sign-method',
 }
 
+/** The params every request carries, which tbk fills in (a method's own params never use these names). */
+const SYSTEM_PARAMS: ReadonlySet<string> = new Set(['method', 'app_key', 'timestamp', 'v', 'format', 'sign_method', 'sign', 'simplify', 'session', 'partner_id'])
+
 /** System params tbk sets from flags and settings, and where the user sets them instead. */
 const SYSTEM_PARAM_SOURCES: Readonly<Record<string, string>> = {
   app_key: 'use --app-key, TBK_APP_KEY or: tbk config set app_key',
@@ -62,16 +65,10 @@ export function cliWordingOf(error: TopValidationError): CliWording | undefined 
     if (!flag) return undefined
     return { message: message.replace(`Option ${param}`, flag), hint: 'see --help' }
   }
-  if (/ is a system param /.test(message)) {
+  if (/ is a system param /.test(message) || (SYSTEM_PARAMS.has(param) && /unknown param/.test(message))) {
     return {
       message: `${error.method}: "${param}" is a system param tbk sets itself; leave it out of the params`,
       hint: SYSTEM_PARAM_SOURCES[param] ?? 'tbk fills it in for every request',
-    }
-  }
-  if (param === 'session' && /unknown param/.test(message)) {
-    return {
-      message: `${error.method}: session is not a param of this method; tbk sends the session with the request for you`,
-      hint: SYSTEM_PARAM_SOURCES.session,
     }
   }
   if (/needs the user's authorization/.test(message)) {
