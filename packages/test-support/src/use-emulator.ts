@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest'
  * `beforeAll` ran) throws, rather than handing out an emulator that is not
  * listening.
  */
-export function useEmulator(options: EmulatorOptions = {}): Emulator {
+export function useEmulator(options: EmulatorOptions): Emulator {
   let running: Emulator | undefined
   beforeAll(async () => {
     running = await startEmulator(options)
