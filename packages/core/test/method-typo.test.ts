@@ -35,6 +35,18 @@ describe('a near miss of a catalog method', () => {
     expect(sent).toHaveLength(0)
   })
 
+  it('is refused in a batch and when paginating, before anything is sent', async () => {
+    const { client, sent } = recording()
+    const batch = await client
+      .batch([{ method: 'taobao.tbk.tpwd.create', params: { url: 'https://a' } }, { method: 'taobao.tbk.tpwd.creat', params: { url: 'https://a' } }] as never)
+      .catch((e: unknown) => e)
+    expect(batch).toBeInstanceOf(TopValidationError)
+    expect((batch as Error).message).toContain('did you mean taobao.tbk.tpwd.create?')
+    const pages = client.paginate('taobao.tbk.dg.material.optional.upgrdae', { q: 'x' }, { paging: { kind: 'page', pageParam: 'page_no', sizeParam: 'page_size', items: ['result_list'] } } as never)
+    await expect(pages.next()).rejects.toThrow(/did you mean taobao\.tbk\.dg\.material\.optional\.upgrade\?/)
+    expect(sent).toHaveLength(0)
+  })
+
   it('is sent as is when validation is off (per call or per client)', async () => {
     const { client, sent } = recording()
     await expect(call(client, 'taobao.tbk.tpwd.creat', { validate: false })).resolves.toEqual({ ok: true })
