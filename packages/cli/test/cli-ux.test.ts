@@ -1,4 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { parseTimestamp } from '@tbkit/core'
@@ -52,6 +53,13 @@ describe('a reader that goes away (EPIPE)', () => {
   ])('%s exits 0 and quietly', async (_, script) => {
     const result = await pipeline(`${script} >/dev/null`)
     expect(result).toEqual({ code: 0, stderr: '' })
+  })
+})
+
+describe('an output that cannot be written', () => {
+  it.skipIf(!existsSync('/dev/full'))('tbk apis > /dev/full says so in one line and exits 1 (no stack)', async () => {
+    const result = await pipeline(`node ${q(TBK)} apis > /dev/full`)
+    expect(result).toEqual({ code: 1, stderr: 'tbk: cannot write the output: ENOSPC\n' })
   })
 })
 

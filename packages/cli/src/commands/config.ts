@@ -98,7 +98,7 @@ async function setKey(io: CliIo, path: string, profile: string, key: SettingKey,
   checkSetting(key, value)
   const settings: ProfileSettings = { ...config.profiles[profile], [key]: value }
   await writeConfig(path, { profiles: { ...config.profiles, [profile]: settings } })
-  await writeText(io.stderr, `set ${key} = ${shown(key, value)} in profile "${profile}" (${path})\n`)
+  await writeText(io.stderr, `set ${key} = ${neutralise(shown(key, value))} in profile "${neutralise(profile)}" (${neutralise(path)})\n`)
   return EXIT.ok
 }
 
@@ -109,7 +109,7 @@ async function getKey(io: CliIo, path: string, profile: string, key: SettingKey)
   const value = settings[key]
   if (value === undefined) throw new TopValidationError(`${key} is not set in profile "${profile}"`, { param: key })
   if (inherited.includes(key)) io.stderr.write(`tbk: note: ${key} comes from profile "default" (profile "${profile}" does not set it)\n`)
-  await writeText(io.stdout, `${shown(key, value)}\n`)
+  await writeText(io.stdout, `${neutralise(shown(key, value))}\n`)
   return EXIT.ok
 }
 
