@@ -108,7 +108,7 @@ async function getKey(io: CliIo, path: string, profile: string, key: SettingKey)
   const { settings, inherited } = profileSettings(config, profile)
   const value = settings[key]
   if (value === undefined) throw new TopValidationError(`${key} is not set in profile "${profile}"`, { param: key })
-  if (inherited.includes(key)) io.stderr.write(`tbk: note: ${key} comes from profile "default" (profile "${profile}" does not set it)\n`)
+  if (inherited.includes(key)) io.stderr.write(`tbk: note: ${key} comes from profile "default" (profile "${neutralise(profile)}" does not set it)\n`)
   await writeText(io.stdout, `${neutralise(shown(key, value))}\n`)
   return EXIT.ok
 }
@@ -119,12 +119,12 @@ async function unsetKey(io: CliIo, path: string, profile: string, key: SettingKe
   const settings = { ...config.profiles[profile] }
   if (!(key in settings)) {
     const inherited = profileSettings(config, profile).inherited.includes(key)
-    await writeText(io.stderr, `${key} was not set in profile "${profile}"${inherited ? '; it comes from profile "default" (unset it there with --profile default)' : ''}\n`)
+    await writeText(io.stderr, `${key} was not set in profile "${neutralise(profile)}"${inherited ? '; it comes from profile "default" (unset it there with --profile default)' : ''}\n`)
     return EXIT.ok
   }
   delete settings[key]
   await writeConfig(path, { profiles: { ...config.profiles, [profile]: settings } })
-  await writeText(io.stderr, `unset ${key} in profile "${profile}"\n`)
+  await writeText(io.stderr, `unset ${key} in profile "${neutralise(profile)}"\n`)
   return EXIT.ok
 }
 
@@ -137,7 +137,7 @@ async function list(io: CliIo, path: string, profile: string, json: boolean): Pr
     await writeText(io.stdout, renderJson({ path, profile, settings: visible, inherited, profiles: Object.keys(config.profiles) }, io.stdout.isTTY === true))
     return EXIT.ok
   }
-  const lines = [`# ${path}, profile "${profile}"`]
+  const lines = [`# ${neutralise(path)}, profile "${neutralise(profile)}"`]
   for (const [k, v] of Object.entries(visible)) lines.push(`${k} = ${neutralise(v)}${inherited.includes(k as SettingKey) ? '   # from profile "default"' : ''}`)
   if (Object.keys(visible).length === 0) lines.push('(nothing set)')
   const others = Object.keys(config.profiles).filter((name) => name !== profile)
