@@ -1,4 +1,5 @@
 import { catalog, TopValidationError, type ParamKind } from '@tbkit/core'
+import { EXIT } from './exit-codes.js'
 
 /**
  * The library words its validation errors for a programmer (`windowMs`,
@@ -9,6 +10,8 @@ import { catalog, TopValidationError, type ParamKind } from '@tbkit/core'
 export interface CliWording {
   readonly message: string
   readonly hint?: string | undefined
+  /** The exit code, when not 3 (validation): a bad flag value is a usage error (2). */
+  readonly code?: number | undefined
 }
 
 /** syncOrders options → `tbk orders export` flags. */
@@ -58,7 +61,7 @@ const GOT = /, got (.*)$/s
 export function cliWordingOf(error: TopValidationError): CliWording | undefined {
   const param = error.param
   const message = error.message
-  if (message.startsWith('syncOrders')) return orderExportWording(error)
+  if (message.startsWith('syncOrders')) return { ...orderExportWording(error), code: EXIT.usage }
   if (param === undefined) return undefined
   if (message.startsWith('Option ')) {
     const flag = OPTION_FLAGS[param]
@@ -72,7 +75,8 @@ export function cliWordingOf(error: TopValidationError): CliWording | undefined 
     }
   }
   if (/needs the user's authorization/.test(message)) {
-    return { message: `${error.method} needs the user's authorization (a session)`, hint: 'pass --session, set TBK_SESSION or run: tbk config set session' }
+    // The hint is the runner's (validationHint): it knows the ways to get a session.
+    return { message: `${error.method} needs the user's authorization (a session)` }
   }
   const kind = error.method ? catalog[error.method]?.params.find((p) => p.name === param)?.kind : undefined
   if (kind && / must be /.test(message)) {

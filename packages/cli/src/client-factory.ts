@@ -1,6 +1,6 @@
 import type { TopClient, TopHooks } from '@tbkit/core'
-import { checkEndpoint } from './endpoint-check.js'
 import { requireCredentials, type Settings } from './settings.js'
+import { checkEndpoint } from './endpoint-check.js'
 
 export interface CliClientOptions {
   hooks?: TopHooks

@@ -12,10 +12,11 @@ import {
 import { CliError } from './cli-error.js'
 import { cliWordingOf } from './cli-wording.js'
 import { endpointHint } from './endpoint-check.js'
+import { listenFailure } from './listen-failure.js'
+import { neutralise, neutraliseLines } from './terminal-text.js'
 import { EXIT } from './exit-codes.js'
 import type { CliIo } from './io.js'
 import { scrubSecrets } from './secrets.js'
-import { neutralise, neutraliseLines } from './terminal-text.js'
 import { UsageError } from './usage-error.js'
 
 interface Failure {
@@ -49,7 +50,7 @@ function describeFailure(error: unknown): Failure {
   if (error instanceof CliError) return { code: error.exitCode, message: error.message, hint: error.hint }
   if (error instanceof TopValidationError) {
     const worded = cliWordingOf(error)
-    return { code: EXIT.validation, message: worded?.message ?? error.message, hint: worded ? worded.hint : validationHint(error) }
+    return { code: worded?.code ?? EXIT.validation, message: worded?.message ?? error.message, hint: worded?.hint ?? validationHint(error) }
   }
   if (error instanceof TopApiError) {
     const requestId = error.requestId ? ` (request_id ${error.requestId})` : ''
@@ -63,6 +64,8 @@ function describeFailure(error: unknown): Failure {
     }
   }
   if (error instanceof TopAbortError) return { code: EXIT.interrupted, message: 'interrupted' }
+  const listen = listenFailure(error)
+  if (listen) return listen
   const message = error instanceof Error ? error.message : String(error)
   return { code: EXIT.unexpected, message: `unexpected error: ${message}`, hint: 'run again with --debug for details' }
 }

@@ -1,7 +1,7 @@
 import { SIGN_METHODS, TopValidationError, type SignMethod } from '@tbkit/core'
 import { stringFlag, type ParsedArgs } from './args.js'
 import { CliError } from './cli-error.js'
-import { parsePositiveDuration } from './duration.js'
+import { parseDuration, parsePositiveDuration } from './duration.js'
 import type { CliIo } from './io.js'
 import { EXIT } from './exit-codes.js'
 import { configPath, DEFAULT_PROFILE, readConfig, type ConfigFile, type ProfileSettings, type SettingKey } from './profile-store.js'
@@ -84,6 +84,8 @@ export async function resolveSettings(args: ParsedArgs, io: CliIo): Promise<Sett
     throw new UsageError(`--sign-method must be one of ${SIGN_METHODS.join(', ')}, got ${JSON.stringify(signMethod)}`)
   }
   const timeout = stringFlag(args, 'timeout')
+  // 0 would fail every request as a network error, and past 24 days a timer fires at once: usage errors.
+  if (timeout !== undefined) parsePositiveDuration(timeout, 'timeout')
   const settings: Settings = {
     profile,
     appKey: pick('app_key'),
@@ -94,7 +96,7 @@ export async function resolveSettings(args: ParsedArgs, io: CliIo): Promise<Sett
     adzoneId: pick('adzone_id'),
     pid: pick('pid'),
     siteId: pick('site_id'),
-    timeoutMs: timeout === undefined ? undefined : parsePositiveDuration(timeout, 'timeout'),
+    timeoutMs: timeout === undefined ? undefined : parseDuration(timeout, 'timeout'),
   }
   registerSecret(settings.appSecret)
   registerSecret(settings.session)

@@ -1,5 +1,4 @@
 import { stringFlag, type ParsedArgs } from '../args.js'
-import { CliError } from '../cli-error.js'
 import { COMMON_FLAGS, type Command } from '../command.js'
 import { DEMO_APP_KEY, DEMO_APP_SECRET } from '../demo-credentials.js'
 import { installDemoResponders } from '../demo-responders.js'
@@ -40,9 +39,7 @@ Examples:
       throw new UsageError('pass --app-key and --app-secret together (or neither, for the demo app)')
     }
     const { startEmulator, syntheticOrders } = await import('@tbkit/emulator')
-    const emulator = await startEmulator({ apps: [{ appKey, appSecret }], port, host: '127.0.0.1' }).catch((error: unknown) => {
-      throw listenFailure(error, port)
-    })
+    const emulator = await startEmulator({ apps: [{ appKey, appSecret }], port, host: '127.0.0.1' })
     try {
       installDemoResponders(emulator)
       const now = Date.now()
@@ -76,16 +73,4 @@ function portFrom(text: string | undefined): number {
   const port = Number(text)
   if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`--port must be 0–65535, got ${JSON.stringify(text)}`)
   return port
-}
-
-/** A port that cannot be listened on, in the user's words: which port, why, and what to do. */
-function listenFailure(error: unknown, port: number): unknown {
-  const code = (error as NodeJS.ErrnoException | null)?.code
-  if (code === 'EADDRINUSE') {
-    return new CliError(`port ${port} on 127.0.0.1 is already in use (another tbk emulator, or another server)`, EXIT.usage, 'pick another with --port N, or leave --port out for any free port')
-  }
-  if (code === 'EACCES') {
-    return new CliError(`not allowed to listen on port ${port}`, EXIT.usage, 'ports below 1024 need privileges: pick one above 1024, or leave --port out')
-  }
-  return error
 }
