@@ -1,5 +1,6 @@
 import type { TopClient, TopHooks } from '@tbkit/core'
 import { requireCredentials, type Settings } from './settings.js'
+import { checkEndpoint } from './endpoint-check.js'
 
 export interface CliClientOptions {
   hooks?: TopHooks
@@ -8,7 +9,7 @@ export interface CliClientOptions {
 }
 
 /** The untyped form of `call`: the CLI passes whatever method the user named. */
-export type UntypedCall = (method: string, params?: Record<string, unknown>, options?: { signal?: AbortSignal }) => Promise<Record<string, unknown>>
+export type UntypedCall = (method: string, params?: Record<string, unknown>, options?: { signal?: AbortSignal; validate?: boolean }) => Promise<Record<string, unknown>>
 
 export interface CliClient {
   readonly client: TopClient
@@ -20,6 +21,7 @@ export interface CliClient {
 /** A @tbkit/node client for these settings (loaded only by commands that talk to the gateway). */
 export async function createCliClient(settings: Settings, options: CliClientOptions = {}): Promise<CliClient> {
   const { appKey, appSecret } = requireCredentials(settings)
+  checkEndpoint(settings.endpoint)
   const { createClient, createNodePlatform } = await import('@tbkit/node')
   const client = createClient({
     appKey,

@@ -5,7 +5,7 @@ export const EXIT = {
   unexpected: 1,
   /** Unknown command or flag, malformed `key=value`, unreadable params file. */
   usage: 2,
-  /** Bad input caught before sending: unknown method, missing or wrong param, missing credentials, unsafe config. */
+  /** Bad input caught before sending: unknown method, missing or wrong param, missing credentials, unsafe config; a sign that does not match. */
   validation: 3,
   /** The gateway answered with an error. */
   api: 4,
@@ -19,7 +19,8 @@ export const EXIT_CODE_TABLE = `Exit codes:
   0    success
   1    unexpected error
   2    usage error: unknown command or flag, malformed key=value, unreadable params file
-  3    validation error: unknown method, missing or wrong param, missing credentials, unsafe config file
+  3    validation error: unknown method, missing or wrong param, missing credentials, unsafe config file,
+       a given sign that does not match (tbk sign)
   4    API error: the gateway answered with an error (code and sub_code are shown)
   5    network error: connection failure, timeout, HTTP error, undecodable answer
   130  interrupted`

@@ -9,6 +9,11 @@ import {
   TopTransportError,
   TopValidationError,
 } from '@tbkit/core'
+import { CliError } from './cli-error.js'
+import { cliWordingOf } from './cli-wording.js'
+import { endpointHint } from './endpoint-check.js'
+import { listenFailure } from './listen-failure.js'
+import { neutralise, neutraliseLines } from './terminal-text.js'
 import { EXIT } from './exit-codes.js'
 import type { CliIo } from './io.js'
 import { scrubSecrets } from './secrets.js'
@@ -20,12 +25,18 @@ interface Failure {
   readonly hint?: string | undefined
 }
 
-/** Report a failure as one clear line on stderr (plus a hint), and pick its exit code. */
+/**
+ * Report a failure as one clear line on stderr (plus a hint), and pick its
+ * exit code. Messages carry gateway text (msg, sub_msg, request_id): control
+ * and bidi characters in them are shown escaped, never acted on.
+ */
 export function reportFailure(error: unknown, io: CliIo, debug: boolean): number {
   const failure = describeFailure(error)
-  let text = `tbk: ${failure.message}\n`
-  if (failure.hint) text += `hint: ${failure.hint}\n`
-  if (debug && error instanceof Error && error.stack) text += `${error.stack}\n`
+  let text = `tbk: ${neutralise(failure.message)}\n`
+  if (failure.hint) text += `hint: ${neutralise(failure.hint)}\n`
+  if (debug && error instanceof Error && error.stack) {
+    text += `${neutraliseLines(error.stack.replace(error.message, neutralise(error.message)))}\n`
+  }
   io.stderr.write(scrubSecrets(text))
   return failure.code
 }
@@ -36,17 +47,25 @@ export function exitCodeOf(error: unknown): number {
 
 function describeFailure(error: unknown): Failure {
   if (error instanceof UsageError) return { code: EXIT.usage, message: error.message, hint: error.hint ?? 'see --help' }
+  if (error instanceof CliError) return { code: error.exitCode, message: error.message, hint: error.hint }
   if (error instanceof TopValidationError) {
-    return { code: EXIT.validation, message: error.message, hint: validationHint(error) }
+    const worded = cliWordingOf(error)
+    return { code: worded?.code ?? EXIT.validation, message: worded?.message ?? error.message, hint: worded?.hint ?? validationHint(error) }
   }
   if (error instanceof TopApiError) {
     const requestId = error.requestId ? ` (request_id ${error.requestId})` : ''
     return { code: EXIT.api, message: `${error.message}${requestId}`, hint: apiHint(error) }
   }
   if (error instanceof TopTransportError) {
-    return { code: EXIT.network, message: error.message, hint: 'check --endpoint / TBK_ENDPOINT and your connection; --timeout raises the limit' }
+    return {
+      code: EXIT.network,
+      message: error.message,
+      hint: endpointHint(error) ?? 'check --endpoint / TBK_ENDPOINT and your connection; --timeout raises the limit',
+    }
   }
   if (error instanceof TopAbortError) return { code: EXIT.interrupted, message: 'interrupted' }
+  const listen = listenFailure(error)
+  if (listen) return listen
   const message = error instanceof Error ? error.message : String(error)
   return { code: EXIT.unexpected, message: `unexpected error: ${message}`, hint: 'run again with --debug for details' }
 }

@@ -2,8 +2,9 @@ import type { CliIo } from './io.js'
 import { readAll } from './read-input.js'
 
 /**
- * A secret typed at a terminal (not echoed), or piped in. Only the first line
- * counts, without its line ending.
+ * A secret typed at a terminal (not echoed), or piped in. Only the first
+ * non-blank line counts, without its line ending or surrounding whitespace (`echo " s " |`,
+ * a CRLF file, a paste with a trailing space): a secret never has any.
  */
 export async function readSecret(io: CliIo, prompt: string): Promise<string> {
   const stdin = io.stdin
@@ -15,7 +16,7 @@ export async function readSecret(io: CliIo, prompt: string): Promise<string> {
       let typed = ''
       const onData = (chunk: Buffer | string) => {
         for (const ch of chunk.toString()) {
-          if (ch === '\r' || ch === '\n') return done(() => resolve(typed))
+          if (ch === '\r' || ch === '\n') return done(() => resolve(typed.trim()))
           if (ch === '\u0003') return done(() => reject(new Error('cancelled')))
           if (ch === '\u007f' || ch === '\b') typed = typed.slice(0, -1)
           else typed += ch
@@ -35,6 +36,8 @@ export async function readSecret(io: CliIo, prompt: string): Promise<string> {
   }
 }
 
+/** The first line with something on it, trimmed. */
 function firstLine(text: string): string {
-  return text.split(/\r?\n/, 1)[0] ?? ''
+  for (const line of text.split(/\r?\n/)) if (line.trim() !== '') return line.trim()
+  return ''
 }

@@ -1,5 +1,8 @@
 import { stringFlag, type ParsedArgs } from './args.js'
+import { displayWidth, neutralise } from './terminal-text.js'
 import { UsageError } from './usage-error.js'
+
+export { displayWidth } from './terminal-text.js'
 
 export type OutputFormat = 'json' | 'ndjson' | 'table'
 const FORMATS: readonly OutputFormat[] = ['json', 'ndjson', 'table']
@@ -54,13 +57,15 @@ export function renderTable(rows: readonly unknown[], tty: boolean, columns?: re
   const objects = rows.map((row) => (row !== null && typeof row === 'object' && !Array.isArray(row) ? (row as Record<string, unknown>) : { value: row }))
   const keys = columns ?? [...new Set(objects.flatMap((row) => Object.keys(row)))]
   const cells = objects.map((row) => keys.map((key) => cellText(valueAt(row, key), tty)))
-  const widths = keys.map((key, i) => Math.max(displayWidth(key), ...cells.map((row) => displayWidth(row[i]!))))
+  // Keys come from the gateway's answer too: shown neutralised, like the cells.
+  const header = keys.map((key) => neutralise(key.replace(/[\r\n\t]+/g, ' ')))
+  const widths = header.map((key, i) => Math.max(displayWidth(key), ...cells.map((row) => displayWidth(row[i]!))))
   const line = (values: readonly string[]) =>
     values
       .map((v, i) => (i === values.length - 1 ? v : v + ' '.repeat(widths[i]! - displayWidth(v))))
       .join('  ')
       .trimEnd()
-  return `${[line(keys), ...cells.map(line)].join('\n')}\n`
+  return `${[line(header), ...cells.map(line)].join('\n')}\n`
 }
 
 /** `row[key]`, or for a dotted key the nested value (`item_basic_info.title`). */
@@ -76,7 +81,9 @@ function valueAt(row: Record<string, unknown>, key: string): unknown {
 
 function cellText(value: unknown, tty: boolean): string {
   const text = value === undefined || value === null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value)
-  const flat = text.replace(/[\r\n\t]+/g, ' ')
+  // Result strings are the gateway's: line breaks become spaces (one row stays one line),
+  // other control and bidi characters are shown escaped, never sent to the terminal.
+  const flat = neutralise(text.replace(/[\r\n\t]+/g, ' '))
   if (!tty || displayWidth(flat) <= MAX_CELL) return flat
   let out = ''
   for (const ch of flat) {
@@ -84,14 +91,4 @@ function cellText(value: unknown, tty: boolean): string {
     out += ch
   }
   return `${out}…`
-}
-
-// East Asian wide and full-width characters take two terminal columns.
-const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/
-
-export function displayWidth(text: string): number {
-  let width = 0
-  // A surrogate pair (emoji) is wide too.
-  for (const ch of text) width += ch.length > 1 || WIDE.test(ch) ? 2 : 1
-  return width
 }

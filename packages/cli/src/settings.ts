@@ -1,9 +1,13 @@
 import { SIGN_METHODS, TopValidationError, type SignMethod } from '@tbkit/core'
 import { stringFlag, type ParsedArgs } from './args.js'
-import { parseDuration } from './duration.js'
+import { CliError } from './cli-error.js'
+import { parseDuration, parsePositiveDuration } from './duration.js'
 import type { CliIo } from './io.js'
-import { configPath, DEFAULT_PROFILE, readConfig, type ProfileSettings, type SettingKey } from './profile-store.js'
+import { EXIT } from './exit-codes.js'
+import { configPath, DEFAULT_PROFILE, readConfig, type ConfigFile, type ProfileSettings, type SettingKey } from './profile-store.js'
 import { registerSecret } from './secrets.js'
+import { shellQuote } from './shell-quote.js'
+import { closest } from './suggest.js'
 import { UsageError } from './usage-error.js'
 
 /** Everything a command may need to reach the gateway, wherever it came from. */
@@ -36,18 +40,41 @@ export function profileName(args: ParsedArgs, io: CliIo): string {
   return stringFlag(args, 'profile') || io.env.TBK_PROFILE || DEFAULT_PROFILE
 }
 
-/** Resolve settings: a flag beats the environment, which beats the profile file. */
+/**
+ * Refuse a profile that is not in the file (a typo would otherwise run with
+ * nothing set), naming the closest existing one. "default" may be absent: it
+ * is what runs without a config file.
+ */
+export function requireProfile(config: ConfigFile, profile: string, path: string): void {
+  if (profile === DEFAULT_PROFILE || Object.hasOwn(config.profiles, profile)) return
+  const names = Object.keys(config.profiles)
+  const guess = closest(profile, names)
+  throw new CliError(
+    `no profile "${profile}" in ${path}${names.length > 0 ? ` (profiles: ${names.join(', ')})` : ''}`,
+    EXIT.validation,
+    guess ? `did you mean --profile ${guess}?` : `create it with: tbk config set app_key <key> --profile ${shellQuote(profile)}`,
+  )
+}
+
+/** A profile's settings: its own, then those of "default" for the keys it lacks (shared app key and secret, per-shop adzone). */
+export function profileSettings(config: ConfigFile, profile: string): { settings: ProfileSettings; inherited: SettingKey[] } {
+  const own: ProfileSettings = Object.hasOwn(config.profiles, profile) ? config.profiles[profile]! : {}
+  const base: ProfileSettings = profile !== DEFAULT_PROFILE && Object.hasOwn(config.profiles, DEFAULT_PROFILE) ? config.profiles[DEFAULT_PROFILE]! : {}
+  const inherited = (Object.keys(base) as SettingKey[]).filter((key) => own[key] === undefined)
+  return { settings: { ...base, ...own }, inherited }
+}
+
+/** Resolve settings: a flag beats the environment, which beats the profile file (then the "default" profile). */
 export async function resolveSettings(args: ParsedArgs, io: CliIo): Promise<Settings> {
   const profile = profileName(args, io)
-  const config = await readConfig(configPath(io.env))
-  const explicit = Boolean(stringFlag(args, 'profile') || io.env.TBK_PROFILE)
-  if (explicit && !Object.hasOwn(config.profiles, profile)) {
-    throw new TopValidationError(`no profile "${profile}" in ${configPath(io.env)}`, { param: 'profile' })
-  }
-  const stored: ProfileSettings = Object.hasOwn(config.profiles, profile) ? config.profiles[profile]! : {}
+  const path = configPath(io.env)
+  const config = await readConfig(path)
+  requireProfile(config, profile, path)
+  const stored = profileSettings(config, profile).settings
   const pick = (key: SettingKey): string | undefined => {
     const { flag, env } = SOURCES[key]
-    return (flag ? stringFlag(args, flag) : undefined) || (env ? io.env[env] : undefined) || stored[key] || undefined
+    // Trimmed: a secret exported from a CRLF file or pasted with a space would only fail later as "Invalid signature".
+    return ((flag ? stringFlag(args, flag) : undefined) || (env ? io.env[env] : undefined) || stored[key] || undefined)?.trim() || undefined
   }
   if (stringFlag(args, 'app-secret')) {
     io.stderr.write('tbk: warning: --app-secret lands in your shell history; prefer TBK_APP_SECRET or `tbk config set app_secret`\n')
@@ -57,6 +84,8 @@ export async function resolveSettings(args: ParsedArgs, io: CliIo): Promise<Sett
     throw new UsageError(`--sign-method must be one of ${SIGN_METHODS.join(', ')}, got ${JSON.stringify(signMethod)}`)
   }
   const timeout = stringFlag(args, 'timeout')
+  // 0 would fail every request as a network error, and past 24 days a timer fires at once: usage errors.
+  if (timeout !== undefined) parsePositiveDuration(timeout, 'timeout')
   const settings: Settings = {
     profile,
     appKey: pick('app_key'),

@@ -127,7 +127,7 @@ describe('tbk call', () => {
     it.each([
       ['an unknown method', ['call', 'taobao.tbk.tpwd.creat', URL_PARAM], 3, /unknown method taobao\.tbk\.tpwd\.creat.*did you mean taobao\.tbk\.tpwd\.create/],
       ['a missing required param', ['call', TPWD], 3, /missing required param "url"/],
-      ['a value of the wrong kind', ['call', 'taobao.tbk.dg.general.link.parse', 'adzone_id=abc'], 3, /param "adzone_id" must be a number/],
+      ['a value of the wrong kind', ['call', 'taobao.tbk.dg.general.link.parse', 'adzone_id=abc'], 3, /adzone_id must be a number, got string "abc"/],
       ['an unknown param', ['call', TPWD, URL_PARAM, 'urll=x'], 3, /unknown param "urll"/],
       ['a JSON param that is not JSON', ['call', 'taobao.tbk.dg.general.link.parse', 'adzone_id=1', 'material_dto=[oops'], 3, /material_dto" takes JSON/],
       ['a malformed key=value', ['call', TPWD, 'url'], 2, /malformed parameter "url": expected key=value/],

@@ -164,9 +164,9 @@ describe('tbk orders export', () => {
 
   describe('refuses before sending anything', () => {
     it.each([
-      ['a bad time', ['--from', 'yesterday', '--to', TO, '--out', 'o.ndjson'], 3, /"from" must be a Date/],
-      ['a window over 3 hours', ['--from', FROM, '--to', TO, '--out', 'o.ndjson', '--window', '4h'], 3, /windowMs must be whole seconds between 1 s and 3 h/],
-      ['to before from', ['--from', TO, '--to', FROM, '--out', 'o.ndjson'], 3, /must be before/],
+      ['a bad time', ['--from', 'yesterday', '--to', TO, '--out', 'o.ndjson'], 2, /--from must be "yyyy-MM-dd HH:mm:ss" or yyyy-MM-dd \(GMT\+8\), or ISO-8601 with a zone, got "yesterday"/],
+      ['a window over 3 hours', ['--from', FROM, '--to', TO, '--out', 'o.ndjson', '--window', '4h'], 2, /--window must be whole seconds from 1s to 3h/],
+      ['to before from', ['--from', TO, '--to', FROM, '--out', 'o.ndjson'], 2, /--from \(2024-05-04 00:00:00\) must be before --to \(2024-05-01 00:00:00\)/],
       ['an unknown query type', ['--from', FROM, '--to', TO, '--out', 'o.ndjson', '--query-type', 'refund'], 2, /--query-type must be one of create, paid, settled, updated/],
       ['an unknown format', ['--from', FROM, '--to', TO, '--out', 'o.txt'], 2, /cannot tell the format/],
       ['a missing --out', ['--from', FROM, '--to', TO], 2, /--out is required/],

@@ -55,10 +55,31 @@ describe('tbk sign', () => {
     expect(ok.stdout).not.toContain('helloworld')
 
     const match = await tbk(['sign', ...params, `sign=${body.sign.toLowerCase()}`], { env })
+    expect(match.code).toBe(0)
     expect(match.stdout).toContain('the given sign matches')
+  })
+
+  it('exits 3 when the given sign does not match (text and JSON), so scripts can tell', async () => {
+    const env = { TBK_APP_SECRET: 'helloworld' }
+    const params = ['method=taobao.tbk.tpwd.create', 'app_key=12345678', 'timestamp=2024-05-01 12:00:00', 'v=2.0', 'format=json', 'sign_method=md5']
     const mismatch = await tbk(['sign', ...params, 'sign=0123456789ABCDEF0123456789ABCDEF'], { env })
-    expect(mismatch.code).toBe(0)
+    expect(mismatch.code).toBe(3)
     expect(mismatch.stdout).toContain('the given sign does NOT match')
+    const json = await tbk(['sign', ...params, 'sign=0123456789ABCDEF0123456789ABCDEF', '-o', 'json'], { env })
+    expect(json.code).toBe(3)
+    expect(JSON.parse(json.stdout)).toMatchObject({ matches: false })
+    const without = await tbk(['sign', ...params], { env })
+    expect(without.code).toBe(0)
+  })
+
+  it('shows pasted control characters escaped in the text output, exact in JSON', async () => {
+    const env = { TBK_APP_SECRET: 'helloworld' }
+    const result = await tbk(['sign', 'a=x\x1b[2J\u202Ey', 'sign_method=md5'], { env })
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('ax\\x1b[2J\\u202ey')
+    expect(result.stdout).not.toMatch(/[\x1b\u202e]/)
+    const json = await tbk(['sign', 'a=x\x1b[2J\u202Ey', 'sign_method=md5', '-o', 'json'], { env })
+    expect((JSON.parse(json.stdout) as { canonical: string }).canonical).toContain('ax\x1b[2J\u202Ey')
   })
 
   it('takes the sign method from the params and warns when the flag disagrees', async () => {

@@ -86,20 +86,59 @@ describe('small helpers', () => {
 describe('export progress', () => {
   const state = { windowsDone: 3, windowsTotal: 8, orders: 1234, duplicates: 5, rateLimitWaits: 1 }
   const window = { start: Date.UTC(2024, 3, 30, 16), end: Date.UTC(2024, 3, 30, 19) }
-  const capture = (isTTY: boolean) => {
+  const capture = (isTTY: boolean, columns?: number) => {
     let text = ''
-    return { out: { isTTY, write: (chunk: string) => ((text += chunk), true), once: () => undefined }, text: () => text }
+    return { out: { isTTY, columns, write: (chunk: string) => ((text += chunk), true), once: () => undefined }, text: () => text }
   }
+  /** The lines a terminal would show: each redraw starts with \r and clears the line. */
+  const redraws = (text: string) => text.split('\r\x1b[K').filter(Boolean)
 
   it('redraws one bar line on a terminal', () => {
-    const { out, text } = capture(true)
+    const { out, text } = capture(true, 200)
     const progress = createProgress(out)
     progress.page(state, window, false)
     progress.rateLimitWait(state, 4200)
     expect(text()).toBe(
-      '\r\x1b[K████████░░░░░░░░░░░░ windows 3/8  orders 1,234  duplicates skipped 5  rate-limit waits 1' +
-        '\r\x1b[K████████░░░░░░░░░░░░ windows 3/8  orders 1,234  duplicates skipped 5  rate-limit waits 1  (rate limited: waiting 5 s)',
+      '\r\x1b[K[########------------] windows 3/8  orders 1,234  duplicates skipped 5  rate-limit waits 1' +
+        '\r\x1b[K[########------------] windows 3/8  orders 1,234  duplicates skipped 5  rate-limit waits 1  (rate limited: waiting 5 s)',
     )
+  })
+
+  it.each([200, 120, 80, 60, 40, 20, 3])('fits every redraw to a %i-column terminal (no wrap, no flood)', (columns) => {
+    const { out, text } = capture(true, columns)
+    const progress = createProgress(out)
+    progress.page(state, window, false)
+    progress.rateLimitWait(state, 4200)
+    progress.retry(state, 250, 'taobao.tbk.order.details.get: HTTP 503 with a body that is not JSON, from a very long reason')
+    progress.page({ ...state, windowsDone: 8, orders: 123_456_789 }, window, true)
+    const lines = redraws(text())
+    expect(lines).toHaveLength(4)
+    for (const line of lines) {
+      expect(line).not.toMatch(/[\r\n]/)
+      expect(displayWidth(line)).toBeLessThanOrEqual(columns - 1)
+    }
+    if (columns >= 80) expect(lines[0]).toMatch(/^\[#+-+\] windows 3\/8  orders 1,234  duplicates skipped 5  rate-limit waits 1$/)
+  })
+
+  it('reads the width at each redraw (the terminal may be resized) and assumes 80 when unknown', () => {
+    const { out, text } = capture(true)
+    const progress = createProgress(out)
+    progress.page(state, window, false)
+    ;(out as { columns?: number }).columns = 30
+    progress.page(state, window, false)
+    const [unknown, narrow] = redraws(text())
+    expect(displayWidth(unknown!)).toBe(79)
+    expect(displayWidth(narrow!)).toBeLessThanOrEqual(29)
+  })
+
+  it('neutralises control characters in a retry reason (gateway text)', () => {
+    const tty = capture(true, 200)
+    createProgress(tty.out).retry(state, 250, 'bad\r\nforged line\x1b[31m')
+    expect(tty.text()).toContain('bad\\r\\nforged line\\x1b[31m')
+    expect(redraws(tty.text())).toHaveLength(1)
+    const lines = capture(false)
+    createProgress(lines.out).retry(state, 250, 'bad\r\nforged line\x1b[31m')
+    expect(lines.text()).toBe('retrying in 250 ms: bad\\r\\nforged line\\x1b[31m\n')
   })
 
   it('prints plain lines per finished window otherwise', () => {

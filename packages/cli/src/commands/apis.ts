@@ -1,12 +1,38 @@
+import { englishGloss } from '../api-glossary.js'
 import { stringFlag, type ParsedArgs } from '../args.js'
 import { COMMON_FLAGS, OUTPUT_FLAGS, type Command } from '../command.js'
 import { EXIT } from '../exit-codes.js'
 import { writeText, type CliIo } from '../io.js'
 import { outputFormat, renderJson, renderTable } from '../output.js'
 import { docLink, readAllApiSpecs, type ApiSpec } from '../spec-reader.js'
+import { closest } from '../suggest.js'
 import { UsageError } from '../usage-error.js'
 
 const ROLES = ['promoter', 'service-provider', 'public', 'other']
+
+/** The roles as the platform's docs name them, as the help lists them. */
+const ROLE_ALIASES: Readonly<Record<string, string>> = {
+  推广者: 'promoter',
+  服务商: 'service-provider',
+  公用: 'public',
+  其他: 'other',
+  其它: 'other',
+  service_provider: 'service-provider',
+}
+
+function roleOf(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined
+  const name = text.trim().toLowerCase()
+  const role = ROLES.includes(name) ? name : Object.hasOwn(ROLE_ALIASES, name) ? ROLE_ALIASES[name] : undefined
+  if (role === undefined) {
+    const guess = closest(name, [...ROLES, ...Object.keys(ROLE_ALIASES)])
+    throw new UsageError(
+      `--role must be one of promoter (推广者), service-provider (服务商), public (公用) or other (其他), got ${JSON.stringify(text)}`,
+      guess ? `did you mean --role ${guess}?` : undefined,
+    )
+  }
+  return role
+}
 
 export const command: Command = {
   flags: { ...COMMON_FLAGS, ...OUTPUT_FLAGS, search: { type: 'string' }, role: { type: 'string' } },
@@ -16,19 +42,21 @@ List the TOP methods in tbkit's catalog: method, role, session need and title.
 
 Flags:
   --search TEXT        keep methods whose name, title or description contain every word of TEXT
-  --role ROLE          promoter (推广者), service-provider (服务商), public (公用) or other
+                       (Chinese, or English: platform terms are glossed, e.g. "share password")
+  --role ROLE          promoter (推广者), service-provider (服务商), public (公用) or other (其他)
   -o, --output FORMAT  table (default), json or ndjson
 
 Examples:
   tbk apis
   tbk apis --search 淘口令
   tbk apis --role service-provider --search order
+  tbk apis --role 服务商 --search 淘口令
+  tbk apis --search "red packet"
   tbk apis -o json | jq -r '.[].method'
 `,
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
     const format = outputFormat(args) ?? 'table'
-    const role = stringFlag(args, 'role')
-    if (role !== undefined && !ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, got ${JSON.stringify(role)}`)
+    const role = roleOf(stringFlag(args, 'role'))
     const words = (stringFlag(args, 'search') ?? '').toLowerCase().split(/\s+/).filter(Boolean)
     const specs = (await readAllApiSpecs()).filter((spec) => (role === undefined || spec.role === role) && matches(spec, words))
     const rows = specs.map((spec) => ({ method: spec.method, role: spec.role, session: spec.session, title: spec.title, doc: docLink(spec.docId) }))
@@ -40,7 +68,9 @@ Examples:
   },
 }
 
+/** Every word in the method name, the Chinese title and description, or their English gloss. */
 function matches(spec: ApiSpec, words: readonly string[]): boolean {
-  const haystack = `${spec.method} ${spec.title} ${spec.description}`.toLowerCase()
+  if (words.length === 0) return true
+  const haystack = `${spec.method} ${spec.title} ${spec.description} ${englishGloss(`${spec.title} ${spec.description}`)}`.toLowerCase()
   return words.every((word) => haystack.includes(word))
 }

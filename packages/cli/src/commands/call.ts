@@ -64,13 +64,15 @@ ${EXIT_CODE_TABLE}
     if (meta?.qimen) io.stderr.write(`tbk: note: ${method} is a Qimen API, served by the Qimen gateway rather than /router/rest\n`)
     const cli = await createCliClient(settings)
     const tty = io.stdout.isTTY === true
+    // --untyped means "send it as typed": the library's typo guard must not second-guess it.
+    const unvalidated = meta ? {} : { validate: false }
     try {
       if (booleanFlag(args, 'dry-run')) {
-        const prepared = await cli.client.prepareRequest(method, params)
+        const prepared = await cli.client.prepareRequest(method, params, unvalidated)
         await writeText(io.stdout, renderDryRun(prepared, cli.userAgent, format === 'json', tty))
         return EXIT.ok
       }
-      const result = await cli.call(method, params, { signal: io.signal })
+      const result = await cli.call(method, params, { signal: io.signal, ...unvalidated })
       await writeText(io.stdout, renderResult(result, format, tty, columns))
       return EXIT.ok
     } finally {

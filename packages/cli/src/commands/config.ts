@@ -16,8 +16,9 @@ import {
   type ProfileSettings,
   type SettingKey,
 } from '../profile-store.js'
-import { profileName } from '../settings.js'
+import { profileName, profileSettings, requireProfile } from '../settings.js'
 import { closest } from '../suggest.js'
+import { neutralise } from '../terminal-text.js'
 import { UsageError } from '../usage-error.js'
 
 export const command: Command = {
@@ -26,6 +27,8 @@ export const command: Command = {
 
 Settings live in $XDG_CONFIG_HOME/tbkit/config.json (default ~/.config/tbkit/),
 one set per profile ("default" unless --profile or TBK_PROFILE says otherwise).
+A named profile takes the keys it does not set from "default" (one app key and
+secret, an adzone per shop); naming a profile that does not exist is an error.
 The file is written with mode 0600 in a 0700 directory, and refused when others
 can read it. Flags and environment variables beat the file.
 
@@ -89,46 +92,56 @@ async function setKey(io: CliIo, path: string, profile: string, key: SettingKey,
   } else if (SECRET_KEYS.has(key)) {
     io.stderr.write(`tbk: warning: a ${key} on the command line lands in your shell history; next time run \`tbk config set ${key}\` and type or pipe it\n`)
   }
+  // No setting has meaningful surrounding whitespace; a secret kept with a stray
+  // space or CR (from a pipe or a paste) would only fail later as "Invalid signature".
+  value = value.trim()
   checkSetting(key, value)
   const settings: ProfileSettings = { ...config.profiles[profile], [key]: value }
   await writeConfig(path, { profiles: { ...config.profiles, [profile]: settings } })
-  await writeText(io.stderr, `set ${key} = ${shown(key, value)} in profile "${profile}" (${path})\n`)
+  await writeText(io.stderr, `set ${key} = ${neutralise(shown(key, value))} in profile "${neutralise(profile)}" (${neutralise(path)})\n`)
   return EXIT.ok
 }
 
 async function getKey(io: CliIo, path: string, profile: string, key: SettingKey): Promise<number> {
-  const value = (await readConfig(path)).profiles[profile]?.[key]
+  const config = await readConfig(path)
+  requireProfile(config, profile, path)
+  const { settings, inherited } = profileSettings(config, profile)
+  const value = settings[key]
   if (value === undefined) throw new TopValidationError(`${key} is not set in profile "${profile}"`, { param: key })
-  await writeText(io.stdout, `${shown(key, value)}\n`)
+  if (inherited.includes(key)) io.stderr.write(`tbk: note: ${key} comes from profile "default" (profile "${neutralise(profile)}" does not set it)\n`)
+  await writeText(io.stdout, `${neutralise(shown(key, value))}\n`)
   return EXIT.ok
 }
 
 async function unsetKey(io: CliIo, path: string, profile: string, key: SettingKey): Promise<number> {
   const config = await readConfig(path)
+  requireProfile(config, profile, path)
   const settings = { ...config.profiles[profile] }
   if (!(key in settings)) {
-    await writeText(io.stderr, `${key} was not set in profile "${profile}"\n`)
+    const inherited = profileSettings(config, profile).inherited.includes(key)
+    await writeText(io.stderr, `${key} was not set in profile "${neutralise(profile)}"${inherited ? '; it comes from profile "default" (unset it there with --profile default)' : ''}\n`)
     return EXIT.ok
   }
   delete settings[key]
   await writeConfig(path, { profiles: { ...config.profiles, [profile]: settings } })
-  await writeText(io.stderr, `unset ${key} in profile "${profile}"\n`)
+  await writeText(io.stderr, `unset ${key} in profile "${neutralise(profile)}"\n`)
   return EXIT.ok
 }
 
 async function list(io: CliIo, path: string, profile: string, json: boolean): Promise<number> {
   const config = await readConfig(path)
-  const settings = config.profiles[profile] ?? {}
+  requireProfile(config, profile, path)
+  const { settings, inherited } = profileSettings(config, profile)
   const visible = Object.fromEntries(SETTING_KEYS.filter((k) => settings[k] !== undefined).map((k) => [k, shown(k, settings[k]!)]))
   if (json) {
-    await writeText(io.stdout, renderJson({ path, profile, settings: visible, profiles: Object.keys(config.profiles) }, io.stdout.isTTY === true))
+    await writeText(io.stdout, renderJson({ path, profile, settings: visible, inherited, profiles: Object.keys(config.profiles) }, io.stdout.isTTY === true))
     return EXIT.ok
   }
-  const lines = [`# ${path}, profile "${profile}"`]
-  for (const [k, v] of Object.entries(visible)) lines.push(`${k} = ${v}`)
+  const lines = [`# ${neutralise(path)}, profile "${neutralise(profile)}"`]
+  for (const [k, v] of Object.entries(visible)) lines.push(`${k} = ${neutralise(v)}${inherited.includes(k as SettingKey) ? '   # from profile "default"' : ''}`)
   if (Object.keys(visible).length === 0) lines.push('(nothing set)')
   const others = Object.keys(config.profiles).filter((name) => name !== profile)
-  if (others.length > 0) lines.push(`# other profiles: ${others.join(', ')}`)
+  if (others.length > 0) lines.push(`# other profiles: ${others.map(neutralise).join(', ')}`)
   await writeText(io.stdout, `${lines.join('\n')}\n`)
   return EXIT.ok
 }

@@ -7,6 +7,7 @@ import { outputFormat, renderJson } from '../output.js'
 import { collectParams } from '../param-args.js'
 import { registerSecret } from '../secrets.js'
 import { resolveSettings } from '../settings.js'
+import { neutralise } from '../terminal-text.js'
 import { UsageError } from '../usage-error.js'
 
 export const command: Command = {
@@ -16,7 +17,7 @@ export const command: Command = {
 Print the canonical string TOP signs and the signature, for the params you give
 (system params included: method, app_key, timestamp, v, format, sign_method…).
 The tool for "25 Invalid signature": paste the params of the failing request,
-include its sign=…, and tbk says whether it matches.
+include its sign=…, and tbk says whether it matches (exit 3 when it does not).
 
 The secret comes from TBK_APP_SECRET (--secret-from-env: only from there), else
 the profile, else --app-secret (avoid: shell history). It is never printed. The
@@ -36,24 +37,27 @@ Examples:
     const { secret, profileSignMethod } = await secretFor(args, io)
     const method = signMethodFor(args, fields.sign_method, profileSignMethod)
     if (fields.sign_method !== undefined && fields.sign_method !== method) {
-      io.stderr.write(`tbk: warning: signing with ${method}, but the params say sign_method=${fields.sign_method}\n`)
+      io.stderr.write(`tbk: warning: signing with ${method}, but the params say sign_method=${neutralise(fields.sign_method)}\n`)
     }
     const canonical = canonicalString(fields)
     const signature = await signCanonical(canonical, secret, method)
     const given = fields.sign
     const matches = given === undefined ? undefined : given.toUpperCase() === signature
     const shown = fields.session ? canonical.replace(`session${fields.session}`, `session${REDACTED}`) : canonical
+    // A sign that does not match is the answer the user came for, and a failure for scripts: exit 3.
+    const code = matches === false ? EXIT.validation : EXIT.ok
     if (format === 'json') {
       await writeText(io.stdout, renderJson({ canonical: shown, signMethod: method, sign: signature, matches }, io.stdout.isTTY === true))
-      return EXIT.ok
+      return code
     }
-    let text = `canonical string${fields.session ? ' (session redacted)' : ''}:\n${shown}\nsign_method: ${method}\nsign: ${signature}\n`
+    // The canonical string holds whatever was pasted: shown with control characters escaped.
+    let text = `canonical string${fields.session ? ' (session redacted)' : ''}:\n${neutralise(shown)}\nsign_method: ${method}\nsign: ${signature}\n`
     if (matches === true) text += 'the given sign matches\n'
     if (matches === false) {
-      text += `the given sign does NOT match (given ${given}); check the secret, the sign method and that every sent param is listed\n`
+      text += `the given sign does NOT match (given ${neutralise(given ?? '')}); check the secret, the sign method and that every sent param is listed\n`
     }
     await writeText(io.stdout, text)
-    return EXIT.ok
+    return code
   },
 }
 

@@ -1,5 +1,6 @@
 import { formatTimestamp } from '@tbkit/core'
 import type { TextOutput } from '../io.js'
+import { displayWidth, fitWidth, neutralise } from '../terminal-text.js'
 
 export interface ProgressState {
   windowsDone: number
@@ -28,12 +29,28 @@ function counts(s: ProgressState): string {
   return `windows ${s.windowsDone}/${s.windowsTotal}  orders ${s.orders.toLocaleString('en-US')}  duplicates skipped ${s.duplicates}  rate-limit waits ${s.rateLimitWaits}`
 }
 
+/** Assumed when the terminal does not say its width. */
+const DEFAULT_COLUMNS = 80
+const MIN_BAR_WIDTH = 5
+
+/**
+ * The bar is redrawn in place with `\r`: a line wider than the terminal wraps,
+ * and every redraw then leaves a line behind (the screen floods). So the line
+ * is fitted to the width read at each redraw (the window may be resized), one
+ * column short of it (some terminals wrap on the last column): the bar gives
+ * way to the counts, then the counts are cut. The bar is ASCII: block
+ * characters are double width in many CJK terminals.
+ */
 function terminalProgress(out: TextOutput): Progress {
   let note = ''
   const draw = (s: ProgressState) => {
-    const filled = s.windowsTotal === 0 ? BAR_WIDTH : Math.round((s.windowsDone / s.windowsTotal) * BAR_WIDTH)
-    const bar = '█'.repeat(filled) + '░'.repeat(BAR_WIDTH - filled)
-    out.write(`\r\x1b[K${bar} ${counts(s)}${note ? `  ${note}` : ''}`)
+    const columns = Math.max(1, (out.columns || DEFAULT_COLUMNS) - 1)
+    const text = `${counts(s)}${note ? `  ${neutralise(note)}` : ''}`
+    // "[" + bar + "] " around the bar.
+    const barWidth = Math.max(MIN_BAR_WIDTH, Math.min(BAR_WIDTH, columns - displayWidth(text) - 3))
+    const filled = s.windowsTotal === 0 ? barWidth : Math.round((s.windowsDone / s.windowsTotal) * barWidth)
+    const bar = `[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}]`
+    out.write(`\r\x1b[K${fitWidth(`${bar} ${text}`, columns)}`)
   }
   return {
     page(s) {
@@ -65,7 +82,7 @@ function lineProgress(out: TextOutput): Progress {
       out.write(`rate limited: waiting ${Math.ceil(delayMs / 1000)} s (${counts(s)})\n`)
     },
     retry(_s, delayMs, reason) {
-      out.write(`retrying in ${delayMs} ms: ${reason}\n`)
+      out.write(`retrying in ${delayMs} ms: ${neutralise(reason)}\n`)
     },
     finish(s) {
       out.write(`finished: ${counts(s)}\n`)

@@ -8,6 +8,7 @@ import type { Platform, TopHttpRequest, TopHttpResponse, TopRequestBody } from '
 import { redactFields, redactUrl } from '../protocol/redact.js'
 import { decodeResponse, requestIdOf } from '../protocol/response.js'
 import { retryDelay, type RetryPolicy } from './retry.js'
+import { nearMissMethod } from './method-typo.js'
 import { canonicalString, SIGN_METHODS, signCanonical, type SignMethod } from '../protocol/sign.js'
 import { formatTimestamp } from '../protocol/timestamp.js'
 import { validateParams } from './validate.js'
@@ -324,6 +325,13 @@ export class TopClient {
       })
     }
     const meta = Object.hasOwn(this.catalog, method) ? this.catalog[method] : undefined
+    if (!meta && (options.validate ?? this.#options.validate ?? true)) {
+      // A slip like `tpwd.creat` would fail at the gateway with "22 Invalid method"; other unknown names stay callable.
+      const guess = nearMissMethod(method, this.catalog)
+      if (guess !== undefined) {
+        throw new TopValidationError(`Unknown method ${method}: did you mean ${guess}? (pass validate: false to send it as is)`, { method, param: 'method' })
+      }
+    }
     if (meta && (options.validate ?? this.#options.validate ?? true)) {
       validateParams(meta, params, this.isFile)
       if (meta.session === 'required' && !(options.session || this.#session)) {
