@@ -18,6 +18,8 @@ const RUNTIME_EXPORTS = [
   'isEmptyValue', 'isFileValue', 'md5', 'parseBanMs', 'parseJson', 'parseTimestamp', 'parseTpwd',
   'portableCrypto', 'redactFields', 'redactUrl', 'retryDelay', 'sign', 'signCanonical', 'stringifyJson',
   'syncOrderPages', 'syncOrders', 'toHexUpper', 'unwrapLists', 'utf8', 'validateParams', 'webHmacSha256Hex',
+  // OAuth sessions (issue 15)
+  'AUTHORIZE_ENDPOINT', 'TOKEN_CREATE_METHOD', 'TOKEN_REFRESH_METHOD', 'authorizeUrl', 'sessionFromTokenResult',
 ]
 
 describe('public exports', () => {
