@@ -20,6 +20,8 @@ const RUNTIME_EXPORTS = [
   'syncOrderPages', 'syncOrders', 'toHexUpper', 'unwrapLists', 'utf8', 'validateParams', 'webHmacSha256Hex',
   // OAuth sessions (issue 15)
   'AUTHORIZE_ENDPOINT', 'TOKEN_CREATE_METHOD', 'TOKEN_REFRESH_METHOD', 'authorizeUrl', 'sessionFromTokenResult',
+  // share-text conversion (issue 15)
+  'TopConversionError', 'convertShareText',
 ]
 
 describe('public exports', () => {
