@@ -1,5 +1,6 @@
 import type { TopClient, TopHooks } from '@tbkit/core'
 import { requireCredentials, type Settings } from './settings.js'
+import { refuseExpiredSession } from './auth/session-guard.js'
 
 export interface CliClientOptions {
   hooks?: TopHooks
@@ -32,7 +33,7 @@ export async function createCliClient(settings: Settings, options: CliClientOpti
   })
   return {
     client,
-    call: client.call.bind(client) as unknown as UntypedCall,
+    call: refuseExpiredSession(client.call.bind(client) as unknown as UntypedCall, settings),
     userAgent: createNodePlatform().userAgent,
     close: () => client.close(),
   }

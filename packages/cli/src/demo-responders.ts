@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Emulator } from '@tbkit/emulator'
+import { installShareResponders } from './share-responders.js'
 
 /**
  * Answers that follow the request, for the demo and `tbk emulator`: the
@@ -55,6 +56,7 @@ export function installDemoResponders(emulator: Emulator): void {
     const tpwd = token(params.url ?? '', 11)
     return { data: { password_simple: `￥${tpwd}￥`, model: `6￥${tpwd}￥ https://m.tb.cn/h.${token(tpwd, 7)} 打开淘宝查看` } }
   })
+  installShareResponders(emulator)
 }
 
 function materialOf(json: string | undefined): string {
