@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { convertShareText, createClient, TopConversionError, TopRemoteError, TopValidationError, type NodeTopClient } from '@tbkit/node'
+import { convertShareText, createClient, TopAbortError, TopConversionError, TopRemoteError, TopValidationError, type NodeTopClient } from '@tbkit/node'
 import { useEmulator } from '@tbkit/test-support'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
@@ -148,6 +148,18 @@ describe('convertShareText against the emulator', () => {
     const result = await convertShareText(client, tokens.map((t) => `￥${t}￥`).join(' '), { adzoneId: ADZONE, output: 'link', concurrency: 3 })
     expect(result.items.every((i) => i.status === 'converted')).toBe(true)
     expect(peak).toBe(3)
+  })
+
+  it('stops as a whole when the caller aborts, every pending step with it', async () => {
+    emulator.handle('taobao.tbk.tpwd.convert', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      return { data: { num_iid: '1', click_url: 'https://s.click.taobao.com/t?e=late' } }
+    })
+    const controller = new AbortController()
+    const tokens = Array.from({ length: 6 }, (_, i) => `￥Abort${i}xyzQ9￥`).join(' ')
+    const pending = convertShareText(client, tokens, { adzoneId: ADZONE, concurrency: 6, signal: controller.signal })
+    setTimeout(() => controller.abort(), 30)
+    await expect(pending).rejects.toBeInstanceOf(TopAbortError)
   })
 
   it('refuses bad options before sending anything', async () => {

@@ -205,8 +205,9 @@ export async function convertShareText(
     else if (key.startsWith('url:')) step1.set(key, settle(() => extractItem(key.slice(4))))
     else step1.set(key, Promise.resolve({ ok: true, value: key.slice(5) }))
   }
-  const resolved = new Map<string, Outcome<Commissioned | string>>()
-  for (const [key, pending] of step1) resolved.set(key, await pending)
+  // Promise.all subscribes to every step, so an abort rejecting several is handled once.
+  const settled = await Promise.all(step1.values())
+  const resolved = new Map<string, Outcome<Commissioned | string>>([...step1.keys()].map((key, i) => [key, settled[i]!]))
 
   // Step 2: item ids → commissioned links, 40 per call; an item a 淘口令 already converted is not converted again.
   const byItem = new Map<string, Outcome<Commissioned>>()
