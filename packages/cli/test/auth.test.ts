@@ -164,6 +164,16 @@ describe('tbk auth', () => {
     expect(refresh.stderr).toContain('has no refresh token: run `tbk auth login`')
   })
 
+  it('never shows an authorization code or refresh token in --dry-run', async () => {
+    const code = 'code-never-shown-41b7'
+    const create = await tbk(['call', 'taobao.top.auth.token.create', `code=${code}`, '--dry-run'], { env })
+    expect(create.code).toBe(0)
+    expect(create.stdout).toContain('code=[redacted]')
+    expect(create.stdout).not.toContain(code)
+    const refresh = await tbk(['call', 'taobao.top.auth.token.refresh', 'refresh_token=refresh-never-shown-9c2e', '--dry-run', '-o', 'json'], { env })
+    expect(JSON.parse(refresh.stdout).fields.refresh_token).toBe('[redacted]')
+  })
+
   it('refuses a redirect URI it cannot listen on, and an unknown action (exit 2)', async () => {
     const remote = await tbk(['auth', 'login', '--redirect-uri', 'https://example.com/callback'], { env })
     expect(remote.code).toBe(2)

@@ -104,13 +104,15 @@ function limiter(max: number): <T>(task: () => Promise<T>) => Promise<T> {
   let active = 0
   const waiting: Array<() => void> = []
   return async (task) => {
+    // A finishing task hands its slot straight to the next waiter, so no newcomer can slip in between.
     if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve))
-    active++
+    else active++
     try {
       return await task()
     } finally {
-      active--
-      waiting.shift()?.()
+      const next = waiting.shift()
+      if (next) next()
+      else active--
     }
   }
 }
