@@ -1,6 +1,7 @@
 import type { TopClient, TopHooks } from '@tbkit/core'
 import { requireCredentials, type Settings } from './settings.js'
 import { checkEndpoint } from './endpoint-check.js'
+import { refuseExpiredSession } from './auth/session-guard.js'
 
 export interface CliClientOptions {
   hooks?: TopHooks
@@ -34,7 +35,7 @@ export async function createCliClient(settings: Settings, options: CliClientOpti
   })
   return {
     client,
-    call: client.call.bind(client) as unknown as UntypedCall,
+    call: refuseExpiredSession(client.call.bind(client) as unknown as UntypedCall, settings),
     userAgent: createNodePlatform().userAgent,
     close: () => client.close(),
   }

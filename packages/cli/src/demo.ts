@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { formatTimestamp, parseTimestamp } from '@tbkit/core'
 import { DEMO_APP, startEmulator } from '@tbkit/emulator'
+import { ioPlayingBrowser } from './demo-browser.js'
 import { EXIT } from './exit-codes.js'
 import type { CliIo } from './io.js'
 import { runCli } from './run.js'
@@ -53,7 +54,7 @@ Emulator: ${emulator.url} (app key ${DEMO_APP.appKey}; tbk reads TBK_ENDPOINT, T
     process.stdout.write(`\n${bold('1. Search materials')} — any API by name; params are checked against the catalog before sending\n`)
     await tbk('call', 'taobao.tbk.dg.material.optional.upgrade', 'q=连衣裙', `adzone_id=${ADZONE_ID}`, 'page_size=3', '-o', 'table', '--columns', 'item_id,item_basic_info.title,price_promotion_info.final_promotion_price,publish_info.income_rate')
 
-    process.stdout.write(`\n${bold('2. Convert a link')} — paste what a buyer shared; get your commissioned link and 淘口令\n`)
+    process.stdout.write(`\n${bold('2. Convert a link')} — paste what a buyer shared; every link and 淘口令 in it comes back as your own\n`)
     await tbk('convert', '【淘宝】好物分享 https://item.taobao.com/item.htm?id=688401422805 快来看看', '--adzone-id', ADZONE_ID)
 
     process.stdout.write(`\n${bold('3. Create a 淘口令')} — and see the exact signed request first, with the session and signature redacted\n`)
@@ -67,6 +68,14 @@ Emulator: ${emulator.url} (app key ${DEMO_APP.appKey}; tbk reads TBK_ENDPOINT, T
     process.stdout.write(
       `${lines.length} orders in orders.ndjson; the first: trade_id ${String(firstOrder.trade_id)} (above 2^53, kept exact), ${String(firstOrder.item_title)}, created ${String(firstOrder.tk_create_time)}\n`,
     )
+
+    process.stdout.write(`\n${bold('5. Log a user in')} — the session (授权) that service-provider (sc) APIs need, by OAuth; the demo plays the browser\n`)
+    process.stdout.write(`\n${dim('$')} tbk auth login --redirect-uri http://127.0.0.1:0/callback --no-open\n`)
+    const browserIo = ioPlayingBrowser(io, (url) => process.stdout.write(`${dim(`(browser: GET ${url.slice(0, 60)}… → 302 → the callback)`)}\n`))
+    if ((await runCli(['auth', 'login', '--redirect-uri', 'http://127.0.0.1:0/callback', '--no-open'], browserIo)) !== EXIT.ok) throw new Error('tbk auth login failed')
+    await tbk('auth', 'status')
+    // As a service provider: the 淘口令 goes through taobao.tbk.sc.tpwd.convert with the stored session.
+    await tbk('convert', '复制￥AbCdEfGhIjK￥打开淘宝', '--adzone-id', ADZONE_ID, '--site-id', '1234567', '--as', 'tpwd')
 
     process.stdout.write(`\n${bold('Done')} in ${((Date.now() - started) / 1000).toFixed(1)} s, ${emulator.requests.length} requests to the emulator.
 Next, from this clone: npx tbk --help · npx tbk emulator --port 8790 (keep a gateway running) · node examples/node/search.mjs

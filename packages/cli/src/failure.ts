@@ -17,6 +17,7 @@ import { neutralise, neutraliseLines } from './terminal-text.js'
 import { EXIT } from './exit-codes.js'
 import type { CliIo } from './io.js'
 import { scrubSecrets } from './secrets.js'
+import { REFRESH_HINT, SessionExpiredError } from './auth/stored-session.js'
 import { UsageError } from './usage-error.js'
 
 interface Failure {
@@ -71,7 +72,8 @@ function describeFailure(error: unknown): Failure {
 }
 
 function validationHint(error: TopValidationError): string | undefined {
-  if (error.param === 'session') return 'pass --session, set TBK_SESSION or run: tbk config set session'
+  if (error instanceof SessionExpiredError) return REFRESH_HINT
+  if (error.param === 'session') return 'run `tbk auth login` (or pass --session / set TBK_SESSION)'
   if (error.method) return `see the params with: tbk describe ${error.method}`
   return undefined
 }
@@ -82,6 +84,7 @@ function apiHint(error: TopApiError): string {
       ? "the gateway rejected the timestamp: check this machine's clock"
       : 'check the app secret and --sign-method; tbk sign key=value … shows the canonical string and signature'
   }
+  if (error instanceof TopAuthError && (error.code === 26 || error.code === 27)) return `the session is missing, invalid or expired: ${REFRESH_HINT}`
   if (error instanceof TopAuthError) return 'the app key or the session is missing, invalid or expired: check credentials or re-authorize'
   if (error instanceof TopPermissionError) return 'the app or the user lacks permission for this API'
   if (error instanceof TopRateLimitError) return 'throttled by the gateway: wait and retry'

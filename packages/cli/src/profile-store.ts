@@ -9,12 +9,16 @@ import { EXIT } from './exit-codes.js'
 import { shellQuote } from './shell-quote.js'
 
 /** The settings a profile holds, in the platform's own snake_case. */
-export const SETTING_KEYS = ['app_key', 'app_secret', 'session', 'endpoint', 'sign_method', 'adzone_id', 'pid', 'site_id'] as const
+export const SETTING_KEYS = [
+  'app_key', 'app_secret', 'session', 'endpoint', 'sign_method', 'adzone_id', 'pid', 'site_id',
+  // Written by `tbk auth login|refresh` (see auth/stored-session.ts).
+  'refresh_token', 'session_expires_at', 'refresh_expires_at', 'user_id', 'user_nick',
+] as const
 export type SettingKey = (typeof SETTING_KEYS)[number]
 export type ProfileSettings = Partial<Record<SettingKey, string>>
 
 /** Never printed: `get` and `list` show them redacted. */
-export const SECRET_KEYS: ReadonlySet<string> = new Set(['app_secret', 'session'])
+export const SECRET_KEYS: ReadonlySet<string> = new Set(['app_secret', 'session', 'refresh_token'])
 
 export interface ConfigFile {
   profiles: Record<string, ProfileSettings>
@@ -193,6 +197,10 @@ export function checkSetting(key: SettingKey, value: string): void {
       break
     case 'pid':
       if (!PID.test(value)) fail('a pid like mm_123_456_789')
+      break
+    case 'session_expires_at':
+    case 'refresh_expires_at':
+      if (!DIGITS.test(value)) fail('epoch milliseconds (digits)')
       break
   }
 }

@@ -22,6 +22,8 @@ export interface Settings {
   readonly pid: string | undefined
   readonly siteId: string | undefined
   readonly timeoutMs: number | undefined
+  /** When the profile's session (from `tbk auth login`) expires, epoch ms; only when the session in use is that one. */
+  readonly sessionExpiresAt?: number | undefined
 }
 
 /** Flag name and environment variable for each setting that has them. */
@@ -34,6 +36,11 @@ const SOURCES: Record<SettingKey, { flag?: string; env?: string }> = {
   adzone_id: { flag: 'adzone-id' },
   pid: { flag: 'pid' },
   site_id: {},
+  refresh_token: {},
+  session_expires_at: {},
+  refresh_expires_at: {},
+  user_id: {},
+  user_nick: {},
 }
 
 export function profileName(args: ParsedArgs, io: CliIo): string {
@@ -97,10 +104,17 @@ export async function resolveSettings(args: ParsedArgs, io: CliIo): Promise<Sett
     pid: pick('pid'),
     siteId: pick('site_id'),
     timeoutMs: timeout === undefined ? undefined : parseDuration(timeout, 'timeout'),
+    sessionExpiresAt: storedSessionExpiry(stored, pick('session')),
   }
   registerSecret(settings.appSecret)
   registerSecret(settings.session)
   return settings
+}
+
+/** The stored session's expiry applies only while that session is the one in use (not one from a flag or TBK_SESSION). */
+function storedSessionExpiry(stored: ProfileSettings, session: string | undefined): number | undefined {
+  const at = stored.session_expires_at
+  return session !== undefined && session === stored.session && at !== undefined && /^\d+$/.test(at) ? Number(at) : undefined
 }
 
 export interface Credentials {

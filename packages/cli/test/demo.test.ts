@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { DEMO, run } from './helpers.js'
 
 describe('npm start demo', () => {
-  it('tours search, convert, 淘口令 and an order export offline, and exits 0', async () => {
+  it('tours search, convert, 淘口令, an order export and an OAuth login offline, and exits 0', async () => {
     const result = await run([DEMO])
     expect(result.stderr).not.toContain('demo failed')
     expect(result.code).toBe(0)
@@ -10,12 +10,17 @@ describe('npm start demo', () => {
     expect(out).toContain('$ tbk call taobao.tbk.dg.material.optional.upgrade')
     expect(out).toMatch(/连衣裙 示例商品 1/)
     expect(out).toContain('$ tbk convert')
-    expect(out).toMatch(/^link: +https:\/\/s\.click\.taobao\.com\/\w+$/m)
-    expect(out).toMatch(/^淘口令: +￥\w+￥$/m)
+    expect(out).toMatch(/^【淘宝】好物分享 https:\/\/s\.click\.taobao\.com\/t\?e=\w+ 快来看看$/m)
+    expect(result.stderr).toMatch(/✓ link https:\/\/item\.taobao\.com\/item\.htm\?id=688401422805 → https:\/\/s\.click\.taobao\.com\/t\?e=\w+ \(item 688401422805\)/)
     expect(out).toContain('sign=[redacted]')
     expect(out).toContain('$ tbk orders export')
     // startEmulator({ demo: true }) serves one order a minute: a day is 1 440, ids past 2^53 kept exact.
     expect(out).toMatch(/1440 orders in orders\.ndjson; the first: trade_id 11529215046068\d{5} /)
     expect(result.stderr).toContain('exported 1440 orders')
+    // The OAuth step: login through the emulator's /authorize, then a service-provider conversion with the stored session.
+    expect(out).toContain('$ tbk auth login')
+    expect(out).toMatch(/^logged in as tbkit测试账号 \(user id 2200012345678\) in profile "default"$/m)
+    expect(out).toMatch(/^session: +valid until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(GMT\+8\)$/m)
+    expect(out).toMatch(/^复制￥\w{11}￥打开淘宝$/m)
   })
 })

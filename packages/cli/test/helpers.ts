@@ -5,7 +5,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Emulator } from '@tbkit/emulator'
+import { startEmulator, type Emulator } from '@tbkit/emulator'
 import { useEmulator } from '@tbkit/test-support'
 
 export const TBK = fileURLToPath(new URL('../dist/tbk.js', import.meta.url))
@@ -74,6 +74,11 @@ export async function cleanup(...dirs: string[]): Promise<void> {
 }
 
 const GATEWAY = { apps: [{ appKey: APP_KEY, appSecret: APP_SECRET, sessions: [SESSION] }], host: '127.0.0.1' } as const
+
+/** A gateway of the test's own (closed by the test), for tests that need one apart from the file's. */
+export function startGateway(): Promise<Emulator> {
+  return startEmulator(GATEWAY)
+}
 
 /** The test file's gateway: started before its tests, cleared after each, closed at the end. */
 export function useGateway(): Emulator {

@@ -80,4 +80,15 @@ export {
 export * from './generated/catalog.js'
 export type * from './generated/types.js'
 export type { TopFileTypes, TopFileInput } from './protocol/files.js'
+export { authorizeUrl, sessionFromTokenResult, AUTHORIZE_ENDPOINT, type AuthorizeUrlOptions, type AuthorizeView, type TopSession } from './protocol/oauth.js'
+export { TOKEN_CREATE_METHOD, TOKEN_REFRESH_METHOD, type SessionCallOptions } from './client/session.js'
+export {
+  convertShareText,
+  TopConversionError,
+  type ConvertShareTextOptions,
+  type ShareOutput,
+  type ShareTextConversion,
+  type ShareTextItem,
+  type ShareItemStatus,
+} from './workflows/share-convert.js'
 export const VERSION = '0.1.0'

@@ -240,6 +240,20 @@ describe('codegen', () => {
     expect(attempt({ method: 'taobao.tbk.tpwd.create', request: 'url', set: { type: 'Number' }, reason: 'a valid patch for the test' })()).toHaveLength(specs.length)
   }, 60_000)
 
+  it('types a JSON-text field (token_result) as the string it is on the wire, listing its inner fields', async () => {
+    const { loadCatalog } = await generator('spec')
+    const create = loadCatalog(SPEC).find((api: { method: string }) => api.method === 'taobao.top.auth.token.create')
+    const tokenResult = create.response.find((f: { name: string }) => f.name === 'token_result')
+    expect(tokenResult.type).toBe('String')
+    expect(tokenResult.children).toEqual([])
+    expect(tokenResult.description).toMatch(/JSON text; fields: access_token, .*taobao_user_nick/)
+    const dir = join(scratch, 'json-text')
+    cpSync(SPEC, dir, { recursive: true })
+    const reviewed = JSON.parse(readFileSync(join(SPEC, 'patches.json'), 'utf8')) as { patches: object[] }
+    writeFileSync(join(dir, 'patches.json'), JSON.stringify({ ...reviewed, patches: [...reviewed.patches, { method: 'taobao.tbk.tpwd.create', request: 'url', jsonText: true, reason: 'url has no inner fields' }] }))
+    expect(() => loadCatalog(dir)).toThrow(/jsonText needs a String field with documented inner fields/)
+  }, 60_000)
+
   it('--check exits non-zero and names the stale file', () => {
     const dir = join(scratch, 'stale')
     cpSync(join(PACKAGE, 'scripts'), join(dir, 'packages', 'core', 'scripts'), { recursive: true })

@@ -18,6 +18,10 @@ const RUNTIME_EXPORTS = [
   'isEmptyValue', 'isFileValue', 'md5', 'parseBanMs', 'parseJson', 'parseTimestamp', 'parseTpwd',
   'portableCrypto', 'redactFields', 'redactUrl', 'retryDelay', 'sign', 'signCanonical', 'stringifyJson',
   'syncOrderPages', 'syncOrders', 'toHexUpper', 'unwrapLists', 'utf8', 'validateParams', 'webHmacSha256Hex',
+  // OAuth sessions (issue 15)
+  'AUTHORIZE_ENDPOINT', 'TOKEN_CREATE_METHOD', 'TOKEN_REFRESH_METHOD', 'authorizeUrl', 'sessionFromTokenResult',
+  // share-text conversion (issue 15)
+  'TopConversionError', 'convertShareText',
 ]
 
 describe('public exports', () => {

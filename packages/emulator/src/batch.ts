@@ -58,7 +58,7 @@ export async function serveBatch(
   const app = await gateway.checkEnvelope(query, body)
   const envelopeError = isGatewayError(app)
     ? app
-    : (checkSession(query.session || undefined, app, undefined) ?? (body.trim() === '' ? missingArgument('body') : undefined))
+    : (checkSession(query.session || undefined, app, undefined, gateway.config) ?? (body.trim() === '' ? missingArgument('body') : undefined))
   if (envelopeError) {
     const requestId = gateway.nextRequestId()
     Object.assign(record, { requestId, outcome: 'error', errorCode: envelopeError.code })

@@ -24,6 +24,8 @@ export interface CheckConfig {
   readonly skewMs: number
   readonly strictParams: boolean
   readonly hasHandler: (method: string) => boolean
+  /** Sessions the emulator's OAuth side issued: valid, expired, or not one of them. */
+  readonly issuedSession?: (session: string, appKey: string) => 'valid' | 'expired' | undefined
 }
 
 /** System params: never checked against a method's catalog entry. */
@@ -97,9 +99,17 @@ export async function checkSignature(params: TextParams, app: EmulatorApp, appen
   return sameSignature(params.sign!, expected) ? undefined : gatewayError(25)
 }
 
-/** 27 for a session the app does not know; 26 when the method needs one and none came. */
-export function checkSession(session: string | undefined, app: EmulatorApp, meta: ApiMeta | undefined): GatewayError | undefined {
+/** 27 for a session the app does not know (or one it issued that expired); 26 when the method needs one and none came. */
+export function checkSession(
+  session: string | undefined,
+  app: EmulatorApp,
+  meta: ApiMeta | undefined,
+  config?: Pick<CheckConfig, 'issuedSession'>,
+): GatewayError | undefined {
   if (session) {
+    const issued = config?.issuedSession?.(session, app.appKey)
+    if (issued === 'expired') return gatewayError(27, 'Invalid session: the session has expired', 'session-expired')
+    if (issued === 'valid') return undefined
     if (app.sessions && !app.sessions.includes(session)) return gatewayError(27, 'Invalid session', 'invalid-sessionkey')
     return undefined
   }

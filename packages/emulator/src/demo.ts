@@ -1,5 +1,6 @@
 import type { EmulatorApp } from './checks.js'
 import { DEMO_RESPONDERS } from './demo-responders.js'
+import { DEMO_SHARE_RESPONDERS } from './demo-share.js'
 import type { Responder } from './handlers.js'
 import { syntheticOrders, type OrderSource } from './orders.js'
 
@@ -23,8 +24,8 @@ interface DemoTarget {
   serveOrders(orders: OrderSource): () => void
 }
 
-/** Install the demo answers (search, link parse/convert, 淘口令, report) and a week of orders. */
+/** Install the demo answers (search, link parse/convert, share-text conversion, 淘口令, report) and a week of orders. */
 export function installDemo(emulator: DemoTarget, nowMs: number): void {
-  for (const [method, responder] of Object.entries(DEMO_RESPONDERS)) emulator.handle(method, responder)
+  for (const [method, responder] of Object.entries({ ...DEMO_RESPONDERS, ...DEMO_SHARE_RESPONDERS })) emulator.handle(method, responder)
   emulator.serveOrders(demoOrders(nowMs))
 }

@@ -16,6 +16,7 @@ import {
 import { FaultQueues } from './faults.js'
 import { gatewayError, type GatewayError } from './gateway-errors.js'
 import { interpretResult, type EmulatorRequest, type Responder } from './handlers.js'
+import { OAuthStore, type OAuthOptions } from './oauth.js'
 import { Recorder } from './recorder.js'
 import { createRequestIds } from './request-id.js'
 import { defaultSpecDir, SpecStore } from './spec-store.js'
@@ -38,6 +39,8 @@ export interface GatewayOptions {
   readonly specDir?: string
   /** Largest urlencoded or text body, and all multipart text fields together; default 32 MiB. */
   readonly maxTextBytes?: number
+  /** The OAuth side (`/authorize`, the token APIs): the user, session and refresh-token lifetimes. */
+  readonly oauth?: OAuthOptions
 }
 
 /** A call that passed every check. */
@@ -93,19 +96,23 @@ export class Gateway {
   readonly nextRequestId = createRequestIds()
   readonly config: CheckConfig
   readonly limits: BodyLimits
+  readonly oauth: OAuthStore
   private readonly specs: SpecStore
   private readonly examples = new Map<string, string>()
 
   constructor(options: GatewayOptions) {
     const skewMs = options.skewMs ?? 10 * 60 * 1000
     if (!(Number.isFinite(skewMs) && skewMs >= 0)) throw new RangeError(`skewMs must be a non-negative number, got ${skewMs}`)
+    const apps = validateApps(options.apps)
+    this.oauth = new OAuthStore(options.oauth, apps, options.now ?? Date.now)
     this.config = {
-      apps: validateApps(options.apps),
+      apps,
       catalog: options.catalog ?? coreCatalog,
       now: options.now ?? Date.now,
       skewMs,
       strictParams: options.strictParams ?? false,
-      hasHandler: (method) => this.handlers.has(method),
+      hasHandler: (method) => this.handlers.has(method) || this.oauth.responderFor(method) !== undefined,
+      issuedSession: (session, appKey) => this.oauth.standing(session, appKey),
     }
     this.recorder = new Recorder(options.maxRecorded ?? 10_000)
     this.specs = new SpecStore(options.specDir ?? defaultSpecDir())
@@ -129,7 +136,7 @@ export class Gateway {
     const known = checkMethod(params, this.config)
     if (isGatewayError(known)) return known
     const problem =
-      checkSession(session, app, known.meta) ?? (known.meta ? checkParams(known.meta, params, files, this.config.strictParams) : undefined)
+      checkSession(session, app, known.meta, this.config) ?? (known.meta ? checkParams(known.meta, params, files, this.config.strictParams) : undefined)
     return problem ?? { app, method: known.method, meta: known.meta, params, files, session }
   }
 
@@ -145,7 +152,7 @@ export class Gateway {
 
   /** The result text for a checked call: its responder's answer, or the documented example. */
   async answer(call: CheckedCall, form: AnswerForm): Promise<CallAnswer> {
-    const responder = this.handlers.get(call.method)
+    const responder = this.handlers.get(call.method) ?? this.oauth.responderFor(call.method)
     if (!responder) return { ok: true, objectText: await this.exampleText(call.method, form) }
     const request: EmulatorRequest = {
       method: call.method,

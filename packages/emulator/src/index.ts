@@ -5,6 +5,7 @@
  */
 export { startEmulator, type Emulator, type EmulatorOptions } from './server.js'
 export type { GatewayOptions } from './gateway.js'
+export type { OAuthOptions } from './oauth.js'
 export type { EmulatorApp } from './checks.js'
 export type { EmulatorRequest, Responder, ResponderResult } from './handlers.js'
 export type { GatewayError } from './gateway-errors.js'
@@ -25,3 +26,4 @@ export { MultipartParser, MultipartError, type PartSink } from './multipart.js'
 export type { PartHeaders } from './part-headers.js'
 export { DEMO_APP, demoOrders } from './demo.js'
 export { DEMO_SEARCH_TOTAL } from './demo-responders.js'
+export { DEMO_SHARE_RESPONDERS } from './demo-share.js'

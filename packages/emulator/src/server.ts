@@ -35,6 +35,10 @@ export interface Emulator {
   readonly url: string
   /** The `/router/batch` endpoint. */
   readonly batchUrl: string
+  /** The OAuth consent page (`/authorize`): pass it as `authorizeEndpoint` to core's `authorizeUrl`. */
+  readonly authorizeUrl: string
+  /** Every session the OAuth side issued expires now (refresh tokens stay valid). */
+  expireSessions(): void
   readonly port: number
   /** Requests received, oldest first (the latest `maxRecorded`). */
   readonly requests: readonly RecordedRequest[]
@@ -69,6 +73,10 @@ function pathOf(rawUrl: string): string {
 async function route(gateway: Gateway, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const rawUrl = request.url ?? '/'
   const path = pathOf(rawUrl)
+  if (path === '/authorize') {
+    gateway.oauth.serveAuthorize(request, response)
+    return
+  }
   if (path !== '/router/rest' && path !== '/router/batch') {
     request.resume()
     sendText(response, 404, 'text/plain', 'Not found: the gateway serves /router/rest and /router/batch\n')
@@ -163,6 +171,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const emulator: Emulator = {
     url: `${origin}/router/rest`,
     batchUrl: `${origin}/router/batch`,
+    authorizeUrl: `${origin}/authorize`,
+    expireSessions: () => gateway.oauth.expireSessions(),
     port,
     get requests() {
       return gateway.recorder.list()

@@ -44,7 +44,7 @@ function findField(fields, path, where) {
   return field
 }
 
-const PATCH_KEYS = new Set(['method', 'reason', 'safe', 'request', 'response', 'set', 'childrenFrom'])
+const PATCH_KEYS = new Set(['method', 'reason', 'safe', 'request', 'response', 'set', 'childrenFrom', 'jsonText'])
 
 /**
  * Every documented type must be understood. An object type with no documented
@@ -100,8 +100,15 @@ function applyPatch(byMethod, patch, index) {
     const from = findField(source[side], patch.childrenFrom[side], `${where} childrenFrom`)
     if (from.children.length === 0) throw new CodegenError(`${where}: childrenFrom field has no children`)
     field.children = structuredClone(from.children)
+  } else if (patch.jsonText === true) {
+    // A String whose value is a JSON text (token_result): the wire type stays
+    // `string`; the documented inner fields move into its doc comment, and the
+    // caller (e.g. core's OAuth module) parses and types the text itself.
+    if (field.type !== 'String' || field.children.length === 0) throw new CodegenError(`${where}: jsonText needs a String field with documented inner fields`)
+    field.description = `${field.description} (JSON text; fields: ${field.children.map((c) => c.name).join(', ')})`
+    field.children = []
   } else {
-    throw new CodegenError(`${where}: a field patch needs "set" or "childrenFrom"`)
+    throw new CodegenError(`${where}: a field patch needs "set", "childrenFrom" or "jsonText"`)
   }
 }
 

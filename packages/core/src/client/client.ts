@@ -15,6 +15,8 @@ import { validateParams } from './validate.js'
 import { CLIENT_WEB_APIS, requireWebApis } from '../protocol/web-apis.js'
 import { runBatch, type BatchCall, type BatchOptions, type BatchResultsOf, type BatchSeam } from './batch.js'
 import { paginateMethod, type PageItemOf, type PaginateArgs, type PaginateOptions } from './paginate.js'
+import { createSession, refreshSession, type SessionCallOptions, type SessionSeam } from './session.js'
+import type { TopSession } from '../protocol/oauth.js'
 
 export const DEFAULT_ENDPOINT = 'https://eco.taobao.com/router/rest'
 
@@ -290,6 +292,20 @@ export class TopClient {
   /** Several calls in one `/router/batch` request, outcomes in order (see `batch.ts`). */
   batch<const C extends readonly BatchCall[]>(calls: C, options: BatchOptions = {}): Promise<BatchResultsOf<C>> {
     return runBatch(this.#batchSeam(), calls, options) as Promise<BatchResultsOf<C>>
+  }
+
+  /** Trade an OAuth authorization code for the user's session (`taobao.top.auth.token.create`; see session.ts). */
+  createSession(code: string, options?: SessionCallOptions): Promise<TopSession> {
+    return createSession(this.#sessionSeam(), code, options)
+  }
+
+  /** Trade a refresh token for a fresh session (`taobao.top.auth.token.refresh`). */
+  refreshSession(refreshToken: string, options?: SessionCallOptions): Promise<TopSession> {
+    return refreshSession(this.#sessionSeam(), refreshToken, options)
+  }
+
+  #sessionSeam(): SessionSeam {
+    return { call: (method, params, options) => this.call(method as never, params, options) as Promise<Record<string, unknown>>, now: this.now }
   }
 
   #batchSeam(): BatchSeam {

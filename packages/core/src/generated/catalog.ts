@@ -1157,6 +1157,15 @@ export const taobao_tbk_itemid_private_transform: ApiMeta = {
   ],
 }
 
+export const taobao_tbk_itemid_transform: ApiMeta = {
+  method: 'taobao.tbk.itemid.transform',
+  session: 'none',
+  safe: true,
+  params: [
+    { name: 'item_ids', kind: 'string-list', required: true },
+  ],
+}
+
 export const taobao_tbk_jzf_convert: ApiMeta = {
   method: 'taobao.tbk.jzf.convert',
   session: 'unknown',
@@ -2140,7 +2149,26 @@ export const taobao_tbk_uvid_encrypt: ApiMeta = {
   ],
 }
 
-/** Every method of the catalog (145). */
+export const taobao_top_auth_token_create: ApiMeta = {
+  method: 'taobao.top.auth.token.create',
+  session: 'none',
+  safe: false,
+  params: [
+    { name: 'code', kind: 'string', required: true },
+    { name: 'uuid', kind: 'string', required: false },
+  ],
+}
+
+export const taobao_top_auth_token_refresh: ApiMeta = {
+  method: 'taobao.top.auth.token.refresh',
+  session: 'none',
+  safe: false,
+  params: [
+    { name: 'refresh_token', kind: 'string', required: true },
+  ],
+}
+
+/** Every method of the catalog (148). */
 export const catalog: Catalog = {
   'qimen.taobao.tbk.item.rule.get': qimen_taobao_tbk_item_rule_get,
   'taobao.tbk.activity.info.get': taobao_tbk_activity_info_get,
@@ -2218,6 +2246,7 @@ export const catalog: Catalog = {
   'taobao.tbk.itemid.coupon.get': taobao_tbk_itemid_coupon_get,
   'taobao.tbk.itemid.ineffective.transform': taobao_tbk_itemid_ineffective_transform,
   'taobao.tbk.itemid.private.transform': taobao_tbk_itemid_private_transform,
+  'taobao.tbk.itemid.transform': taobao_tbk_itemid_transform,
   'taobao.tbk.jzf.convert': taobao_tbk_jzf_convert,
   'taobao.tbk.material.upload': taobao_tbk_material_upload,
   'taobao.tbk.optimus.tou.material.ids.get': taobao_tbk_optimus_tou_material_ids_get,
@@ -2287,4 +2316,6 @@ export const catalog: Catalog = {
   'taobao.tbk.tpwd.parse': taobao_tbk_tpwd_parse,
   'taobao.tbk.tpwd.share.convert': taobao_tbk_tpwd_share_convert,
   'taobao.tbk.uvid.encrypt': taobao_tbk_uvid_encrypt,
+  'taobao.top.auth.token.create': taobao_top_auth_token_create,
+  'taobao.top.auth.token.refresh': taobao_top_auth_token_refresh,
 }

@@ -10735,6 +10735,21 @@ export type TbkItemidPrivateTransformParams = TbkItemidIneffectiveTransformParam
 export type TbkItemidPrivateTransformResult = TbkItemidIneffectiveTransformResult
 
 /**
+ * Params of `taobao.tbk.itemid.transform`.
+ *
+ * 淘宝客-推广者-商品id升级(三方)
+ *
+ * Role: promoter (推广者). Session: not used.
+ * Safe to repeat: retried automatically on transient faults.
+ *
+ * Catalog confidence: inferred (params and result fields may be incomplete; see spec/apis/taobao.tbk.itemid.transform.json).
+ */
+export type TbkItemidTransformParams = TbkItemidIneffectiveTransformParams
+
+/** Result of `taobao.tbk.itemid.transform` (lists as plain arrays): 淘宝客-推广者-商品id升级(三方) */
+export type TbkItemidTransformResult = TbkItemidIneffectiveTransformResult
+
+/**
  * Params of `taobao.tbk.jzf.convert`.
  *
  * 淘宝客-推广者-官办找福利页
@@ -14771,6 +14786,7 @@ export interface TbkScOrderRefundGetPublisherRefundOrderDTO {
  * Safe to repeat: retried automatically on transient faults.
  *
  * Catalog confidence: sdk (params and result fields may be incomplete; see spec/apis/taobao.tbk.sc.pailitao.widget.convert.json).
+ * @see https://open.taobao.com/api.htm?docId=53998&docType=2
  */
 export interface TbkScPailitaoWidgetConvertParams {
   /** mm_xxx_xxx_xxx的第三位 */
@@ -14798,6 +14814,7 @@ export type TbkScPailitaoWidgetConvertResult = TbkDgPailitaoWidgetConvertResult
  *
  * Role: service provider (服务商). Session: required: pass the user's authorization `session`.
  * Not safe to repeat (a write): never retried automatically.
+ * @see https://open.taobao.com/api.htm?docId=53999&docType=2
  */
 export interface TbkScPicEmbedParams {
   /**
@@ -17307,6 +17324,53 @@ export interface TbkUvidEncryptParams {
 /** Result of `taobao.tbk.uvid.encrypt` (lists as plain arrays): 淘宝客-推广者-加密用户标识生成 */
 export type TbkUvidEncryptResult = TbkScUvidEncryptResult
 
+/**
+ * Params of `taobao.top.auth.token.create`.
+ *
+ * 获取Access Token
+ *
+ * 用户通过code换获取access_token，https only
+ *
+ * Role: other. Session: not used.
+ * Not safe to repeat (a write): never retried automatically.
+ *
+ * Catalog confidence: sdk (params and result fields may be incomplete; see spec/apis/taobao.top.auth.token.create.json).
+ */
+export interface TopAuthTokenCreateParams {
+  /** 授权code，grantType==authorization_code 时需要 */
+  code: string
+  /** 与生成code的uuid配对 */
+  uuid?: string
+}
+
+/** Result of `taobao.top.auth.token.create` (lists as plain arrays): 获取Access Token */
+export interface TopAuthTokenCreateResult {
+  /** 返回的是 JSON 字符串（需再解析一次），字段见 children (JSON text; fields: access_token, token_type, expires_in, refresh_token, re_expires_in, r1_expires_in, r2_expires_in, w1_expires_in, w2_expires_in, taobao_user_id, taobao_user_nick, sub_taobao_user_id, sub_taobao_user_nick) */
+  token_result?: string
+  /** The gateway's id for this request (quote it to platform support). */
+  request_id?: string
+}
+
+/**
+ * Params of `taobao.top.auth.token.refresh`.
+ *
+ * 刷新Access Token
+ *
+ * 根据refresh_token重新生成token
+ *
+ * Role: other. Session: not used.
+ * Not safe to repeat (a write): never retried automatically.
+ *
+ * Catalog confidence: sdk (params and result fields may be incomplete; see spec/apis/taobao.top.auth.token.refresh.json).
+ */
+export interface TopAuthTokenRefreshParams {
+  /** grantType==refresh_token 时需要 */
+  refresh_token: string
+}
+
+/** Result of `taobao.top.auth.token.refresh` (lists as plain arrays): 刷新Access Token */
+export type TopAuthTokenRefreshResult = TopAuthTokenCreateResult
+
 /** Every catalog method → its params and its (unwrapped) result; types `client.call`. */
 export interface TopApiMap {
   /**
@@ -17971,6 +18035,15 @@ export interface TopApiMap {
    */
   'taobao.tbk.itemid.private.transform': { params: TbkItemidPrivateTransformParams; result: TbkItemidPrivateTransformResult }
   /**
+   * 淘宝客-推广者-商品id升级(三方)
+   *
+   * Role: promoter (推广者). Session: not used.
+   * Safe to repeat: retried automatically on transient faults.
+   *
+   * Catalog confidence: inferred (params and result fields may be incomplete; see spec/apis/taobao.tbk.itemid.transform.json).
+   */
+  'taobao.tbk.itemid.transform': { params: TbkItemidTransformParams; result: TbkItemidTransformResult }
+  /**
    * 淘宝客-推广者-官办找福利页
    *
    * Role: promoter (推广者). Session: not documented: sent when the client has one.
@@ -18242,6 +18315,7 @@ export interface TopApiMap {
    * Safe to repeat: retried automatically on transient faults.
    *
    * Catalog confidence: sdk (params and result fields may be incomplete; see spec/apis/taobao.tbk.sc.pailitao.widget.convert.json).
+   * @see https://open.taobao.com/api.htm?docId=53998&docType=2
    */
   'taobao.tbk.sc.pailitao.widget.convert': { params: TbkScPailitaoWidgetConvertParams; result: TbkScPailitaoWidgetConvertResult }
   /**
@@ -18251,6 +18325,7 @@ export interface TopApiMap {
    *
    * Role: service provider (服务商). Session: required: pass the user's authorization `session`.
    * Not safe to repeat (a write): never retried automatically.
+   * @see https://open.taobao.com/api.htm?docId=53999&docType=2
    */
   'taobao.tbk.sc.pic.embed': { params: TbkScPicEmbedParams; result: TbkScPicEmbedResult }
   /**
@@ -18617,4 +18692,26 @@ export interface TopApiMap {
    * @see https://open.taobao.com/api.htm?docId=68029&docType=2
    */
   'taobao.tbk.uvid.encrypt': { params: TbkUvidEncryptParams; result: TbkUvidEncryptResult }
+  /**
+   * 获取Access Token
+   *
+   * 用户通过code换获取access_token，https only
+   *
+   * Role: other. Session: not used.
+   * Not safe to repeat (a write): never retried automatically.
+   *
+   * Catalog confidence: sdk (params and result fields may be incomplete; see spec/apis/taobao.top.auth.token.create.json).
+   */
+  'taobao.top.auth.token.create': { params: TopAuthTokenCreateParams; result: TopAuthTokenCreateResult }
+  /**
+   * 刷新Access Token
+   *
+   * 根据refresh_token重新生成token
+   *
+   * Role: other. Session: not used.
+   * Not safe to repeat (a write): never retried automatically.
+   *
+   * Catalog confidence: sdk (params and result fields may be incomplete; see spec/apis/taobao.top.auth.token.refresh.json).
+   */
+  'taobao.top.auth.token.refresh': { params: TopAuthTokenRefreshParams; result: TopAuthTokenRefreshResult }
 }

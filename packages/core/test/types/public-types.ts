@@ -19,3 +19,14 @@ export type PublicTypes = [
   PaginateOptions, PaginateParams<'taobao.tbk.dg.material.optional.upgrade'>, PaginateArgs<'taobao.tbk.dg.material.optional.upgrade'>,
   PageItemOf<unknown>, PagingParamName, BatchCall, BatchResult, BatchOptions, TopFileTypes, TopFileInput, TopApiMap,
 ]
+
+// Issue 15: OAuth sessions and share-text conversion.
+import type {
+  AuthorizeUrlOptions, AuthorizeView, TopSession, SessionCallOptions, ConvertShareTextOptions, ShareOutput,
+  ShareTextConversion, ShareTextItem, ShareItemStatus,
+} from '../../src/index.js'
+
+export type SessionAndShareTypes = [
+  AuthorizeUrlOptions, AuthorizeView, TopSession, SessionCallOptions, ConvertShareTextOptions, ShareOutput,
+  ShareTextConversion, ShareTextItem, ShareItemStatus,
+]

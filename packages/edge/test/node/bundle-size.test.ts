@@ -19,9 +19,12 @@ interface Measured extends WorkerBundle {
 
 async function measure(entry: string): Promise<Measured> {
   const bundle = await bundleWorker(entry, { minify: true })
-  const methods = Object.keys(catalog).filter((method) => bundle.code.includes(JSON.stringify(method)))
+  const methods = Object.keys(catalog).filter((method) => !CLIENT_OWN_METHODS.has(method) && bundle.code.includes(JSON.stringify(method)))
   return { ...bundle, minified: bundle.bytes.length, gzipped: gzipSync(bundle.bytes).length, methods }
 }
+
+/** The client names these itself (createSession / refreshSession): their names, not their metadata, are in every bundle. */
+const CLIENT_OWN_METHODS = new Set(['taobao.top.auth.token.create', 'taobao.top.auth.token.refresh'])
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(2)} KiB`
 
@@ -43,7 +46,7 @@ describe('bundle size', () => {
     console.log(`one-call Worker (lean): ${kib(oneCall.minified)} minified, ${kib(oneCall.gzipped)} gzipped`)
     console.log(`one-call Worker with the full catalog: ${kib(full.minified)} minified, ${kib(full.gzipped)} gzipped`)
     expect(oneCall.methods).toEqual(['taobao.tbk.tpwd.create'])
-    expect(full.methods.length).toBe(Object.keys(catalog).length)
+    expect(full.methods.length).toBe(Object.keys(catalog).length - CLIENT_OWN_METHODS.size)
     expect(oneCall.gzipped).toBeLessThan(full.gzipped)
   })
 

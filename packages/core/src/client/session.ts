@@ -1,0 +1,79 @@
+/**
+ * `client.createSession(code)` and `client.refreshSession(refreshToken)`:
+ * the two token calls of the OAuth flow, decoded into a `TopSession`.
+ * Neither call is repeated automatically (a code is single-use; a refresh
+ * may retire the old token), and no error they raise shows a token.
+ */
+import { createApiError, TopApiError, TopTransportError, TopValidationError } from '../protocol/errors.js'
+import { sessionFromTokenResult, type TopSession } from '../protocol/oauth.js'
+import { REDACTED } from '../protocol/redact.js'
+import type { CallOptions } from './call-types.js'
+
+export const TOKEN_CREATE_METHOD = 'taobao.top.auth.token.create'
+export const TOKEN_REFRESH_METHOD = 'taobao.top.auth.token.refresh'
+
+/** What the token calls need from the client. */
+export interface SessionSeam {
+  call(method: string, params: Record<string, unknown>, options: CallOptions): Promise<Record<string, unknown>>
+  now(): number
+}
+
+/** Options for the token calls; the session option is not taken (they are made without one). */
+export type SessionCallOptions = Omit<CallOptions, 'session' | 'retry' | 'maxRetries'>
+
+function requireToken(value: unknown, name: string, method: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new TopValidationError(`${method}: ${name} is required (a non-empty string)`, { method, param: name })
+  }
+  return value
+}
+
+function scrub(text: string | undefined, secret: string): string | undefined {
+  return text === undefined || secret.length < 4 ? text : text.split(secret).join(REDACTED)
+}
+
+/**
+ * The same failure without the secret: a gateway message may quote the code
+ * it refused, and an undecodable body may hold new tokens (its excerpt, and
+ * the JSON error kept as cause, quote it): such an error is rebuilt without them.
+ */
+function withoutSecret(error: unknown, secret: string): unknown {
+  if (error instanceof TopApiError) {
+    const fields = { code: error.code, msg: error.msg, subCode: error.subCode, subMsg: error.subMsg, requestId: error.requestId, method: error.method }
+    const scrubbed = { ...fields, msg: scrub(fields.msg, secret) ?? '', subCode: scrub(fields.subCode, secret), subMsg: scrub(fields.subMsg, secret) }
+    return scrubbed.msg === fields.msg && scrubbed.subCode === fields.subCode && scrubbed.subMsg === fields.subMsg ? error : createApiError(scrubbed)
+  }
+  if (error instanceof TopTransportError && error.bodyExcerpt !== undefined) {
+    return new TopTransportError(error.message, {
+      method: error.method,
+      requestId: error.requestId,
+      kind: error.kind,
+      ...(error.status !== undefined && { status: error.status }),
+      retryable: error.retryable,
+    })
+  }
+  return error
+}
+
+async function tokenCall(seam: SessionSeam, method: string, params: Record<string, string>, secret: string, options: SessionCallOptions): Promise<TopSession> {
+  const sentAt = seam.now()
+  let result: Record<string, unknown>
+  try {
+    result = await seam.call(method, params, { ...options, retry: false })
+  } catch (error) {
+    throw withoutSecret(error, secret)
+  }
+  return sessionFromTokenResult(method, result.token_result, sentAt)
+}
+
+/** Trade an authorization code (from the OAuth callback) for the user's session. */
+export async function createSession(seam: SessionSeam, code: string, options: SessionCallOptions = {}): Promise<TopSession> {
+  const valid = requireToken(code, 'code', TOKEN_CREATE_METHOD)
+  return tokenCall(seam, TOKEN_CREATE_METHOD, { code: valid }, valid, options)
+}
+
+/** Trade a refresh token for a fresh session and refresh token. */
+export async function refreshSession(seam: SessionSeam, refreshToken: string, options: SessionCallOptions = {}): Promise<TopSession> {
+  const valid = requireToken(refreshToken, 'refresh_token', TOKEN_REFRESH_METHOD)
+  return tokenCall(seam, TOKEN_REFRESH_METHOD, { refresh_token: valid }, valid, options)
+}

@@ -1,0 +1,63 @@
+/**
+ * What a pasted share text holds, in order: 淘口令, platform links (via
+ * `parseTpwd` / `extractLinks`) and any other http(s) link, which a
+ * conversion leaves alone but reports. Linear in the length of the text.
+ */
+import { extractLinks, type FoundLink } from './links.js'
+import { parseTpwd, type Tpwd } from './tpwd.js'
+
+export type ShareItem =
+  /** A 淘口令 in symbols (`￥AbCd1234￥`) or after a pairing code (`CZ0001 AbCd1234`). */
+  | { readonly kind: 'tpwd'; readonly index: number; readonly text: string; readonly tpwd: Tpwd }
+  /** A Taobao / Tmall link; one carrying `?tk=` is converted by its 淘口令. */
+  | { readonly kind: 'link'; readonly index: number; readonly text: string; readonly link: FoundLink }
+  /** Any other http(s) link: not the platform's, so not converted. */
+  | { readonly kind: 'other-link'; readonly index: number; readonly text: string }
+
+const URL_CHARS = new Uint8Array(128)
+for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#%&=+@') URL_CHARS[c.charCodeAt(0)] = 1
+const TRAILING = new Set(['.', ':', '?', '#', '&', '@'])
+
+function schemeAt(text: string, at: number): boolean {
+  const head = text.slice(at, at + 8).toLowerCase()
+  return head.startsWith('https://') || head.startsWith('http://')
+}
+
+/** http(s) links outside the given spans (sorted, non-overlapping). */
+function otherLinks(text: string, taken: ReadonlyArray<{ index: number; text: string }>): ShareItem[] {
+  const out: ShareItem[] = []
+  let next = 0
+  let i = 0
+  while (i < text.length) {
+    const span = taken[next]
+    if (span && i >= span.index) {
+      i = Math.max(i, span.index + span.text.length)
+      next++
+      continue
+    }
+    const c = text.charCodeAt(i)
+    if ((c === 0x68 || c === 0x48) && schemeAt(text, i)) {
+      let end = i
+      const limit = span ? span.index : text.length
+      while (end < limit && text.charCodeAt(end) < 128 && URL_CHARS[text.charCodeAt(end)] === 1) end++
+      while (end > i && TRAILING.has(text[end - 1]!)) end--
+      out.push({ kind: 'other-link', index: i, text: text.slice(i, end) })
+      i = Math.max(end, i + 1)
+      continue
+    }
+    i++
+  }
+  return out
+}
+
+/** Every 淘口令 and link in `text`, in order of appearance, none overlapping. */
+export function findShareItems(text: string): ShareItem[] {
+  if (typeof text !== 'string') return []
+  const items: ShareItem[] = []
+  for (const link of extractLinks(text)) items.push({ kind: 'link', index: link.index, text: link.text, link })
+  // A `tk=` 淘口令 lives inside its link, which stands for it.
+  for (const tpwd of parseTpwd(text)) if (tpwd.form !== 'link') items.push({ kind: 'tpwd', index: tpwd.index, text: tpwd.text, tpwd })
+  items.sort((a, b) => a.index - b.index)
+  const merged = [...items, ...otherLinks(text, items)]
+  return merged.sort((a, b) => a.index - b.index)
+}
