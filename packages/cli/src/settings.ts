@@ -63,12 +63,21 @@ export function requireProfile(config: ConfigFile, profile: string, path: string
   )
 }
 
-/** A profile's settings: its own, then those of "default" for the keys it lacks (shared app key and secret, per-shop adzone). */
+/**
+ * A user's authorization (`tbk auth login`) belongs to the profile it was
+ * stored in: a named profile is often another shop or another user, and
+ * calling with default's session would act as the wrong Taobao user.
+ */
+const NOT_INHERITED: ReadonlySet<SettingKey> = new Set(['session', 'refresh_token', 'session_expires_at', 'refresh_expires_at', 'user_id', 'user_nick'])
+
+/** A profile's settings: its own, then those of "default" for the keys it lacks (shared app key and secret, per-shop adzone) — never default's user authorization. */
 export function profileSettings(config: ConfigFile, profile: string): { settings: ProfileSettings; inherited: SettingKey[] } {
   const own: ProfileSettings = Object.hasOwn(config.profiles, profile) ? config.profiles[profile]! : {}
   const base: ProfileSettings = profile !== DEFAULT_PROFILE && Object.hasOwn(config.profiles, DEFAULT_PROFILE) ? config.profiles[DEFAULT_PROFILE]! : {}
-  const inherited = (Object.keys(base) as SettingKey[]).filter((key) => own[key] === undefined)
-  return { settings: { ...base, ...own }, inherited }
+  const inherited = (Object.keys(base) as SettingKey[]).filter((key) => own[key] === undefined && !NOT_INHERITED.has(key))
+  const settings: ProfileSettings = { ...own }
+  for (const key of inherited) settings[key] = base[key]
+  return { settings, inherited }
 }
 
 /** Resolve settings: a flag beats the environment, which beats the profile file (then the "default" profile). */

@@ -45,6 +45,22 @@ describe('profiles', () => {
     expect(json).toMatchObject({ profile: 'shop2', settings: { adzone_id: '222', app_key: APP_KEY }, inherited: ['app_key', 'app_secret', 'endpoint'] })
   })
 
+  it("never takes default's user authorization (session, refresh token, who): that user is not this profile's", async () => {
+    await writeProfiles({
+      default: { app_key: APP_KEY, app_secret: APP_SECRET, session: 'default-users-session', refresh_token: 'default-users-refresh', user_nick: 'someone' },
+      shop2: { adzone_id: '222' },
+    })
+    const dry = await tbk(['call', 'taobao.tbk.sc.adzone.create', 'site_id=1', 'adzone_name=x', '--profile', 'shop2', '--dry-run', '-o', 'json'], { env: env({ TBK_ENDPOINT: gateway.url }) })
+    // The method needs a session and shop2 has none of its own: refused before sending, pointing to tbk auth.
+    expect(dry.code).toBe(3)
+    expect(dry.stderr).toMatch(/session/)
+    expect(dry.stdout + dry.stderr).not.toContain('default-users-session')
+    const json = JSON.parse((await tbk(['config', 'list', '--profile', 'shop2', '-o', 'json'], { env: env() })).stdout) as { inherited: string[]; settings: Record<string, unknown> }
+    expect(json.inherited).toEqual(['app_key', 'app_secret'])
+    expect(json.settings).not.toHaveProperty('session')
+    expect(json.settings).not.toHaveProperty('user_nick')
+  })
+
   it('its own keys win over "default"', async () => {
     await writeProfiles({ default: { app_key: 'from-default', app_secret: APP_SECRET }, shop2: { app_key: 'from-shop2' } })
     const dry = await tbk(['call', TPWD, URL_PARAM, '--profile', 'shop2', '--dry-run', '-o', 'json'], { env: env({ TBK_ENDPOINT: gateway.url }) })
