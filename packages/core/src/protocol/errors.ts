@@ -1,3 +1,5 @@
+import { displaySafe } from './sanitize.js'
+
 /**
  * Every failure tbkit raises is one of these. None of them ever holds the app
  * secret, the session or the signature: errors end up in logs.
@@ -48,14 +50,23 @@ export class TopTransportError extends TopError {
   /** The first characters of an undecodable body, for diagnosis. */
   readonly bodyExcerpt: string | undefined
 
+  /**
+   * `true` when the request provably never left this process (it waited for
+   * a socket, or the connection failed before a byte of it was written): the
+   * gateway cannot have acted on it, so even a write may be sent again.
+   * `false` means it may have been received.
+   */
+  readonly notSent: boolean
+
   constructor(
     message: string,
-    details: TopErrorDetails & { kind: TransportFailure; status?: number; bodyExcerpt?: string },
+    details: TopErrorDetails & { kind: TransportFailure; status?: number; bodyExcerpt?: string; notSent?: boolean },
   ) {
     super(message, { retryable: true, ...details })
     this.kind = details.kind
     this.status = details.status
     this.bodyExcerpt = details.bodyExcerpt
+    this.notSent = details.notSent ?? false
   }
 }
 
@@ -63,7 +74,7 @@ export class TopTransportError extends TopError {
 export class TopTimeoutError extends TopTransportError {
   readonly timeoutMs: number
 
-  constructor(message: string, details: TopErrorDetails & { timeoutMs: number }) {
+  constructor(message: string, details: TopErrorDetails & { timeoutMs: number; notSent?: boolean }) {
     super(message, { ...details, kind: 'timeout' })
     this.timeoutMs = details.timeoutMs
   }
@@ -95,7 +106,8 @@ export class TopApiError extends TopError {
 
   constructor(fields: TopApiErrorFields, retryable = false) {
     const sub = fields.subCode || fields.subMsg ? ` [${fields.subCode ?? ''}${fields.subMsg ? ` ${fields.subMsg}` : ''}]` : ''
-    super(`${fields.method ?? 'TOP call'} failed: ${fields.code} ${fields.msg}${sub}`, {
+    // The gateway's text goes into logs: neutralised here, exact in the fields.
+    super(displaySafe(`${fields.method ?? 'TOP call'} failed: ${fields.code} ${fields.msg}${sub}`), {
       method: fields.method,
       requestId: fields.requestId,
       retryable,
@@ -120,7 +132,7 @@ export class TopRemoteError extends TopApiError {}
 
 /** 4–8 or an `accesscontrol.*` sub-code: the caller is throttled. */
 export class TopRateLimitError extends TopApiError {
-  /** How long the ban lasts, from "This ban will last for N more seconds", when stated. */
+  /** How long the ban lasts, from "This ban will last for N more seconds" or an HTTP 429's `Retry-After`, when stated. */
   readonly retryAfterMs: number | undefined
 
   constructor(fields: TopApiErrorFields, retryAfterMs: number | undefined) {

@@ -10,22 +10,56 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
+/** An array's copy, or a wrapper's list copy, or an object's: the shell the walk below fills. */
+function shellOf(value: object): { readonly source: object; readonly out: unknown[] | Record<string, unknown> } {
+  if (Array.isArray(value)) return { source: value, out: new Array<unknown>(value.length) }
+  const keys = Object.keys(value)
+  if (keys.length === 1) {
+    const only = (value as Record<string, unknown>)[keys[0]!]
+    if (Array.isArray(only)) return { source: only, out: new Array<unknown>(only.length) }
+  }
+  return { source: value, out: {} }
+}
+
 /**
  * Turn the wrapped (non-simplified) form's list wrappers into plain arrays:
  * `{"results":{"n_tbk_item":[…]}}` → `{"results":[…]}`. In that form every
  * list is wrapped, so an object whose only value is an array is a wrapper.
  * Keys are defined, not assigned, so a `__proto__` key stays plain data.
+ * An explicit stack, not recursion: a hostile body nests 100 000 levels deep.
  */
 export function unwrapLists(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(unwrapLists)
-  if (!isPlainObject(value)) return value
-  const keys = Object.keys(value)
-  if (keys.length === 1 && Array.isArray(value[keys[0]!])) return (value[keys[0]!] as unknown[]).map(unwrapLists)
-  const out: Record<string, unknown> = {}
-  for (const key of keys) {
-    Object.defineProperty(out, key, { value: unwrapLists(value[key]), enumerable: true, writable: true, configurable: true })
+  if (value === null || typeof value !== 'object') return value
+  const root = shellOf(value)
+  const pending = [root]
+  while (pending.length > 0) {
+    const { source, out } = pending.pop()!
+    if (Array.isArray(out)) {
+      const items = source as unknown[]
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i]
+        if (item === null || typeof item !== 'object') out[i] = item
+        else {
+          const shell = shellOf(item)
+          out[i] = shell.out
+          pending.push(shell)
+        }
+      }
+    } else {
+      const record = source as Record<string, unknown>
+      for (const key of Object.keys(record)) {
+        const child = record[key]
+        let copy = child
+        if (child !== null && typeof child === 'object') {
+          const shell = shellOf(child)
+          copy = shell.out
+          pending.push(shell)
+        }
+        Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true })
+      }
+    }
   }
-  return out
+  return root.out
 }
 
 function asText(value: unknown): string | undefined {
@@ -33,13 +67,26 @@ function asText(value: unknown): string | undefined {
   return typeof value === 'string' ? value : String(value)
 }
 
+/** A code as a number: the gateway sends numbers, sometimes numeric strings. */
+function codeOf(value: unknown): number | undefined {
+  const code = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d{1,9}$/.test(value.trim()) ? Number(value) : NaN
+  return Number.isSafeInteger(code) ? code : undefined
+}
+
+function malformedError(method: string, problem: string): TopTransportError {
+  return new TopTransportError(`${method}: a malformed gateway error: ${problem}`, { method, kind: 'decode', retryable: false })
+}
+
 /** Recognise a gateway `error_response` and build the typed error for it. */
 export function errorFromBody(body: unknown, method: string): TopApiError | undefined {
-  if (!isPlainObject(body)) return undefined
+  if (!isPlainObject(body) || !Object.hasOwn(body, 'error_response')) return undefined
   const error = body.error_response
-  if (!isPlainObject(error)) return undefined
+  // An error of the wrong shape is still no success; the caller gets a typed decode error.
+  if (!isPlainObject(error)) throw malformedError(method, '`error_response` is not an object')
+  const code = codeOf(error.code)
+  if (code === undefined) throw malformedError(method, `\`error_response\` has no numeric code`)
   return createApiError({
-    code: Number(error.code),
+    code,
     msg: asText(error.msg) ?? '',
     subCode: asText(error.sub_code),
     subMsg: asText(error.sub_msg),
