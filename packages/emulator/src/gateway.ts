@@ -32,6 +32,8 @@ export interface GatewayOptions {
   readonly strictParams?: boolean
   /** Requests kept for `requests`, oldest dropped first; default 10 000. */
   readonly maxRecorded?: number
+  /** Characters of params kept for `requests` in all (a request's text can be 32 MiB); oldest dropped first; default 64 Mi. */
+  readonly maxRecordedBytes?: number
   /** Method metadata for checks; default `@tbkit/core`'s generated catalog. */
   readonly catalog?: Catalog
   /** Where `<method>.json` specs (response examples and types) are read; default `@tbkit/core/spec/apis`. */
@@ -107,7 +109,7 @@ export class Gateway {
       strictParams: options.strictParams ?? false,
       hasHandler: (method) => this.handlers.has(method),
     }
-    this.recorder = new Recorder(options.maxRecorded ?? 10_000)
+    this.recorder = new Recorder(options.maxRecorded ?? 10_000, options.maxRecordedBytes)
     this.specs = new SpecStore(options.specDir ?? defaultSpecDir())
     this.limits = { maxTextBytes: options.maxTextBytes ?? 32 * 1024 * 1024 }
   }

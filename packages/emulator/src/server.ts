@@ -90,6 +90,7 @@ async function serve(gateway: Gateway, request: IncomingMessage, response: Serve
     params: Object.fromEntries(parsed.params),
     files: Object.fromEntries(parsed.files),
   })
+  gateway.recorder.charge(record)
   const allowed = record.path === '/router/rest' ? request.method === 'POST' || request.method === 'GET' : request.method === 'POST'
   if (!allowed) {
     const requestId = gateway.nextRequestId()
