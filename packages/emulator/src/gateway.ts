@@ -38,6 +38,12 @@ export interface GatewayOptions {
   readonly catalog?: Catalog
   /** Where `<method>.json` specs (response examples and types) are read; default `@tbkit/core/spec/apis`. */
   readonly specDir?: string
+  /**
+   * Close each connection this long after its last answer, without a
+   * `Keep-Alive: timeout=` hint (as some proxies do); default: Node's
+   * keep-alive (10 s, with the hint).
+   */
+  readonly idleCloseMs?: number
   /** Largest urlencoded or text body, and all multipart text fields together; default 32 MiB. */
   readonly maxTextBytes?: number
 }
