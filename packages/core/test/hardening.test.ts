@@ -4,6 +4,8 @@
  * recording platform. Every failure must be a typed TopError, nothing is sent
  * for bad input, and nothing secret or raw reaches a message.
  */
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import {
   createTopClient,
@@ -16,6 +18,7 @@ import {
   TopTransportError,
   TopValidationError,
   createApiError,
+  createFetchSender,
   type ApiMeta,
   type Platform,
   type TopHttpRequest,
@@ -281,6 +284,31 @@ describe('8: answers of the wrong shape', () => {
     expect(error).toBeInstanceOf(TopRateLimitError)
     expect(error).toMatchObject({ code: 7, retryAfterMs: 120_000, retryable: true })
     expect(requests).toHaveLength(1)
+  })
+})
+
+describe('8: the fetch sender (edge) passes a 429\'s Retry-After', () => {
+  it('a local server answering 429 Retry-After: 1: TopRateLimitError with retryAfterMs 1000', async () => {
+    let received = 0
+    const server = createServer((_request, response) => {
+      received++
+      response.writeHead(429, { 'retry-after': '1' })
+      response.end('slow down')
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const client = createTopClient(
+        { send: createFetchSender({ fetch }) },
+        { appKey: '12345678', appSecret: 'secret-value', endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}/router/rest`, catalog },
+      )
+      const error = await failure(client.call(read.method as never, { num_iids: '1' } as never))
+      expect(error).toBeInstanceOf(TopRateLimitError)
+      expect(error).toMatchObject({ retryAfterMs: 1_000 })
+      expect(received).toBe(1)
+    } finally {
+      server.closeAllConnections()
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 })
 

@@ -53,7 +53,7 @@ describe('10: a request that never left', () => {
 
   it('with retry: false the queued write fails typed as not sent, and is never sent', async () => {
     const { server, client } = await setup(
-      (_request, response) => setTimeout(() => answerJson(response, { ok: 1 }), 800),
+      (_request, response) => void setTimeout(() => answerJson(response, { ok: 1 }), 800),
       { connections: 1, timeoutMs: 300 },
     )
     const [, queued] = await Promise.all([settle(client.call(WRITE as never, { name: 'held' })), settle(client.call(WRITE as never, { name: 'queued' }, { retry: false }))])
