@@ -10,56 +10,71 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
-/** An array's copy, or a wrapper's list copy, or an object's: the shell the walk below fills. */
-function shellOf(value: object): { readonly source: object; readonly out: unknown[] | Record<string, unknown> } {
-  if (Array.isArray(value)) return { source: value, out: new Array<unknown>(value.length) }
-  const keys = Object.keys(value)
-  if (keys.length === 1) {
-    const only = (value as Record<string, unknown>)[keys[0]!]
-    if (Array.isArray(only)) return { source: only, out: new Array<unknown>(only.length) }
-  }
-  return { source: value, out: {} }
-}
+/** Nesting past this is copied by the loop below: recursion is faster, but a hostile body nests 100 000 levels deep. */
+const RECURSION_LIMIT = 256
 
 /**
  * Turn the wrapped (non-simplified) form's list wrappers into plain arrays:
  * `{"results":{"n_tbk_item":[…]}}` → `{"results":[…]}`. In that form every
  * list is wrapped, so an object whose only value is an array is a wrapper.
  * Keys are defined, not assigned, so a `__proto__` key stays plain data.
- * An explicit stack, not recursion: a hostile body nests 100 000 levels deep.
  */
 export function unwrapLists(value: unknown): unknown {
+  return unwrapAt(value, 0)
+}
+
+function unwrapAt(value: unknown, depth: number): unknown {
   if (value === null || typeof value !== 'object') return value
-  const root = shellOf(value)
-  const pending = [root]
-  while (pending.length > 0) {
-    const { source, out } = pending.pop()!
-    if (Array.isArray(out)) {
+  if (depth > RECURSION_LIMIT) return unwrapDeep(value)
+  const next = depth + 1
+  if (Array.isArray(value)) return value.map((item) => unwrapAt(item, next))
+  const record = value as Record<string, unknown>
+  const keys = Object.keys(record)
+  if (keys.length === 1 && Array.isArray(record[keys[0]!])) return (record[keys[0]!] as unknown[]).map((item) => unwrapAt(item, next))
+  const out: Record<string, unknown> = {}
+  for (const key of keys) {
+    Object.defineProperty(out, key, { value: unwrapAt(record[key], next), enumerable: true, writable: true, configurable: true })
+  }
+  return out
+}
+
+/** `unwrapLists` with an explicit stack, for any depth. */
+function unwrapDeep(value: object): unknown {
+  // Containers still to copy, and their (empty) copies, as two parallel stacks.
+  const sources: object[] = []
+  const copies: (unknown[] | Record<string, unknown>)[] = []
+  const copyOf = (node: object): unknown[] | Record<string, unknown> => {
+    let source = node
+    if (!Array.isArray(node)) {
+      const keys = Object.keys(node)
+      const only = keys.length === 1 ? (node as Record<string, unknown>)[keys[0]!] : undefined
+      if (Array.isArray(only)) source = only
+    }
+    const copy = Array.isArray(source) ? new Array<unknown>(source.length) : {}
+    sources.push(source)
+    copies.push(copy)
+    return copy
+  }
+  const root = copyOf(value)
+  while (sources.length > 0) {
+    const source = sources.pop()!
+    const copy = copies.pop()!
+    if (Array.isArray(copy)) {
       const items = source as unknown[]
       for (let i = 0; i < items.length; i++) {
         const item = items[i]
-        if (item === null || typeof item !== 'object') out[i] = item
-        else {
-          const shell = shellOf(item)
-          out[i] = shell.out
-          pending.push(shell)
-        }
+        copy[i] = item === null || typeof item !== 'object' ? item : copyOf(item)
       }
     } else {
       const record = source as Record<string, unknown>
       for (const key of Object.keys(record)) {
         const child = record[key]
-        let copy = child
-        if (child !== null && typeof child === 'object') {
-          const shell = shellOf(child)
-          copy = shell.out
-          pending.push(shell)
-        }
-        Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true })
+        const copied = child === null || typeof child !== 'object' ? child : copyOf(child)
+        Object.defineProperty(copy, key, { value: copied, enumerable: true, writable: true, configurable: true })
       }
     }
   }
-  return root.out
+  return root
 }
 
 function asText(value: unknown): string | undefined {
