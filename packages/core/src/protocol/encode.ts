@@ -15,12 +15,9 @@ export function isFileValue(value: unknown): value is FileValue {
   return (value as Record<symbol, unknown>)[FILE_MARKER] === true
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
-const nativeIsWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed
-
-/** Text that can be percent-encoded and signed: no lone surrogate (`encodeURIComponent` throws on one). */
+/** Text that can be percent-encoded and signed: no lone surrogate (`encodeURIComponent` throws on one). ES2024; Node 20 and workerd have it. */
 export function isWellFormed(text: string): boolean {
-  return nativeIsWellFormed ? nativeIsWellFormed.call(text) : !LONE_SURROGATE.test(text)
+  return (text as string & { isWellFormed(): boolean }).isWellFormed()
 }
 
 type Scalar = string | number | bigint | boolean | Date
