@@ -228,6 +228,17 @@ describe('7: gateway text in messages is neutralised; the fields stay exact', ()
     expect(error).toMatchObject({ msg, subCode: 'isp.x\n', subMsg: 'sub\u2066msg', requestId: 'r\r1' })
   })
 
+  it('every TopError message is one display-safe line, caller text included', async () => {
+    const { platform, requests } = recording()
+    const client = clientOn(platform)
+    const error = await failure(client.call('taobao.tbk.x.get' as never, { ['a\r\nforged\u202e']: '1' } as never, { retry: 'x\n' as never }))
+    expect(error).toBeInstanceOf(TopValidationError)
+    const unknown = await failure(client.call(read.method as never, { num_iids: '1', ['k\u001b[2J\n']: 1 } as never))
+    for (const e of [error, unknown]) expect((e as Error).message).not.toMatch(/[\u0000-\u001f\u202a-\u202e]/)
+    expect(unknown).toMatchObject({ param: 'k\u001b[2J\n' })
+    expect(requests).toHaveLength(0)
+  })
+
   it('the same through decodeResponse', () => {
     const text = JSON.stringify({ error_response: { code: 15, msg: 'a\nb', sub_code: 'c\u202ed', request_id: 'x' } })
     const error = (() => {

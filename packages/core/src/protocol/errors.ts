@@ -21,7 +21,9 @@ export class TopError extends Error {
   readonly retryable: boolean
 
   constructor(message: string, details: TopErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause })
+    // Messages carry strangers' text (a gateway's msg, a param name from a
+    // command line) into logs and terminals: always one display-safe line.
+    super(displaySafe(message), details.cause === undefined ? undefined : { cause: details.cause })
     this.name = new.target.name
     this.method = details.method
     this.requestId = details.requestId
@@ -106,8 +108,8 @@ export class TopApiError extends TopError {
 
   constructor(fields: TopApiErrorFields, retryable = false) {
     const sub = fields.subCode || fields.subMsg ? ` [${fields.subCode ?? ''}${fields.subMsg ? ` ${fields.subMsg}` : ''}]` : ''
-    // The gateway's text goes into logs: neutralised here, exact in the fields.
-    super(displaySafe(`${fields.method ?? 'TOP call'} failed: ${fields.code} ${fields.msg}${sub}`), {
+    // The gateway's text is neutralised in the message (TopError), exact in the fields.
+    super(`${fields.method ?? 'TOP call'} failed: ${fields.code} ${fields.msg}${sub}`, {
       method: fields.method,
       requestId: fields.requestId,
       retryable,
