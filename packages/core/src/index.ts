@@ -92,3 +92,4 @@ export {
   type ShareItemStatus,
 } from './workflows/share-convert.js'
 export const VERSION = '0.1.0'
+export { displaySafe } from './protocol/sanitize.js'

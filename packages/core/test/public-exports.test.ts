@@ -13,7 +13,7 @@ const RUNTIME_EXPORTS = [
   'TopAbortError', 'TopApiError', 'TopAuthError', 'TopBatchValidationError', 'TopClient', 'TopError',
   'TopJsonError', 'TopParamError', 'TopPermissionError', 'TopRateLimitError', 'TopRemoteError',
   'TopSignatureError', 'TopTimeoutError', 'TopTransportError', 'TopValidationError', 'VERSION',
-  'canonicalString', 'catalog', 'createApiError', 'createFetchSender', 'createTopClient', 'decodeResponse',
+  'canonicalString', 'catalog', 'displaySafe', 'createApiError', 'createFetchSender', 'createTopClient', 'decodeResponse',
   'encodeParams', 'encodeValue', 'envelopeName', 'errorFromBody', 'extractLinks', 'formatTimestamp', 'hmacMd5',
   'isEmptyValue', 'isFileValue', 'md5', 'parseBanMs', 'parseJson', 'parseTimestamp', 'parseTpwd',
   'portableCrypto', 'redactFields', 'redactUrl', 'retryDelay', 'sign', 'signCanonical', 'stringifyJson',

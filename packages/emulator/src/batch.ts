@@ -78,6 +78,7 @@ export async function serveBatch(
     if (breaksConnection(subFault) && !breaksConnection(fault)) fault = subFault
     documents.push(await answerSub(gateway, app as EmulatorApp, query, params, sub, subFault))
   }
+  gateway.recorder.charge(record)
   const replacing = fault?.fault === 'drop-connection' || fault?.fault === 'http-5xx-html' ? fault : undefined
   if (await applyConnectionFault(gateway, replacing, request, response, record)) return
   record.outcome = subs.some((sub) => sub.outcome === 'fault') ? 'fault' : subs.every((sub) => sub.outcome === 'ok') ? 'ok' : 'error'

@@ -24,6 +24,10 @@ export type Fault =
   | { readonly fault: 'slow-body'; readonly ms?: number }
   /** Destroy the socket without answering. */
   | { readonly fault: 'drop-connection' }
+  /** HTTP 429 from a throttling proxy, with `Retry-After` (seconds or an HTTP-date; default `1`) unless `null`. */
+  | { readonly fault: 'http-429'; readonly retryAfter?: string | null }
+  /** A proxy's 4xx/5xx page (default 400) that echoes the request it got: params, session and signature included. */
+  | { readonly fault: 'echo-body'; readonly status?: number }
   /** Answer this `error_response` (HTTP 200, as the gateway does). */
   | ({ readonly fault: 'error-response' } & GatewayError)
 
@@ -58,6 +62,12 @@ export function resolveFault(fault: Fault): ResolvedFault {
       if (!Number.isInteger(error.code) || typeof error.msg !== 'string') throw new TypeError('error-response needs a numeric code and a msg')
       return fault as ResolvedFault
     }
+    case 'echo-body': {
+      const status = (fault as { status?: number }).status ?? 400
+      if (!Number.isInteger(status) || status < 400 || status > 599) throw new RangeError(`echo-body status must be 400–599, got ${status}`)
+      return fault as ResolvedFault
+    }
+    case 'http-429':
     case 'truncated-json':
     case 'invalid-json':
     case 'control-chars':

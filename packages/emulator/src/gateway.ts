@@ -33,10 +33,18 @@ export interface GatewayOptions {
   readonly strictParams?: boolean
   /** Requests kept for `requests`, oldest dropped first; default 10 000. */
   readonly maxRecorded?: number
+  /** Characters of params kept for `requests` in all (a request's text can be 32 MiB); oldest dropped first; default 64 Mi. */
+  readonly maxRecordedBytes?: number
   /** Method metadata for checks; default `@tbkit/core`'s generated catalog. */
   readonly catalog?: Catalog
   /** Where `<method>.json` specs (response examples and types) are read; default `@tbkit/core/spec/apis`. */
   readonly specDir?: string
+  /**
+   * Close each connection this long after its last answer, without a
+   * `Keep-Alive: timeout=` hint (as some proxies do); default: Node's
+   * keep-alive (10 s, with the hint).
+   */
+  readonly idleCloseMs?: number
   /** Largest urlencoded or text body, and all multipart text fields together; default 32 MiB. */
   readonly maxTextBytes?: number
   /** The OAuth side (`/authorize`, the token APIs): the user, session and refresh-token lifetimes. */
@@ -114,7 +122,7 @@ export class Gateway {
       hasHandler: (method) => this.handlers.has(method) || this.oauth.responderFor(method) !== undefined,
       issuedSession: (session, appKey) => this.oauth.standing(session, appKey),
     }
-    this.recorder = new Recorder(options.maxRecorded ?? 10_000)
+    this.recorder = new Recorder(options.maxRecorded ?? 10_000, options.maxRecordedBytes)
     this.specs = new SpecStore(options.specDir ?? defaultSpecDir())
     this.limits = { maxTextBytes: options.maxTextBytes ?? 32 * 1024 * 1024 }
   }

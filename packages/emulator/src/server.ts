@@ -109,6 +109,7 @@ async function serve(gateway: Gateway, request: IncomingMessage, response: Serve
     params: Object.fromEntries(parsed.params),
     files: Object.fromEntries(parsed.files),
   })
+  gateway.recorder.charge(record)
   const allowed = record.path === '/router/rest' ? request.method === 'POST' || request.method === 'GET' : request.method === 'POST'
   if (!allowed) {
     const requestId = gateway.nextRequestId()
@@ -130,6 +131,22 @@ function fail(response: ServerResponse, error: unknown): void {
   const message = error instanceof Error ? error.message : String(error)
   response.setHeader('connection', 'close')
   sendText(response, status, 'text/plain', `${message}\n`)
+}
+
+/** No hint, and each socket closed `ms` after its last answer (or its connection): a client's next write may race the close. */
+function closeIdleSockets(server: Server, ms: number): void {
+  if (!(Number.isFinite(ms) && ms > 0)) throw new RangeError(`idleCloseMs must be a positive number, got ${ms}`)
+  server.keepAliveTimeout = 0
+  const timers = new WeakMap<object, ReturnType<typeof setTimeout>>()
+  const arm = (socket: import('node:net').Socket) => {
+    clearTimeout(timers.get(socket))
+    timers.set(socket, setTimeout(() => socket.destroy(), ms).unref())
+  }
+  server.on('connection', arm)
+  server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    clearTimeout(timers.get(request.socket))
+    response.on('finish', () => arm(request.socket))
+  })
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {
@@ -154,6 +171,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   })
   // Longer than undici's 4 s client-side keep-alive, so the client closes idle sockets first.
   server.keepAliveTimeout = 10_000
+  if (options.idleCloseMs !== undefined) closeIdleSockets(server, options.idleCloseMs)
   server.headersTimeout = 15_000
   const port = await listen(server, host, wantedPort)
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`

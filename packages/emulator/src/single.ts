@@ -25,6 +25,22 @@ export async function applyConnectionFault(
     request.socket.destroy()
     return true
   }
+  if (fault.fault === 'http-429') {
+    record.outcome = 'fault'
+    const retryAfter = fault.retryAfter === undefined ? '1' : fault.retryAfter
+    response.writeHead(429, { 'content-type': 'text/html', ...(retryAfter === null ? {} : { 'retry-after': retryAfter }) })
+    response.end('<html><body><h1>429 Too Many Requests</h1></body></html>\r\n')
+    return true
+  }
+  if (fault.fault === 'echo-body') {
+    record.outcome = 'fault'
+    const status = fault.status ?? 400
+    // Sorted by name, as some proxies print them: the session and signature come early, inside a client's excerpt.
+    const echoed = new URLSearchParams(Object.entries(record.params).map(([name, param]) => [name, param.value]))
+    echoed.sort()
+    sendText(response, status, 'text/html', `<html><body><h1>${status} Bad Request</h1><pre>POST ${record.url}\r\n\r\n${echoed.toString()}</pre></body></html>\r\n`)
+    return true
+  }
   if (fault.fault === 'http-5xx-html') {
     record.outcome = 'fault'
     const status = fault.status ?? 502

@@ -1,4 +1,5 @@
 import { decodeResponse, parseJson, TopApiError, TopRateLimitError, TopTransportError } from '@tbkit/core'
+import { Agent, request } from 'node:http'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Emulator } from '../src/index.js'
 import { call, errorCodeOf, postForm, signedFields, start } from './helpers.js'
@@ -132,6 +133,59 @@ describe('fault injection', () => {
     expect([business.code, business.subCode, business.retryable]).toEqual([15, '20000', false])
     expect([session.code, session.retryable]).toEqual([27, false])
     expect(errorCodeOf(await call(emulator, METHOD, PARAMS))).toBeUndefined()
+  })
+
+  it('http-429: Too Many Requests with Retry-After (default 1, chosen, or none)', async () => {
+    emulator.inject(METHOD, { fault: 'http-429' })
+    emulator.inject(METHOD, { fault: 'http-429', retryAfter: 'Wed, 21 Oct 2015 07:28:00 GMT' })
+    emulator.inject(METHOD, { fault: 'http-429', retryAfter: null })
+    const retryAfters: (string | null)[] = []
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(emulator.url, { method: 'POST', body: new URLSearchParams(await signedFields(METHOD, PARAMS)) })
+      expect(response.status).toBe(429)
+      retryAfters.push(response.headers.get('retry-after'))
+      await response.text()
+    }
+    expect(retryAfters).toEqual(['1', 'Wed, 21 Oct 2015 07:28:00 GMT', null])
+    expect(emulator.requests.map((r) => [r.outcome, r.fault])).toEqual(Array(3).fill(['fault', 'http-429']))
+  })
+
+  it('echo-body: a 4xx/5xx page echoing the request it got, session and signature included', async () => {
+    emulator.inject(METHOD, { fault: 'echo-body' })
+    emulator.inject(METHOD, { fault: 'echo-body', status: 502 })
+    const fields = await signedFields(METHOD, PARAMS)
+    for (const status of [400, 502]) {
+      const response = await fetch(emulator.url, { method: 'POST', body: new URLSearchParams(fields) })
+      expect(response.status).toBe(status)
+      const page = await response.text()
+      expect(page).toContain(`sign=${fields.sign}`)
+      expect(page).toContain('adzone_id=1')
+    }
+    expect(() => emulator.inject(METHOD, { fault: 'echo-body', status: 302 })).toThrow(RangeError)
+  })
+
+  it('idleCloseMs: no Keep-Alive hint, and an idle connection closed after that long', async () => {
+    const closing = await start({ idleCloseMs: 50 })
+    try {
+      const fields = new URLSearchParams(await signedFields(METHOD, PARAMS)).toString()
+      const closedAfter = await new Promise<{ keepAlive: string | undefined; ms: number }>((resolve, reject) => {
+        const req = request(closing.url, { method: 'POST', agent: new Agent({ keepAlive: true }), headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
+          const socket = res.socket
+          let answered = Date.now()
+          socket.on('close', () => resolve({ keepAlive: res.headers['keep-alive'] as string | undefined, ms: Date.now() - answered }))
+          res.on('end', () => (answered = Date.now()))
+          res.resume()
+        })
+        req.on('error', reject)
+        req.end(fields)
+      })
+      expect(closedAfter.keepAlive).toBeUndefined()
+      expect(closedAfter.ms).toBeGreaterThanOrEqual(30)
+      expect(closedAfter.ms).toBeLessThan(1_000)
+      await expect(start({ idleCloseMs: 0 })).rejects.toThrow(RangeError)
+    } finally {
+      await closing.close()
+    }
   })
 
   it('"*" faults apply to any method, after the method\'s own queue', async () => {

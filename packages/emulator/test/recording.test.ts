@@ -40,6 +40,26 @@ describe('recording', () => {
     expect(emulator.requests[0]).toMatchObject({ outcome: 'error', errorCode: 27 })
   })
 
+  it('bounds the recording by total size: 30 MB requests do not pile up (maxRecordedBytes)', async () => {
+    const MB = 1024 * 1024
+    const small = await start({ maxRecordedBytes: 3 * MB })
+    try {
+      for (let i = 1; i <= 5; i++) await call(small, 'taobao.tbk.item.info.get', { num_iids: String(i), fields: 'x'.repeat(MB) })
+      const kept = small.requests
+      expect(kept.map((r) => r.params.num_iids!.value)).toEqual(['4', '5'])
+      const chars = kept.reduce((sum, r) => sum + Object.values(r.params).reduce((n, p) => n + p.value.length, 0), 0)
+      expect(chars).toBeLessThanOrEqual(3 * MB)
+      // One request larger than the whole budget: kept, its long value cut to its start.
+      await call(small, 'taobao.tbk.item.info.get', { num_iids: '6', fields: 'y'.repeat(4 * MB) })
+      const last = small.requests.at(-1)
+      expect(last!.params.num_iids!.value).toBe('6')
+      expect(last!.params.fields!.value.length).toBeLessThan(2048)
+      expect(last!.params.fields!.value).toMatch(/^y{1024}…\[\d+ more characters not recorded\]$/)
+    } finally {
+      await small.close()
+    }
+  })
+
   it('keeps only the latest maxRecorded requests', async () => {
     const small = await start({ maxRecorded: 3 })
     try {

@@ -1,6 +1,6 @@
 import { promisify } from 'node:util'
 import { brotliDecompress, gunzip, inflate } from 'node:zlib'
-import { TopTransportError } from '@tbkit/core'
+import { displaySafe, TopTransportError } from '@tbkit/core'
 
 /**
  * The largest answer accepted, on the wire and after decompression. Real
@@ -33,7 +33,8 @@ export async function decodeBody(raw: Buffer, contentEncoding: string, status: n
   for (const coding of codings.reverse()) {
     const decoder = DECODERS[coding]
     if (!decoder) {
-      throw new TopTransportError(`Response uses content-encoding "${coding}", which tbkit cannot decode`, {
+      // The coding is the server's text: shown display-safe.
+      throw new TopTransportError(`Response uses content-encoding "${displaySafe(coding)}", which tbkit cannot decode`, {
         kind: 'decode',
         status,
       })

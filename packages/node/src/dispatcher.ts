@@ -1,12 +1,18 @@
+import type { Socket } from 'node:net'
 import type { Dispatcher } from 'undici'
 import { TopValidationError } from '@tbkit/core'
+import { watchIdleClose } from './keep-alive.js'
 
 export type Undici = typeof import('undici')
 
 export interface DispatcherOptions {
   /** Sockets kept per origin; default 64. */
   connections?: number
-  /** How long an idle keep-alive socket is kept; default 4 000 ms (undici's default). */
+  /**
+   * How long an idle keep-alive socket is kept; default 4 000 ms (undici's
+   * default). A server's `Keep-Alive: timeout=` hint wins (less 2 s); a server
+   * seen closing idle sockets sooner without a hint lowers it to half its time.
+   */
   keepAliveTimeoutMs?: number
   /** An explicit proxy URL, or `false` to ignore `HTTP_PROXY`/`HTTPS_PROXY`. */
   proxy?: string | false
@@ -64,7 +70,12 @@ export function checkDispatcherOptions(options: DispatcherOptions): void {
  * forwards plain-http requests in absolute form and tunnels https with
  * CONNECT; TLS is always verified.
  */
-export function createDispatcher(undici: Undici, options: DispatcherOptions, environment: ProxyEnvironment | undefined): Dispatcher {
+export function createDispatcher(
+  undici: Undici,
+  options: DispatcherOptions,
+  environment: ProxyEnvironment | undefined,
+  onIdleClose?: (idleMs: number) => void,
+): Dispatcher {
   const pool = {
     connections: options.connections ?? DEFAULT_CONNECTIONS,
     keepAliveTimeout: options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
@@ -73,5 +84,13 @@ export function createDispatcher(undici: Undici, options: DispatcherOptions, env
   if (options.proxy !== false && environment) {
     return new undici.EnvHttpProxyAgent({ ...pool, ...environment, proxyTunnel: false })
   }
-  return new undici.Agent(pool)
+  if (!onIdleClose) return new undici.Agent(pool)
+  // undici's own connector (same defaults as its Client's), with each socket watched for idle closes.
+  const connector = undici.buildConnector({})
+  const connect: typeof connector = (connectOptions, callback) =>
+    connector(connectOptions, (error, socket) => {
+      if (socket) watchIdleClose(socket as Socket, onIdleClose)
+      ;(callback as (error: Error | null, socket: unknown) => void)(error, socket)
+    })
+  return new undici.Agent({ ...pool, connect })
 }

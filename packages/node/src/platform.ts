@@ -1,7 +1,15 @@
 import type { Dispatcher } from 'undici'
 import { TopTransportError, type Platform, type TopHttpRequest, type TopHttpResponse } from '@tbkit/core'
 import { nodeCrypto } from './crypto.js'
-import { checkDispatcherOptions, createDispatcher, readProxyEnvironment, type DispatcherOptions, type Undici } from './dispatcher.js'
+import {
+  checkDispatcherOptions,
+  createDispatcher,
+  DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
+  readProxyEnvironment,
+  type DispatcherOptions,
+  type Undici,
+} from './dispatcher.js'
+import { keepAliveBelow } from './keep-alive.js'
 import { isNodeStream } from './files.js'
 import { sendWithUndici } from './transport.js'
 import { USER_AGENT } from './version.js'
@@ -33,12 +41,25 @@ export function createNodePlatform(options: NodePlatformOptions = {}): NodePlatf
   let dispatcher: Dispatcher | undefined = options.dispatcher
   const owned = !options.dispatcher
   let closing: Promise<void> | undefined
+  let keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS
+
+  // The server closed an idle socket sooner than we would have dropped it:
+  // the pool is replaced by one that drops idle sockets first (keep-alive.ts);
+  // the old one finishes its requests and closes.
+  function onIdleClose(idleMs: number): void {
+    const shorter = keepAliveBelow(idleMs)
+    if (closing || !dispatcher || shorter >= keepAliveTimeoutMs || !undiciLoaded) return
+    keepAliveTimeoutMs = shorter
+    const retiring = dispatcher
+    dispatcher = createDispatcher(undiciLoaded, { ...options, keepAliveTimeoutMs }, environment, onIdleClose)
+    retiring.close().catch(() => {})
+  }
 
   async function send(request: TopHttpRequest): Promise<TopHttpResponse> {
     if (closing) throw closedError()
     const undici = undiciLoaded ?? (await loadUndici())
     if (closing) throw closedError()
-    dispatcher ??= createDispatcher(undici, options, environment)
+    dispatcher ??= createDispatcher(undici, options, environment, onIdleClose)
     return sendWithUndici(dispatcher, request)
   }
 

@@ -47,6 +47,27 @@ function targetOf(url: string): Target {
 
 const utf8 = new TextDecoder()
 
+interface Answer {
+  readonly status: number
+  readonly encoding: string
+  readonly bytes: Buffer
+  readonly retryAfter: string | undefined
+}
+
+/**
+ * A failure of a request that never left: core reads `notSent` (Platform.send)
+ * and may send even a write again. A new error, since undici may share one
+ * error among several queued requests.
+ */
+function notSent(reason: Error): Error {
+  const error = new Error(reason.message, { cause: reason }) as Error & { notSent: true; code?: unknown }
+  error.name = reason.name
+  error.notSent = true
+  const code = (reason as { code?: unknown }).code
+  if (code !== undefined) error.code = code
+  return error
+}
+
 /**
  * Collects one answer into memory (gateway answers are JSON, read whole
  * anyway). Using undici's dispatch handler directly skips the per-response
@@ -55,6 +76,9 @@ const utf8 = new TextDecoder()
 class AnswerCollector implements Dispatcher.DispatchHandler {
   private status = 0
   private encoding = ''
+  private retryAfter: string | undefined
+  /** undici calls onRequestStart just before it writes the request: until then not a byte has left. */
+  private writing = false
   private chunks: Buffer[] = []
   private received = 0
   private controller: Dispatcher.DispatchController | undefined
@@ -64,7 +88,7 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
 
   constructor(
     request: TopHttpRequest,
-    private readonly resolve: (answer: { status: number; encoding: string; bytes: Buffer }) => void,
+    private readonly resolve: (answer: Answer) => void,
     private readonly reject: (error: Error) => void,
   ) {
     this.stopListening = listenForAbort(request, this.onAbort)
@@ -75,20 +99,26 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
     if (this.controller) this.controller.abort(reason)
     // Still queued for a socket: undici can only cancel it once it starts
     // (onRequestStart does), but the caller is answered now.
-    else if (this.finish()) this.reject(reason)
+    else if (this.finish()) this.reject(notSent(reason))
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller
     this.chunks = []
     this.received = 0
+    // Aborted here, undici does not write it.
     if (this.abortedWith) controller.abort(this.abortedWith)
+    else this.writing = true
   }
 
   onResponseStart(_: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
     this.status = statusCode
     const encoding = headers['content-encoding']
     this.encoding = Array.isArray(encoding) ? encoding.join(',') : (encoding ?? '')
+    if (statusCode === 429) {
+      const retryAfter = headers['retry-after']
+      this.retryAfter = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter
+    }
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -109,12 +139,13 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     if (this.finish()) {
       const bytes = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks)
-      this.resolve({ status: this.status, encoding: this.encoding, bytes })
+      this.resolve({ status: this.status, encoding: this.encoding, bytes, retryAfter: this.retryAfter })
     }
   }
 
   onResponseError(_: Dispatcher.DispatchController | null, error: Error): void {
-    if (this.finish()) this.reject(error)
+    // Failed before undici started writing (no connection, a refused one): provably not sent.
+    if (this.finish()) this.reject(this.writing ? error : notSent(error))
   }
 
   private finish(): boolean {
@@ -179,7 +210,7 @@ export async function sendWithUndici(dispatcher: Dispatcher, request: TopHttpReq
   const wire = prepared instanceof Promise ? await prepared : prepared
   try {
     const { origin, path } = targetOf(request.url)
-    const answer = await new Promise<{ status: number; encoding: string; bytes: Buffer }>((resolve, reject) => {
+    const answer = await new Promise<Answer>((resolve, reject) => {
       const collector = new AnswerCollector(request, resolve, reject)
       // Aborted while the body was prepared: the collector has answered already.
       if (collector.settled) return
@@ -194,9 +225,9 @@ export async function sendWithUndici(dispatcher: Dispatcher, request: TopHttpReq
     }).catch((error: unknown) => {
       throw tlsFailure(error) ?? error
     })
-    const { status, encoding, bytes } = answer
+    const { status, encoding, bytes, retryAfter } = answer
     const text = encoding === '' || encoding === 'identity' ? utf8.decode(bytes) : await decodeBody(bytes, encoding, status)
-    return { status, text }
+    return retryAfter === undefined ? { status, text } : { status, text, retryAfter }
   } finally {
     wire.multipart?.close()
   }

@@ -14,6 +14,7 @@
 import type { CallOptions, Method, ResultOf } from './call-types.js'
 import { TopError, TopTransportError, TopValidationError } from '../protocol/errors.js'
 import { excerptOf } from '../protocol/json.js'
+import { checkEndpoint, checkSession } from './call-options.js'
 import type { ApiMeta } from '../protocol/meta.js'
 import type { TopHttpRequest, TopHttpResponse } from './platform.js'
 import { decodeResponse, errorFromBody, parseBody } from '../protocol/response.js'
@@ -73,6 +74,8 @@ type Build = () => Promise<{
 /** What batching needs from the client's private state; the secret stays behind `envelope`. */
 export interface BatchSeam {
   readonly endpoint: string
+  /** The client's `allowInsecureHttp`: a batch's own endpoint passes the same guard as the client's. */
+  readonly allowInsecureHttp: boolean
   readonly headers: Readonly<Record<string, string>>
   checkCall(method: string, params: Record<string, unknown>, options: CallOptions): CheckedBatchCall
   /** The system params for the query, `sign` included, signed over them and `body`. */
@@ -96,14 +99,8 @@ function encodeLine(fields: Readonly<Record<string, string>>): string {
     .join('&')
 }
 
-function batchUrl(endpoint: string, given: string | undefined): URL {
-  if (given !== undefined) {
-    try {
-      return new URL(given)
-    } catch {
-      throw new TopValidationError(`Option endpoint is not a URL: ${JSON.stringify(given)}`, { param: 'endpoint' })
-    }
-  }
+function batchUrl(endpoint: string, given: string | undefined, allowInsecureHttp: boolean): URL {
+  if (given !== undefined) return checkEndpoint(given, allowInsecureHttp)
   const url = new URL(endpoint)
   if (!url.pathname.endsWith('/router/rest')) {
     throw new TopValidationError(
@@ -118,6 +115,7 @@ function batchUrl(endpoint: string, given: string | undefined): URL {
 function checkLine(seam: BatchSeam, call: BatchCall, index: number, options: BatchOptions): { line: string; meta: ApiMeta | undefined } {
   try {
     if (call === null || typeof call !== 'object') throw new TopValidationError('must be an object { method, params }')
+    checkSession(call.session || undefined)
     const { meta, fields, files, session } = seam.checkCall(call.method, call.params ?? {}, {
       ...options,
       session: call.session || options.session,
@@ -196,7 +194,7 @@ export async function runBatch(seam: BatchSeam, calls: readonly BatchCall[], opt
     throw new TopValidationError('batch needs a non-empty array of calls { method, params }', { param: 'calls' })
   }
   const { endpoint, ...callOptions } = options
-  const url = batchUrl(seam.endpoint, endpoint)
+  const url = batchUrl(seam.endpoint, endpoint, seam.allowInsecureHttp)
   const lines = calls.map((call, index) => checkLine(seam, call, index, options))
   const body = lines.map((l) => l.line).join(BATCH_SEPARATOR)
   const methods = calls.map((call) => call.method)

@@ -5,7 +5,8 @@ import { TopAbortError, TopError, TopTimeoutError, TopTransportError, TopValidat
 import type { CallOptions, Method, ParamsOf, ResultOf } from './call-types.js'
 import type { ApiMeta, Catalog } from '../protocol/meta.js'
 import type { Platform, TopHttpRequest, TopHttpResponse, TopRequestBody } from './platform.js'
-import { redactFields, redactUrl } from '../protocol/redact.js'
+import { redactFields, redactSecrets, redactUrl } from '../protocol/redact.js'
+import { displaySafe } from '../protocol/sanitize.js'
 import { decodeResponse, requestIdOf } from '../protocol/response.js'
 import { retryDelay, type RetryPolicy } from './retry.js'
 import { nearMissMethod } from './method-typo.js'
@@ -13,6 +14,9 @@ import { canonicalString, SIGN_METHODS, signCanonical, type SignMethod } from '.
 import { formatTimestamp } from '../protocol/timestamp.js'
 import { validateParams } from './validate.js'
 import { CLIENT_WEB_APIS, requireWebApis } from '../protocol/web-apis.js'
+import { checkCallOptions, checkEndpoint, checkNonNegative, checkSession, checkTiming, readHooks, type ReadHooks } from './call-options.js'
+import { sleep } from './timers.js'
+import { httpRateLimitError } from '../protocol/http-rate-limit.js'
 import { runBatch, type BatchCall, type BatchOptions, type BatchResultsOf, type BatchSeam } from './batch.js'
 import { paginateMethod, type PageItemOf, type PaginateArgs, type PaginateOptions } from './paginate.js'
 import { createSession, refreshSession, type SessionCallOptions, type SessionSeam } from './session.js'
@@ -112,16 +116,14 @@ export interface PreparedRequest {
 const METHOD_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/i
 /** System params the client itself sends; a call's params may not set or override them (`target_app_key` is the caller's). */
 const CLIENT_SET_PARAMS = new Set(['method', 'app_key', 'timestamp', 'v', 'format', 'sign_method', 'sign', 'simplify', 'session', 'partner_id'])
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
+/** The options of a call given none: checked once, here. */
+const NO_OPTIONS: CallOptions = Object.freeze({})
 
-function isLoopback(hostname: string): boolean {
-  return LOOPBACK.has(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname)
-}
-
-function checkNonNegative(value: number | undefined, name: string): void {
-  if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
-    throw new TopValidationError(`Option ${name} must be a non-negative number, got ${String(value)}`, { param: name })
-  }
+/** A params object: plain (a Map's or a Date's entries are not own keys, so they would be sent as no params). */
+function isParamsObject(params: unknown): params is Record<string, unknown> {
+  if (params === null || typeof params !== 'object') return false
+  const proto = Object.getPrototypeOf(params)
+  return proto === Object.prototype || proto === null
 }
 
 function checkOptions(options: TopClientOptions): URL {
@@ -137,25 +139,11 @@ function checkOptions(options: TopClientOptions): URL {
       { param: 'signMethod' },
     )
   }
-  for (const name of ['timeoutMs', 'deadlineMs', 'maxRetries', 'maxRateLimitWaitMs', 'retryBaseDelayMs', 'retryMaxDelayMs'] as const) {
-    checkNonNegative(options[name], name)
-  }
-  let url: URL
-  try {
-    url = new URL(options.endpoint ?? DEFAULT_ENDPOINT)
-  } catch {
-    throw new TopValidationError(`Option endpoint is not a URL: ${JSON.stringify(options.endpoint)}`, { param: 'endpoint' })
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new TopValidationError(`Option endpoint must be an https URL, got ${url.protocol}`, { param: 'endpoint' })
-  }
-  if (url.protocol === 'http:' && !isLoopback(url.hostname) && !options.allowInsecureHttp) {
-    throw new TopValidationError(
-      'Option endpoint uses plain http to a remote host; use https, or set allowInsecureHttp: true if you mean it',
-      { param: 'endpoint' },
-    )
-  }
-  return url
+  checkTiming(options)
+  checkNonNegative(options.retryBaseDelayMs, 'retryBaseDelayMs')
+  checkNonNegative(options.retryMaxDelayMs, 'retryMaxDelayMs')
+  checkSession(options.session || undefined)
+  return checkEndpoint(options.endpoint ?? DEFAULT_ENDPOINT, options.allowInsecureHttp === true)
 }
 
 function urlEncodeFields(fields: Readonly<Record<string, string>>): string {
@@ -183,21 +171,6 @@ function encodeComponent(text: string): string {
   return text
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason)
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(signal!.reason)
-    }
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
-}
-
 /** A client for one app: signs, sends, retries what is safe to repeat, and decodes. */
 export class TopClient {
   readonly endpoint: string
@@ -214,6 +187,7 @@ export class TopClient {
   readonly #appSecret: string
   readonly #session: string | undefined
   readonly #platform: Platform
+  readonly #hooks: ReadHooks<never> | undefined
 
   constructor(platform: Platform, options: Readonly<TopClientOptions>) {
     // A runtime without these fails here, naming what is missing, not at first use.
@@ -225,6 +199,7 @@ export class TopClient {
     this.catalog = options.catalog ?? {}
     this.#appSecret = options.appSecret
     this.#session = options.session || undefined
+    this.#hooks = readHooks(options.hooks)
     this.crypto = { ...portableCrypto, ...platform.crypto }
     if (this.signMethod === 'hmac-sha256' && this.crypto.hmacSha256Hex === webHmacSha256Hex) {
       requireWebApis(['crypto.subtle'], 'HMAC-SHA256 signing (sign method hmac-sha256; choose md5 or hmac without it)')
@@ -250,7 +225,8 @@ export class TopClient {
     params?: Record<string, unknown>,
     options?: CallOptions,
   ): Promise<Record<string, unknown>>
-  async call(method: string, params: Record<string, unknown> = {}, options: CallOptions = {}): Promise<unknown> {
+  async call(method: string, params: Record<string, unknown> = {}, options: CallOptions = NO_OPTIONS): Promise<unknown> {
+    if (options !== NO_OPTIONS) checkCallOptions(options)
     const meta = this.checkCall(method, params, options)
     const { fields, files } = encodeParams(params, meta ? fileParamsOf(meta) : [], this.isFile)
     const session = this.sessionFor(meta, options)
@@ -271,7 +247,8 @@ export class TopClient {
    * The exact request `call` would send now, signed, without sending it.
    * For `--dry-run` and signature debugging; redact before showing it.
    */
-  async prepareRequest(method: string, params: Record<string, unknown> = {}, options: CallOptions = {}): Promise<PreparedRequest> {
+  async prepareRequest(method: string, params: Record<string, unknown> = {}, options: CallOptions = NO_OPTIONS): Promise<PreparedRequest> {
+    if (options !== NO_OPTIONS) checkCallOptions(options)
     const meta = this.checkCall(method, params, options)
     const { fields, files } = encodeParams(params, meta ? fileParamsOf(meta) : [], this.isFile)
     return this.prepare(method, fields, files, this.sessionFor(meta, options))
@@ -290,7 +267,8 @@ export class TopClient {
   }
 
   /** Several calls in one `/router/batch` request, outcomes in order (see `batch.ts`). */
-  batch<const C extends readonly BatchCall[]>(calls: C, options: BatchOptions = {}): Promise<BatchResultsOf<C>> {
+  async batch<const C extends readonly BatchCall[]>(calls: C, options: BatchOptions = {}): Promise<BatchResultsOf<C>> {
+    checkCallOptions(options)
     return runBatch(this.#batchSeam(), calls, options) as Promise<BatchResultsOf<C>>
   }
 
@@ -311,6 +289,7 @@ export class TopClient {
   #batchSeam(): BatchSeam {
     return {
       endpoint: this.endpoint,
+      allowInsecureHttp: this.#options.allowInsecureHttp === true,
       headers: this.headers,
       checkCall: (method, params, options) => {
         const meta = this.checkCall(method, params, options)
@@ -330,8 +309,8 @@ export class TopClient {
     if (typeof method !== 'string' || !METHOD_NAME.test(method)) {
       throw new TopValidationError(`Not a TOP method name: ${JSON.stringify(method)}`, { param: 'method' })
     }
-    if (params === null || typeof params !== 'object' || Array.isArray(params)) {
-      throw new TopValidationError(`${method}: params must be an object`, { method })
+    if (!isParamsObject(params)) {
+      throw new TopValidationError(`${method}: params must be a plain object`, { method })
     }
     const reserved = Object.keys(params).find((key) => CLIENT_SET_PARAMS.has(key))
     if (reserved !== undefined) {
@@ -405,10 +384,11 @@ export class TopClient {
     build: () => Promise<{ request: BuiltRequest; info: Omit<TopRequestInfo, 'method' | 'attempt' | 'url'> }>,
     decode: (response: TopHttpResponse) => unknown = (response) => decodeResponse(method, response.status, response.text),
   ): Promise<unknown> {
-    const hooks = this.#options.hooks
+    const hooks = this.#hooks
     const policy: RetryPolicy = {
       maxRetries: options.maxRetries ?? this.#options.maxRetries ?? 2,
       repeatable: options.retry ?? meta?.safe ?? false,
+      neverRepeat: options.retry === false,
       maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? this.#options.maxRateLimitWaitMs ?? 0,
       baseDelayMs: this.#options.retryBaseDelayMs ?? 200,
       maxDelayMs: this.#options.retryMaxDelayMs ?? 5000,
@@ -446,6 +426,10 @@ export class TopClient {
           throw transportFailure(method, cause, abort, userSignal, byDeadline ? deadlineMs! : timeoutMs)
         }
         status = response.status
+        if (status === 429) {
+          const banned = httpRateLimitError(method, response.text, response.retryAfter, Date.now())
+          if (banned) throw banned
+        }
         const result = decode(response)
         if (hooks?.onResponse) {
           notify(hooks, 'onResponse', {
@@ -482,11 +466,11 @@ export class TopClient {
  * throws (or an async one that rejects) after a write went through must not
  * make the write look failed, inviting a duplicate; so its failure is dropped.
  */
-function notify<K extends keyof TopHooks>(hooks: TopHooks | undefined, name: K, info: Parameters<NonNullable<TopHooks[K]>>[0]): void {
-  const hook = hooks?.[name] as ((this: TopHooks, info: unknown) => unknown) | undefined
+function notify<K extends keyof TopHooks>(hooks: ReadHooks<never> | undefined, name: K, info: Parameters<NonNullable<TopHooks[K]>>[0]): void {
+  const hook = hooks?.[name] as ((this: object, info: unknown) => unknown) | undefined
   if (!hook) return
   try {
-    const returned = hook.call(hooks!, info)
+    const returned = hook.call(hooks!.target, info)
     if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function') Promise.resolve(returned).catch(() => {})
   } catch {
     // Dropped on purpose (see above).
@@ -522,9 +506,15 @@ function transportFailure(
     return cause
   }
   if (userSignal?.aborted) return abortError(method, userSignal)
-  if (attemptSignal.aborted) return new TopTimeoutError(`${method}: no answer within ${timeoutMs} ms`, { method, timeoutMs })
-  const reason = cause instanceof Error ? cause.message : String(cause)
-  return new TopTransportError(`${method}: network error: ${reason}`, { method, kind: 'network', cause })
+  // The platform's word (Platform.send) that not a byte of the request was written.
+  const notSent = (cause as { notSent?: unknown } | null)?.notSent === true
+  if (attemptSignal.aborted) {
+    return notSent
+      ? new TopTimeoutError(`${method}: not sent within ${timeoutMs} ms (no connection was free)`, { method, timeoutMs, notSent, cause })
+      : new TopTimeoutError(`${method}: no answer within ${timeoutMs} ms`, { method, timeoutMs })
+  }
+  const reason = displaySafe(redactSecrets(cause instanceof Error ? cause.message : String(cause), false))
+  return new TopTransportError(`${method}: network error${notSent ? ' (not sent)' : ''}: ${reason}`, { method, kind: 'network', cause, notSent })
 }
 
 /** Build a client on a platform. Platform packages wrap this as `createClient(options)`. */

@@ -43,6 +43,9 @@ export function createFetchSender(options: FetchSenderOptions): Platform['send']
     const headers: Record<string, string> = { ...request.headers }
     if (contentType) headers['content-type'] = contentType
     const response = await options.fetch(request.url, { method: 'POST', headers, body, signal: request.signal })
-    return { status: response.status, text: await response.text() }
+    const text = await response.text()
+    // A 429's wait, honoured by core like a ban.
+    const retryAfter = response.status === 429 ? (response.headers.get('retry-after') ?? undefined) : undefined
+    return retryAfter === undefined ? { status: response.status, text } : { status: response.status, text, retryAfter }
   }
 }

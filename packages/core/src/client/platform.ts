@@ -33,6 +33,8 @@ export interface TopHttpResponse {
   readonly status: number
   /** The decoded (gunzipped, UTF-8) body. */
   readonly text: string
+  /** The `Retry-After` header of a 429 answer, when it had one (core honours it like a ban). */
+  readonly retryAfter?: string | undefined
 }
 
 /**
@@ -40,7 +42,13 @@ export interface TopHttpResponse {
  * package builds a Platform and calls `createTopClient(platform, options)`.
  */
 export interface Platform {
-  /** Send one request; reject on network failure or abort. */
+  /**
+   * Send one request; reject on network failure or abort. When the platform
+   * knows not a byte of the request was written (it still waited for a
+   * socket, or the connection failed first), the rejection's value carries
+   * `notSent: true`: core then reports `TopTransportError.notSent` and may
+   * send even a write again.
+   */
   send(request: TopHttpRequest): Promise<TopHttpResponse>
   /** Faster native digests; core's portable ones fill in what is missing. */
   readonly crypto?: Partial<SigningCrypto>

@@ -15,6 +15,11 @@ export function isFileValue(value: unknown): value is FileValue {
   return (value as Record<symbol, unknown>)[FILE_MARKER] === true
 }
 
+/** Text that can be percent-encoded and signed: no lone surrogate (`encodeURIComponent` throws on one). ES2024; Node 20 and workerd have it. */
+export function isWellFormed(text: string): boolean {
+  return (text as string & { isWellFormed(): boolean }).isWellFormed()
+}
+
 type Scalar = string | number | bigint | boolean | Date
 
 function isScalar(value: unknown): value is Scalar {
@@ -55,7 +60,9 @@ function encodeScalar(value: Scalar, param: string): string {
 /** JSON text for object params, keeping bigints digit-exact and Dates in the gateway's format. */
 export function stringifyJson(value: unknown, param: string): string {
   const bigints: string[] = []
-  const text = JSON.stringify(value, function (this: unknown, key: string, v: unknown) {
+  let text: string | undefined
+  try {
+    text = JSON.stringify(value, function (this: unknown, key: string, v: unknown) {
     const raw = (this as Record<string, unknown>)[key]
     if (raw instanceof Date) return encodeScalar(raw, param)
     if (typeof v === 'bigint') {
@@ -65,6 +72,12 @@ export function stringifyJson(value: unknown, param: string): string {
     if (typeof v === 'number') encodeNumber(v, param)
     return v
   })
+  } catch (error) {
+    if (error instanceof TopValidationError) throw error
+    // A cycle (TypeError), nesting past the stack or a size past the engine's (RangeError), a throwing toJSON.
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new TopValidationError(`Param ${param} cannot be encoded as JSON (${reason.split('\n')[0]})`, { param, cause: error })
+  }
   if (text === undefined) throw new TopValidationError(`Param ${param} cannot be encoded as JSON`, { param })
   if (bigints.length === 0) return text
   return text.replace(/"\\u0000bigint(\d+)\\u0000"/g, (_, index: string) => bigints[Number(index)]!)
@@ -84,6 +97,10 @@ export function encodeValue(value: unknown, param: string): string | undefined {
   }
   if (typeof value === 'object') return stringifyJson(value, param)
   throw new TopValidationError(`Param ${param} has a value of type ${typeof value}, which cannot be sent`, { param })
+}
+
+function loneSurrogate(param: string): TopValidationError {
+  return new TopValidationError(`Param ${JSON.stringify(param)} holds a lone surrogate (half a UTF-16 pair), which cannot be sent`, { param })
 }
 
 export interface EncodedParams {
@@ -108,12 +125,15 @@ export function encodeParams(
   for (const key of Object.keys(params)) {
     const value = params[key]
     if (isEmptyValue(value)) continue
+    if (!isWellFormed(key)) throw loneSurrogate(key)
     if (fileParams.includes(key) || isFile(value)) {
       files[key] = value
       continue
     }
     const encoded = encodeValue(value, key)
-    if (encoded !== undefined) fields[key] = encoded
+    if (encoded === undefined) continue
+    if (!isWellFormed(encoded)) throw loneSurrogate(key)
+    fields[key] = encoded
   }
   return { fields, files }
 }

@@ -1,3 +1,5 @@
+import { displaySafe } from './sanitize.js'
+
 /**
  * Every failure tbkit raises is one of these. None of them ever holds the app
  * secret, the session or the signature: errors end up in logs.
@@ -19,7 +21,9 @@ export class TopError extends Error {
   readonly retryable: boolean
 
   constructor(message: string, details: TopErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause })
+    // Messages carry strangers' text (a gateway's msg, a param name from a
+    // command line) into logs and terminals: always one display-safe line.
+    super(displaySafe(message), details.cause === undefined ? undefined : { cause: details.cause })
     this.name = new.target.name
     this.method = details.method
     this.requestId = details.requestId
@@ -48,14 +52,23 @@ export class TopTransportError extends TopError {
   /** The first characters of an undecodable body, for diagnosis. */
   readonly bodyExcerpt: string | undefined
 
+  /**
+   * `true` when the request provably never left this process (it waited for
+   * a socket, or the connection failed before a byte of it was written): the
+   * gateway cannot have acted on it, so even a write may be sent again.
+   * `false` means it may have been received.
+   */
+  readonly notSent: boolean
+
   constructor(
     message: string,
-    details: TopErrorDetails & { kind: TransportFailure; status?: number; bodyExcerpt?: string },
+    details: TopErrorDetails & { kind: TransportFailure; status?: number; bodyExcerpt?: string; notSent?: boolean },
   ) {
     super(message, { retryable: true, ...details })
     this.kind = details.kind
     this.status = details.status
     this.bodyExcerpt = details.bodyExcerpt
+    this.notSent = details.notSent ?? false
   }
 }
 
@@ -63,7 +76,7 @@ export class TopTransportError extends TopError {
 export class TopTimeoutError extends TopTransportError {
   readonly timeoutMs: number
 
-  constructor(message: string, details: TopErrorDetails & { timeoutMs: number }) {
+  constructor(message: string, details: TopErrorDetails & { timeoutMs: number; notSent?: boolean }) {
     super(message, { ...details, kind: 'timeout' })
     this.timeoutMs = details.timeoutMs
   }
@@ -95,6 +108,7 @@ export class TopApiError extends TopError {
 
   constructor(fields: TopApiErrorFields, retryable = false) {
     const sub = fields.subCode || fields.subMsg ? ` [${fields.subCode ?? ''}${fields.subMsg ? ` ${fields.subMsg}` : ''}]` : ''
+    // The gateway's text is neutralised in the message (TopError), exact in the fields.
     super(`${fields.method ?? 'TOP call'} failed: ${fields.code} ${fields.msg}${sub}`, {
       method: fields.method,
       requestId: fields.requestId,
@@ -120,7 +134,7 @@ export class TopRemoteError extends TopApiError {}
 
 /** 4–8 or an `accesscontrol.*` sub-code: the caller is throttled. */
 export class TopRateLimitError extends TopApiError {
-  /** How long the ban lasts, from "This ban will last for N more seconds", when stated. */
+  /** How long the ban lasts, from "This ban will last for N more seconds" or an HTTP 429's `Retry-After`, when stated. */
   readonly retryAfterMs: number | undefined
 
   constructor(fields: TopApiErrorFields, retryAfterMs: number | undefined) {

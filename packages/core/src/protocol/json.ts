@@ -6,6 +6,8 @@
  */
 
 import { findBareUnsafeIntegers, isUnsafeIntegerText, restoreUnsafeIntegers } from './bare-integers.js'
+import { redactSecrets } from './redact.js'
+import { displaySafe } from './sanitize.js'
 
 export class TopJsonError extends SyntaxError {
   /** The start of the body, for diagnosis. */
@@ -19,46 +21,75 @@ export class TopJsonError extends SyntaxError {
 }
 
 const EXCERPT_LENGTH = 200
-// A stranger's body ends up in log lines and terminals: line breaks would forge
-// log entries, and control or bidi-override characters garble or spoof what is
-// shown, so they are written as escapes.
-// eslint-disable-next-line no-control-regex
-const UNSAFE_FOR_DISPLAY = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
-const SHORT_ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r' }
 
-/** Text from a body, safe to show on one line of a log or a terminal. */
-function displaySafe(text: string): string {
-  return text.replace(UNSAFE_FOR_DISPLAY, (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-}
-
-/** The start of a body, display-safe. */
+/**
+ * The start of a body, display-safe (sanitize.ts) and with secrets redacted:
+ * a proxy that echoes the request in its error page would otherwise put the
+ * session and signature into errors and logs.
+ */
 export function excerptOf(text: string): string {
   let cut = text.length > EXCERPT_LENGTH ? text.slice(0, EXCERPT_LENGTH) : text
   // Never end on half a surrogate pair.
   if (cut.length < text.length && /[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1)
-  return cut.length < text.length ? `${displaySafe(cut)}…` : displaySafe(cut)
+  const shown = displaySafe(redactSecrets(cut, cut.length < text.length))
+  return cut.length < text.length ? `${shown}…` : shown
 }
 
-// A long run of digits that might be an unsafe integer outside strings; strings
-// are matched first so digits inside them are skipped. The look-arounds keep
-// fractions and exponents (1.2345678901234567, 1e12345678901234567) as numbers.
-const LONG_INTEGER = /"(?:[^"\\]|\\.)*"|(?<![\d.eE+-])-?\d{16,}(?![\d.eE])/g
-const HAS_LONG_DIGITS = /\d{16}/
-
-function quoteUnsafeIntegers(text: string): string {
-  return text.replace(LONG_INTEGER, (token) => (token.charCodeAt(0) !== 34 && isUnsafeIntegerText(token) ? `"${token}"` : token))
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57
 }
 
-// Raw control characters inside strings: the gateway occasionally sends them;
-// JSON.parse rejects them, so they are escaped and the body parsed again.
-const STRING_WITH_CONTROL = /"(?:[^"\\]|\\.)*"/g
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHAR = /[\u0000-\u001f]/g
+/** Before a digit run, these make it part of a fraction or an exponent, not an integer. */
+function continuesNumber(code: number): boolean {
+  return isDigit(code) || code === 46 || code === 101 || code === 69 || code === 43 || code === 45
+}
 
-function escapeControlCharacters(text: string): string {
-  return text.replace(STRING_WITH_CONTROL, (str) =>
-    str.replace(CONTROL_CHAR, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
-  )
+/**
+ * The string-aware repair, one pass over the text without regular
+ * expressions (a regex over a string of several million characters overflows
+ * the engine's stack): quote bare integers beyond ±(2^53−1), and escape raw
+ * control characters inside strings (the gateway occasionally sends them;
+ * `JSON.parse` rejects them). Returns the text itself when nothing changed.
+ */
+function repairJson(text: string): string {
+  const parts: string[] = []
+  let copied = 0
+  const length = text.length
+  let i = 0
+  while (i < length) {
+    const c = text.charCodeAt(i)
+    if (c === 34) {
+      for (i++; i < length; i++) {
+        const d = text.charCodeAt(i)
+        if (d === 92) i++
+        else if (d === 34) break
+        else if (d < 32) {
+          parts.push(text.slice(copied, i), `\\u${d.toString(16).padStart(4, '0')}`)
+          copied = i + 1
+        }
+      }
+      i++
+    } else if (isDigit(c) || c === 45) {
+      let end = i + 1
+      while (end < length && isDigit(text.charCodeAt(end))) end++
+      const after = end < length ? text.charCodeAt(end) : 0
+      if (
+        end - i >= 16 &&
+        after !== 46 && after !== 101 && after !== 69 &&
+        (i === 0 || !continuesNumber(text.charCodeAt(i - 1))) &&
+        isUnsafeIntegerText(text.slice(i, end))
+      ) {
+        parts.push(text.slice(copied, i), `"${text.slice(i, end)}"`)
+        copied = end
+      }
+      i = end
+    } else {
+      i++
+    }
+  }
+  if (parts.length === 0) return text
+  parts.push(text.slice(copied))
+  return parts.join('')
 }
 
 export function parseJson(text: string): unknown {
@@ -73,19 +104,13 @@ export function parseJson(text: string): unknown {
   } catch {
     // fall through
   }
-  const prepared = HAS_LONG_DIGITS.test(text) ? quoteUnsafeIntegers(text) : text
+  let message: string
   try {
-    return JSON.parse(prepared)
+    return JSON.parse(repairJson(text))
   } catch (error) {
-    const repaired = escapeControlCharacters(prepared)
-    if (repaired !== prepared) {
-      try {
-        return JSON.parse(repaired)
-      } catch {
-        // fall through to the original error
-      }
-    }
-    // The parser's message quotes the body too.
-    throw new TopJsonError(`Invalid JSON (${displaySafe((error as Error).message)})`, text)
+    // The parser's message quotes the body too; anything else (a body too
+    // large to copy) is a broken body all the same.
+    message = error instanceof Error ? error.message : String(error)
   }
+  throw new TopJsonError(`Invalid JSON (${displaySafe(redactSecrets(message, false))})`, text)
 }

@@ -28,3 +28,30 @@ export function redactUrl(url: string): string {
   for (const key of secrets) parsed.searchParams.set(key, REDACTED)
   return parsed.href
 }
+
+// Names whose values are secrets, in any spelling a request or a config shows them.
+const SECRET_NAMES = 'session|sign|app_secret|appSecret|secret|access_token|refresh_token|top_session|sessionKey|session_key'
+// `name=value` (a form body or query, `=` possibly percent-encoded) up to the next separator.
+const SECRET_ASSIGNMENT = new RegExp(`(^|[^A-Za-z0-9_])(${SECRET_NAMES})(=|%3D)[^&\\s"'<>]*`, 'gi')
+// `"name": "value"` (JSON), the closing quote possibly cut off.
+const SECRET_JSON_MEMBER = new RegExp(`("(?:${SECRET_NAMES})"\\s*:\\s*")[^"]*"?`, 'gi')
+// A signature or session on its own: a long hex run (MD5 32, HMAC-SHA256 64, sessions 40+).
+const HEX_SECRET = /[0-9A-Fa-f]{32,}/g
+// A cut-off text may end inside such a run; its start is redacted too.
+const HEX_TAIL = /[0-9A-Fa-f]{8,}$/
+const MAYBE_SECRET = new RegExp(`${SECRET_NAMES}|[0-9A-Fa-f]{8}`, 'i')
+
+/**
+ * `text` (from a body or a message that may echo the request) with session,
+ * signature and secret values replaced by `[redacted]`. `cut`: the text is
+ * the start of a longer one, so a trailing hex run may be a secret's start.
+ */
+export function redactSecrets(text: string, cut: boolean): string {
+  if (!MAYBE_SECRET.test(text)) return text
+  let out = text
+    .replace(SECRET_ASSIGNMENT, (_, before: string, name: string, eq: string) => `${before}${name}${eq}${REDACTED}`)
+    .replace(SECRET_JSON_MEMBER, (_, head: string) => `${head}${REDACTED}"`)
+    .replace(HEX_SECRET, REDACTED)
+  if (cut) out = out.replace(HEX_TAIL, REDACTED)
+  return out
+}

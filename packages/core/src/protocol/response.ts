@@ -10,6 +10,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
 }
 
+/** Nesting past this is copied by the loop below: recursion is faster, but a hostile body nests 100 000 levels deep. */
+const RECURSION_LIMIT = 256
+
 /**
  * Turn the wrapped (non-simplified) form's list wrappers into plain arrays:
  * `{"results":{"n_tbk_item":[…]}}` → `{"results":[…]}`. In that form every
@@ -17,15 +20,61 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * Keys are defined, not assigned, so a `__proto__` key stays plain data.
  */
 export function unwrapLists(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(unwrapLists)
-  if (!isPlainObject(value)) return value
-  const keys = Object.keys(value)
-  if (keys.length === 1 && Array.isArray(value[keys[0]!])) return (value[keys[0]!] as unknown[]).map(unwrapLists)
+  return unwrapAt(value, 0)
+}
+
+function unwrapAt(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== 'object') return value
+  if (depth > RECURSION_LIMIT) return unwrapDeep(value)
+  const next = depth + 1
+  if (Array.isArray(value)) return value.map((item) => unwrapAt(item, next))
+  const record = value as Record<string, unknown>
+  const keys = Object.keys(record)
+  if (keys.length === 1 && Array.isArray(record[keys[0]!])) return (record[keys[0]!] as unknown[]).map((item) => unwrapAt(item, next))
   const out: Record<string, unknown> = {}
   for (const key of keys) {
-    Object.defineProperty(out, key, { value: unwrapLists(value[key]), enumerable: true, writable: true, configurable: true })
+    Object.defineProperty(out, key, { value: unwrapAt(record[key], next), enumerable: true, writable: true, configurable: true })
   }
   return out
+}
+
+/** `unwrapLists` with an explicit stack, for any depth. */
+function unwrapDeep(value: object): unknown {
+  // Containers still to copy, and their (empty) copies, as two parallel stacks.
+  const sources: object[] = []
+  const copies: (unknown[] | Record<string, unknown>)[] = []
+  const copyOf = (node: object): unknown[] | Record<string, unknown> => {
+    let source = node
+    if (!Array.isArray(node)) {
+      const keys = Object.keys(node)
+      const only = keys.length === 1 ? (node as Record<string, unknown>)[keys[0]!] : undefined
+      if (Array.isArray(only)) source = only
+    }
+    const copy = Array.isArray(source) ? new Array<unknown>(source.length) : {}
+    sources.push(source)
+    copies.push(copy)
+    return copy
+  }
+  const root = copyOf(value)
+  while (sources.length > 0) {
+    const source = sources.pop()!
+    const copy = copies.pop()!
+    if (Array.isArray(copy)) {
+      const items = source as unknown[]
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i]
+        copy[i] = item === null || typeof item !== 'object' ? item : copyOf(item)
+      }
+    } else {
+      const record = source as Record<string, unknown>
+      for (const key of Object.keys(record)) {
+        const child = record[key]
+        const copied = child === null || typeof child !== 'object' ? child : copyOf(child)
+        Object.defineProperty(copy, key, { value: copied, enumerable: true, writable: true, configurable: true })
+      }
+    }
+  }
+  return root
 }
 
 function asText(value: unknown): string | undefined {
@@ -33,13 +82,26 @@ function asText(value: unknown): string | undefined {
   return typeof value === 'string' ? value : String(value)
 }
 
+/** A code as a number: the gateway sends numbers, sometimes numeric strings. */
+function codeOf(value: unknown): number | undefined {
+  const code = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d{1,9}$/.test(value.trim()) ? Number(value) : NaN
+  return Number.isSafeInteger(code) ? code : undefined
+}
+
+function malformedError(method: string, problem: string): TopTransportError {
+  return new TopTransportError(`${method}: a malformed gateway error: ${problem}`, { method, kind: 'decode', retryable: false })
+}
+
 /** Recognise a gateway `error_response` and build the typed error for it. */
 export function errorFromBody(body: unknown, method: string): TopApiError | undefined {
-  if (!isPlainObject(body)) return undefined
+  if (!isPlainObject(body) || !Object.hasOwn(body, 'error_response')) return undefined
   const error = body.error_response
-  if (!isPlainObject(error)) return undefined
+  // An error of the wrong shape is still no success; the caller gets a typed decode error.
+  if (!isPlainObject(error)) throw malformedError(method, '`error_response` is not an object')
+  const code = codeOf(error.code)
+  if (code === undefined) throw malformedError(method, `\`error_response\` has no numeric code`)
   return createApiError({
-    code: Number(error.code),
+    code,
     msg: asText(error.msg) ?? '',
     subCode: asText(error.sub_code),
     subMsg: asText(error.sub_msg),

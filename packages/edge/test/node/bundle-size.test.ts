@@ -8,7 +8,10 @@ import { bundleWorker, EXAMPLE_WORKER, fixture, type WorkerBundle } from './bund
  * --minify` reports it (names kept, zlib's default level). Recorded in
  * README.md; raise it only with a reason.
  */
-const EXAMPLE_BUDGET_GZIP_BYTES = 16 * 1024
+// 16 → 17 KiB: the hardening of issue 13 (every per-call option checked, hostile
+// answers typed at any depth or size, secrets redacted from excerpts, HTTP 429
+// honoured, messages neutralised) is code every call needs, about 1.9 KiB gzipped.
+const EXAMPLE_BUDGET_GZIP_BYTES = 17 * 1024
 
 interface Measured extends WorkerBundle {
   readonly minified: number

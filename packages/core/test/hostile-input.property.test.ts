@@ -1,0 +1,191 @@
+/**
+ * Property suite for issue 13: whatever a hostile gateway answers, and
+ * whatever a caller passes, tbkit either succeeds or throws a TopError —
+ * never a raw RangeError, TypeError or URIError — and sends nothing for
+ * input it refuses.
+ */
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { createTopClient, decodeResponse, TopError, TopValidationError, type ApiMeta, type Platform, type TopHttpRequest } from '../src/index.js'
+import { BATCH_SEPARATOR, decodeBatchAnswer } from '../src/client/batch.js'
+
+const METHOD = 'taobao.tbk.item.info.get'
+const ENVELOPE = 'tbk_item_info_get_response'
+
+// ---- Bodies: JSON-ish text, written by hand so it can hold what JSON.stringify never writes.
+
+const CONTROL_AND_BIDI = ['\u0000', '\u0001', '\t', '\n', '\r', '\u001b[31m', '\u007f', '\u0085', '\u2028', '\u202e', '\u2066', '\uD800', '\uDC00']
+const oddText = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 20 }),
+  fc.constantFrom(...CONTROL_AND_BIDI),
+  fc.array(fc.constantFrom(...CONTROL_AND_BIDI, 'a', '"', '\\'), { maxLength: 12 }).map((parts) => parts.join('')),
+)
+const oddKey = fc.oneof(oddText, fc.constantFrom('__proto__', 'constructor', '0', '1', '007', 'error_response', 'code', 'msg', 'sub_code', 'request_id', ENVELOPE))
+/** A raw string literal: escaped, or with its control characters left raw (as a broken gateway sends them). */
+const literal = (text: string, raw: boolean) => (raw ? `"${text.replace(/["\\]/g, '\\$&')}"` : JSON.stringify(text))
+const oddNumber = fc.oneof(
+  fc.integer().map(String),
+  fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+  fc.bigInt({ min: -(10n ** 25n), max: 10n ** 25n }).map(String),
+  fc.constantFrom('-0', '1e400', '-1e-400', '12345678901234567890', '9007199254740993', '0.1234567890123456789', '1E+30'),
+)
+
+const { node: jsonish } = fc.letrec<{ node: string }>((tie) => ({
+  node: fc.oneof(
+    { depthSize: 'small' },
+    oddNumber,
+    fc.tuple(oddText, fc.boolean()).map(([text, raw]) => literal(text, raw)),
+    fc.constantFrom('true', 'false', 'null'),
+    fc.array(tie('node'), { maxLength: 4 }).map((items) => `[${items.join(',')}]`),
+    fc
+      .array(fc.tuple(oddKey, tie('node'), fc.boolean()), { maxLength: 4 })
+      .map((members) => `{${members.map(([key, value, raw]) => `${literal(key, raw)}:${value}`).join(',')}}`),
+  ),
+}))
+
+/** Deep nesting: objects, arrays and one-key list wrappers, tens of thousands of levels. */
+const deepNesting = fc.tuple(fc.integer({ min: 1, max: 60_000 }), fc.constantFrom('{"a":', '[', '{"list":['), jsonish).map(([depth, open, leaf]) => {
+  const close = open === '[' ? ']' : open === '{"a":' ? '}' : ']}'
+  return `${open.repeat(depth)}${leaf}${close.repeat(depth)}`
+})
+
+const body = fc.oneof(
+  jsonish,
+  deepNesting,
+  jsonish.map((text) => `{"${ENVELOPE}":${text}}`),
+  deepNesting.map((text) => `{"${ENVELOPE}":${text}}`),
+  jsonish.map((text) => `{"error_response":${text}}`),
+  fc.tuple(jsonish, fc.nat()).map(([text, cut]) => text.slice(0, cut % (text.length + 1))),
+)
+const status = fc.constantFrom(200, 200, 200, 400, 429, 500, 502)
+
+function expectOnlyTopErrors(run: () => unknown): void {
+  try {
+    run()
+  } catch (error) {
+    if (!(error instanceof TopError)) throw error
+  }
+}
+
+describe('hostile answers (property)', () => {
+  it('decodeResponse, both forms: a result or a TopError, nothing else', () => {
+    fc.assert(
+      fc.property(body, status, (text, code) => {
+        expectOnlyTopErrors(() => decodeResponse(METHOD, code, text))
+      }),
+      { numRuns: 250 },
+    )
+  }, 60_000)
+
+  it('the batch splitter: a result or a TopError per document, nothing else thrown', () => {
+    fc.assert(
+      fc.property(fc.array(body, { minLength: 1, maxLength: 4 }), status, fc.integer({ min: 1, max: 5 }), (documents, code, calls) => {
+        expectOnlyTopErrors(() => {
+          const outcomes = decodeBatchAnswer({ status: code, text: documents.join(BATCH_SEPARATOR) }, Array(calls).fill(METHOD))
+          for (const outcome of outcomes) if (!outcome.ok) expect(outcome.error).toBeInstanceOf(TopError)
+        })
+      }),
+      { numRuns: 150 },
+    )
+  }, 60_000)
+
+  it('huge strings (up to 9 M characters) with raw controls or index-like keys and 64-bit ids', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 8_600_000, max: 9_000_000 }),
+        fc.constantFrom('\u0001', '\n', ''),
+        fc.boolean(),
+        fc.boolean(),
+        (length, control, indexKey, truncate) => {
+          let text = `{${indexKey ? '"0":1,' : ''}"id":12345678901234567890,"s":"${'x'.repeat(length)}${control}"}`
+          if (truncate) text = text.slice(0, -2)
+          expectOnlyTopErrors(() => decodeResponse(METHOD, 200, `{"${ENVELOPE}":${text}}`))
+        },
+      ),
+      { numRuns: 6 },
+    )
+  }, 60_000)
+})
+
+// ---- Params: whatever a caller may pass.
+
+const meta: ApiMeta = { method: METHOD, params: [{ name: 'num_iids', kind: 'string-list', required: false }], session: 'unknown', safe: true }
+
+function recordingClient() {
+  const requests: TopHttpRequest[] = []
+  const platform: Platform = {
+    async send(request) {
+      requests.push(request)
+      return { status: 200, text: '{"ok":true}' }
+    },
+  }
+  const client = createTopClient(platform, {
+    appKey: '12345678',
+    appSecret: 'property-secret',
+    endpoint: 'http://127.0.0.1:9/router/rest',
+    catalog: { [METHOD]: meta },
+    maxRetries: 0,
+  })
+  return { client, requests }
+}
+
+const circular = fc.constant(null).map(() => {
+  const loop: Record<string, unknown> = { a: 1 }
+  loop.self = loop
+  return loop
+})
+const paramValue = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 30 }),
+  fc.constantFrom('\uD800', 'a\uDC00b', '\uD83D\uDE00'),
+  fc.oneof(fc.integer(), fc.double(), fc.constantFrom(Number.NaN, Infinity, 2 ** 53 + 2, -0)),
+  fc.bigInt(),
+  fc.boolean(),
+  fc.date({ noInvalidDate: false }),
+  fc.constantFrom(null, undefined),
+  fc.array(fc.oneof(fc.string({ unit: 'binary', maxLength: 5 }), fc.integer()), { maxLength: 4 }),
+  fc.dictionary(fc.string({ unit: 'binary', maxLength: 5 }), fc.oneof(fc.string({ unit: 'binary', maxLength: 5 }), fc.bigInt(), fc.double())),
+  circular,
+  fc.constant(new Map([['a', 1]])),
+  fc.constant(Symbol('s')),
+  fc.constant(() => 1),
+  fc.integer({ min: 1, max: 3_000_000 }).map((n) => 'h'.repeat(n)),
+)
+const paramName = fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }), fc.constantFrom('num_iids', '\uD800', 'a\uDFFF', '__proto__', 'sign', 'session'))
+const paramsObject = fc.oneof(
+  { weight: 6, arbitrary: fc.dictionary(paramName, paramValue, { maxKeys: 5 }) },
+  { weight: 1, arbitrary: fc.constantFrom<unknown>(new Map([['num_iids', '1']]), new Date(), [1, 2], null, 'num_iids=1', 42) },
+)
+
+describe('hostile params (property)', () => {
+  it('call: a result or a TopError; a refused call sends nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(paramsObject, fc.boolean(), async (params, known) => {
+        const { client, requests } = recordingClient()
+        const method = known ? METHOD : 'taobao.tbk.other.get'
+        try {
+          await client.call(method as never, params as never)
+        } catch (error) {
+          if (!(error instanceof TopError)) throw error
+          if (error instanceof TopValidationError) expect(requests).toHaveLength(0)
+        }
+      }),
+      { numRuns: 300 },
+    )
+  }, 60_000)
+
+  it('batch: a result or a TopError; a refused batch sends nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(paramsObject, { minLength: 1, maxLength: 3 }), fc.option(paramValue), async (paramsList, session) => {
+        const { client, requests } = recordingClient()
+        const calls = paramsList.map((params) => ({ method: 'taobao.tbk.other.get', params: params as Record<string, unknown>, session: session as string | undefined }))
+        try {
+          await client.batch(calls)
+        } catch (error) {
+          if (!(error instanceof TopError)) throw error
+          if (error instanceof TopValidationError) expect(requests).toHaveLength(0)
+        }
+      }),
+      { numRuns: 150 },
+    )
+  }, 60_000)
+})
