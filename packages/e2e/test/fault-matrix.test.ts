@@ -10,7 +10,7 @@ import {
   type NodeClientOptions,
   type NodeTopClient,
 } from '@tbkit/node'
-import type { Fault } from '@tbkit/emulator'
+import { startEmulator, type Fault } from '@tbkit/emulator'
 import { useEmulator } from '@tbkit/test-support'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { READ, READ_PARAMS, WRITE, WRITE_PARAMS } from './calls.js'
