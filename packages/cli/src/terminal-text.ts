@@ -3,8 +3,11 @@
  * safe to show on a terminal or in a log: control characters (ANSI escapes,
  * CR/LF that would forge log lines, C1 codes) and the invisible bidi and line
  * separators that reorder or break a line are shown as visible escapes
- * (`\x1b`, `\n`, `\u202e`) rather than acted on. Tabs stay. JSON output does
- * not go through here: it stays exact.
+ * (`\u001b`, `\n`, `\u202e`) rather than acted on. Tabs stay. JSON output does
+ * not go through here: it stays exact. The escapes are those of core's
+ * `displaySafe` (which already cleans every TopError message), so text shows
+ * the same whichever side cleaned it; tbk keeps its own copy because its
+ * light paths (`--help`, errors, output) do not load @tbkit/core.
  */
 // C0 but tab, DEL and C1, ALM, LRM/RLM, LS/PS, the bidi embeddings/overrides and isolates.
 const UNSAFE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
@@ -14,8 +17,7 @@ const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r' }
 function visible(ch: string): string {
   const named = NAMED[ch]
   if (named) return named
-  const code = ch.charCodeAt(0)
-  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`
+  return `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`
 }
 
 export function neutralise(text: string): string {

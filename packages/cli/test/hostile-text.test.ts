@@ -28,11 +28,11 @@ const env = (endpoint = gateway.url) => ({ XDG_CONFIG_HOME: home, TBK_ENDPOINT: 
 
 describe('neutralise', () => {
   it('shows control, C1 and bidi characters as visible escapes', () => {
-    expect(neutralise(`a${ANSI}b`)).toBe('a\\x1b[31m\\x1b]0;owned\\x07b')
+    expect(neutralise(`a${ANSI}b`)).toBe('a\\u001b[31m\\u001b]0;owned\\u0007b')
     expect(neutralise(FORGED)).toBe('\\r\\ntbk: all good\\n')
     expect(neutralise(BIDI)).toBe('\\u202egnp.exe\\u2066\\u200f')
-    expect(neutralise(C1)).toBe('\\x9b2J')
-    expect(neutralise('\u2028\u2029\u061c\x7f\x00')).toBe('\\u2028\\u2029\\u061c\\x7f\\x00')
+    expect(neutralise(C1)).toBe('\\u009b2J')
+    expect(neutralise('\u2028\u2029\u061c\x7f\x00')).toBe('\\u2028\\u2029\\u061c\\u007f\\u0000')
   })
   it('leaves ordinary text, tabs, Chinese and emoji alone', () => {
     const text = '淘口令 ￥AbCd1234￥ price\t12.50 🎁 «ok» — done'
@@ -55,7 +55,7 @@ describe('gateway text on stderr', () => {
       expect(result.stderr).not.toMatch(/^tbk: all good/m)
       expect(result.stderr).toContain('\\r\\ntbk: all good\\n')
       expect(result.stderr).toContain('isv.bad\\u202egnp.exe')
-      expect(result.stderr).toContain('boom\\x1b[31m')
+      expect(result.stderr).toContain('boom\\u001b[31m')
       if (debug.length === 0) {
         expect(result.stderr.split('\n').filter(Boolean)).toHaveLength(2)
         expectCleanError(result.stderr)
@@ -87,7 +87,7 @@ describe('result strings in text output', () => {
     const table = await tbk(['call', TPWD, URL_PARAM, '-o', 'table', '--columns', 'data.model,data.password_simple,data.content'], { env: env() })
     expect(table.code).toBe(0)
     expect(table.stdout).not.toMatch(RAW)
-    expect(table.stdout).toContain('m\\x1b[31m\\x1b]0;owned\\x07')
+    expect(table.stdout).toContain('m\\u001b[31m\\u001b]0;owned\\u0007')
     expect(table.stdout).toContain('￥Ab\\u202egnp.exe\\u2066\\u200f￥')
     expect(table.stdout.split('\n').filter(Boolean)).toHaveLength(2)
 

@@ -76,7 +76,7 @@ describe('tbk sign', () => {
     const env = { TBK_APP_SECRET: 'helloworld' }
     const result = await tbk(['sign', 'a=x\x1b[2J\u202Ey', 'sign_method=md5'], { env })
     expect(result.code).toBe(0)
-    expect(result.stdout).toContain('ax\\x1b[2J\\u202ey')
+    expect(result.stdout).toContain('ax\\u001b[2J\\u202ey')
     expect(result.stdout).not.toMatch(/[\x1b\u202e]/)
     const json = await tbk(['sign', 'a=x\x1b[2J\u202Ey', 'sign_method=md5', '-o', 'json'], { env })
     expect((JSON.parse(json.stdout) as { canonical: string }).canonical).toContain('ax\x1b[2J\u202Ey')

@@ -134,11 +134,11 @@ describe('export progress', () => {
   it('neutralises control characters in a retry reason (gateway text)', () => {
     const tty = capture(true, 200)
     createProgress(tty.out).retry(state, 250, 'bad\r\nforged line\x1b[31m')
-    expect(tty.text()).toContain('bad\\r\\nforged line\\x1b[31m')
+    expect(tty.text()).toContain('bad\\r\\nforged line\\u001b[31m')
     expect(redraws(tty.text())).toHaveLength(1)
     const lines = capture(false)
     createProgress(lines.out).retry(state, 250, 'bad\r\nforged line\x1b[31m')
-    expect(lines.text()).toBe('retrying in 250 ms: bad\\r\\nforged line\\x1b[31m\n')
+    expect(lines.text()).toBe('retrying in 250 ms: bad\\r\\nforged line\\u001b[31m\n')
   })
 
   it('prints plain lines per finished window otherwise', () => {
