@@ -11,6 +11,7 @@ import { exportOrders } from '../orders/export.js'
 import { checkpointPath } from '../orders/export-checkpoint.js'
 import { checkRange, exportPageSize, exportTime, exportWindow } from '../orders/export-flags.js'
 import { OutputClosedError } from '../orders/order-sink.js'
+import { keepHeapSteady } from '../orders/steady-heap.js'
 import { formatFromPath, type ExportFormat } from '../orders/order-format.js'
 import { createProgress, type ProgressState } from '../orders/progress.js'
 import { resolveSettings } from '../settings.js'
@@ -106,6 +107,7 @@ ${EXIT_CODE_TABLE}
       throw new UsageError('--resume needs the file of the interrupted export; an export to stdout (--out -) cannot be resumed', 'export to a file (--out FILE) to be able to resume')
     }
 
+    keepHeapSteady()
     const settings = await resolveSettings(args, io)
     const state: ProgressState = { windowsDone: 0, windowsTotal: 0, orders: 0, duplicates: 0, rateLimitWaits: 0 }
     const progress = createProgress(io.stderr)

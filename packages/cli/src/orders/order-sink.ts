@@ -35,19 +35,25 @@ export async function openFileSink(path: string, resumeAt: number | undefined): 
     throw new UsageError(`cannot write ${path}: ${code ?? (error as Error).message}`)
   }
   let bytes = resumeAt ?? 0
+  // One buffer for every page's text, grown when a page needs more: a fresh
+  // off-heap Buffer per page would be garbage V8 collects only once such
+  // memory has grown by tens of MB, and peak RSS would grow with it.
+  let scratch = Buffer.allocUnsafe(256 * 1024)
   return {
     get bytes() {
       return bytes
     },
     async write(text) {
       if (text === '') return
-      const buffer = Buffer.from(text, 'utf8')
+      const length = Buffer.byteLength(text, 'utf8')
+      if (length > scratch.length) scratch = Buffer.allocUnsafe(Math.max(length, scratch.length * 2))
+      scratch.write(text, 0, length, 'utf8')
       let written = 0
-      while (written < buffer.length) {
-        const { bytesWritten } = await file.write(buffer, written, buffer.length - written, bytes + written)
+      while (written < length) {
+        const { bytesWritten } = await file.write(scratch, written, length - written, bytes + written)
         written += bytesWritten
       }
-      bytes += buffer.length
+      bytes += length
     },
     flush: () => file.datasync(),
     close: () => file.close(),
