@@ -108,6 +108,23 @@ describe('tbk orders export, a window with more than 100 pages', () => {
     }
   })
 
+  it('says what to do when one second holds more than 100 pages', async () => {
+    const remove = gateway.serveOrders(syntheticOrders({ count: 101, startMs: START + HOUR, spacingMs: 0 }))
+    try {
+      const out = join(dir, 'orders.ndjson')
+      const result = await tbk(exportArgs(out, START + 3 * HOUR), { env })
+      expect(result.code).toBe(2)
+      expect(result.stderr).toContain('tbk: more than 100 pages of orders within 2024-05-01 01:00:00')
+      expect(result.stderr).toContain('hint: raise --page-size (100 is the most, and the default), then --resume')
+      expectCleanError(result.stderr)
+      const resumed = await tbk(['orders', 'export', '--from', formatTimestamp(START), '--to', formatTimestamp(START + 3 * HOUR), '--out', out, '--page-size', '100', '--resume'], { env })
+      expect(resumed.code).toBe(0)
+      expect(await ndjsonIds(out)).toEqual(expectedIds(101))
+    } finally {
+      remove()
+    }
+  })
+
   it('honours --window on resume: from the next window, saying so', async () => {
     const count = 6 * 60
     const orders = Array.from({ length: count }, (_, i) => ({

@@ -1,5 +1,5 @@
 import { lstat } from 'node:fs/promises'
-import { formatTimestamp, syncOrderPages, TopAbortError, TopValidationError, type OrderQueryType, type OrderSyncCheckpoint, type TopClient } from '@tbkit/core'
+import { formatTimestamp, syncOrderPages, TopAbortError, TopApiError, TopError, TopValidationError, type OrderQueryType, type OrderSyncCheckpoint, type TopClient } from '@tbkit/core'
 import type { TextOutput } from '../io.js'
 import { UsageError } from '../usage-error.js'
 import { checkpointPath, loadCheckpoint, removeCheckpoint, saveCheckpoint, type ExportCheckpoint } from './export-checkpoint.js'
@@ -92,7 +92,9 @@ export async function exportOrders(
       if (page.windowDone) windows++
       progress.page(state, page.window, page.windowDone)
       if (request.signal?.aborted) throw new TopAbortError('export interrupted', { cause: request.signal.reason })
-      next = await pages.next()
+      next = await pages.next().catch((error: unknown) => {
+        throw overfullSecond(error, request.pageSize)
+      })
     }
   } finally {
     await sink.close()
@@ -143,6 +145,16 @@ function checkpointRefusal(error: unknown, path: string): unknown {
   return new UsageError(
     `cannot resume: ${checkpointPath(path)} is damaged or not a tbk orders export checkpoint${field ? ` (${field})` : ''}`,
     `delete it and start over with --overwrite (the file is rewritten from the beginning)`,
+  )
+}
+
+/** More than 100 pages of orders in one second: only a larger page size reads them (the platform pages no further). */
+function overfullSecond(error: unknown, pageSize: number | undefined): unknown {
+  if (!(error instanceof TopError) || error instanceof TopApiError || !/pages of orders within the second/.test(error.message)) return error
+  const second = /within the second ([\d-]+ [\d:]+)/.exec(error.message)?.[1] ?? 'one second'
+  return new UsageError(
+    `more than 100 pages of orders within ${second}: the platform pages no further than 100 pages per query`,
+    pageSize !== undefined && pageSize < 100 ? 'raise --page-size (100 is the most, and the default), then --resume' : 'this second holds more orders than the API can list',
   )
 }
 

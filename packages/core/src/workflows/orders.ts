@@ -170,6 +170,8 @@ interface Delivered {
   /** Ids the previous page of the slice returned. */
   previousPage: readonly string[]
   orderedUntil: number | null
+  /** Whether the slice returned an order after its first second (or may have: unknown times, a resumed slice). */
+  returnedLater: boolean
 }
 
 /** The gateway's times have whole seconds: the shortest slice an overfull window is split into. */
@@ -187,7 +189,7 @@ export async function* syncOrderPages(client: Pick<TopClient, 'call'>, options: 
     delivered = resumed.delivered
   } else {
     cursor = firstCursor(plan)
-    delivered = { slice: new Map(), carried: new Map(), previousPage: [], orderedUntil: cursor.windowStart }
+    delivered = { slice: new Map(), carried: new Map(), previousPage: [], orderedUntil: cursor.windowStart, returnedLater: false }
   }
   const timeField = QUERY_TIME_FIELDS[plan.queryType]
   const call = client.call as unknown as (method: string, params: Record<string, unknown>, options?: CallOptions) => Promise<unknown>
@@ -214,6 +216,7 @@ export async function* syncOrderPages(client: Pick<TopClient, 'call'>, options: 
       // end_time is inclusive on the gateway: an order on the slice's last second belongs to the next slice,
       // whose start is inclusive too, so neighbouring slices never share an order (and the range's end is exclusive).
       const time = orderTimeOf(order, timeField)
+      if (time === undefined || time >= cursor.windowStart + MIN_SLICE_MS) delivered.returnedLater = true
       if (time !== undefined && time >= cursor.windowEnd) continue
       const tradeId = tradeIdOf(order)
       returned.push(tradeId)
@@ -245,7 +248,7 @@ export async function* syncOrderPages(client: Pick<TopClient, 'call'>, options: 
       cursor = nextSlice(plan, cursor)
       delivered = startSlice(delivered.carried, cursor)
     } else if (windowSplit) {
-      cursor = splitSlice(cursor, delivered.orderedUntil)
+      cursor = splitSlice(cursor, delivered.orderedUntil, !delivered.returnedLater)
       delivered = startSlice(new Map([...delivered.carried, ...delivered.slice]), cursor)
     } else {
       cursor = { ...cursor, pageNo: cursor.pageNo + 1, positionIndex: page.positionIndex }
@@ -371,14 +374,15 @@ function nextSlice(plan: Plan, cursor: Cursor): Cursor {
 /**
  * The slice that replaces one with more than 100 pages (the most the
  * platform pages through). When the orders came in time order, everything
- * before the last delivered second is done: go on from that second.
- * Otherwise halve the slice and read it again (its ids are carried, so
- * nothing is delivered twice). A one-second slice cannot be split.
+ * before the last delivered second is done: go on from that second (or read
+ * the first second alone when they all sat on it). Otherwise halve the slice
+ * and read it again (its ids are carried, so nothing is delivered twice). A
+ * one-second slice cannot be split.
  */
-function splitSlice(cursor: Cursor, orderedUntil: number | null): Cursor {
+function splitSlice(cursor: Cursor, orderedUntil: number | null, onlyFirstSecond: boolean): Cursor {
   const { windowStart: start, windowEnd: end } = cursor
   if (orderedUntil !== null && orderedUntil > start) return { ...cursor, windowStart: orderedUntil, pageNo: 1, positionIndex: undefined }
-  if (end - start <= MIN_SLICE_MS) {
+  if (end - start <= MIN_SLICE_MS || onlyFirstSecond) {
     throw new TopError(
       `${ORDER_DETAILS_METHOD}: more than ${MAX_PAGES_PER_WINDOW} pages of orders within the second ${formatTimestamp(start)}; ` +
         'the platform pages no further, so a larger page size is the only way to read them',
@@ -393,7 +397,7 @@ function splitSlice(cursor: Cursor, orderedUntil: number | null): Cursor {
 function startSlice(carried: ReadonlyMap<string, number>, cursor: Cursor): Delivered {
   const kept = new Map<string, number>()
   if (!cursor.done) for (const [id, time] of carried) if (time >= cursor.windowStart) kept.set(id, time)
-  return { slice: new Map(), carried: kept, previousPage: [], orderedUntil: cursor.windowStart }
+  return { slice: new Map(), carried: kept, previousPage: [], orderedUntil: cursor.windowStart, returnedLater: false }
 }
 
 function windowCount(plan: Plan, cursor: Cursor): number {
@@ -447,7 +451,14 @@ function resumeFrom(checkpoint: OrderSyncCheckpoint, plan: Plan): { cursor: Curs
   // Recent ids have no known time: keep them for the whole slice.
   const slice = new Map((recentIds as string[]).map((id) => [id, windowEnd]))
   const carried = new Map((carriedIds as [string, number][]).filter(([, time]) => time >= windowStart))
-  return { cursor, delivered: { slice, carried, previousPage: recentIds as string[], orderedUntil: fresh ? windowStart : (orderedUntil as number | null) } }
+  const delivered: Delivered = {
+    slice,
+    carried,
+    previousPage: recentIds as string[],
+    orderedUntil: fresh ? windowStart : (orderedUntil as number | null),
+    returnedLater: !fresh,
+  }
+  return { cursor, delivered }
 }
 
 /**
