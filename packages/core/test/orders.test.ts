@@ -278,6 +278,32 @@ describe('syncOrders', () => {
       )
     }, 60_000)
 
+    it('never repeats an order when time order breaks after a resume: refuses to split instead', async () => {
+      // 50 orders in time order, then 100 earlier ones newest first: 150 pages in one window.
+      const ascending = ordersEvery(1, 50, FROM + 100_000)
+      const earlier = ordersEvery(1, 100)
+        .map((o, i) => ({ ...o, trade_id: (9007199254740993n + 500_000n + BigInt(i)).toString() }))
+        .reverse()
+      const orders = [...ascending, ...earlier]
+      const range = { from: FROM, to: FROM + 3600_000, pageSize: 1 }
+      const all = await collect(syncOrders(orderStore(orders).client, range))
+      expect([...all].sort()).toEqual(orders.map((o) => o.trade_id).sort())
+
+      const delivered: string[] = []
+      let saved: OrderSyncCheckpoint | undefined
+      for await (const page of syncOrderPages(orderStore(orders).client, range)) {
+        delivered.push(...page.orders.map((o) => o.tradeId))
+        saved = JSON.parse(JSON.stringify(page.checkpoint)) as OrderSyncCheckpoint
+        if (page.pageNo === 10) break
+      }
+      expect(saved!.recentIdsComplete).toBe(false)
+      const resumed: string[] = []
+      await expect(async () => {
+        for await (const { tradeId } of syncOrders(orderStore(orders).client, { ...range, checkpoint: saved! })) resumed.push(tradeId)
+      }).rejects.toThrow(/cannot be split without repeating orders/)
+      expect(new Set([...delivered, ...resumed]).size).toBe(delivered.length + resumed.length)
+    })
+
     it('refuses clearly when one second holds more than 100 pages', async () => {
       const { client } = orderStore(ordersEvery(0, 101))
       await expect(collect(syncOrders(client, { from: FROM, to: FROM + 3600_000, pageSize: 1 }))).rejects.toThrow(

@@ -95,12 +95,14 @@ export interface OrderSyncCheckpoint {
    * again in halves, and needs them all.
    */
   readonly recentIds: readonly string[]
+  /** Whether `recentIds` are all the ids the current slice delivered so far. */
+  readonly recentIdsComplete: boolean
   /** Ids delivered before a split that the current and later slices return again, with their times (epoch ms). */
   readonly carriedIds: readonly (readonly [string, number])[]
   /**
-   * The time of the last order delivered in the current slice while their
-   * times never decreased (the slice's start before any); `null` once they
-   * did. A time-ordered slice that overflows continues from here.
+   * The time of the last order the current slice returned for the first
+   * time while those times never decreased (the slice's start before any);
+   * `null` once one did. A time-ordered slice that overflows continues from here.
    */
   readonly orderedUntil: number | null
   readonly done: boolean
@@ -167,11 +169,21 @@ interface Delivered {
   readonly slice: Map<string, number>
   /** Ids from before a split that the current slice can return again, with their times. */
   readonly carried: Map<string, number>
+  /** Those of them the slice returned so far. */
+  readonly carriedSeen: Set<string>
   /** Ids the previous page of the slice returned. */
   previousPage: readonly string[]
+  /** How many ids the slice had delivered before its previous page. */
+  deliveredBeforePreviousPage: number
   orderedUntil: number | null
   /** Whether the slice returned an order after its first second (or may have: unknown times, a resumed slice). */
   returnedLater: boolean
+  /**
+   * Whether `slice` holds every id the slice delivered: not after resuming
+   * mid-slice from a checkpoint taken while the orders came in time order
+   * (it kept only the recent ids), which rules out reading the slice again.
+   */
+  readonly knowsSlice: boolean
 }
 
 /** The gateway's times have whole seconds: the shortest slice an overfull window is split into. */
@@ -189,7 +201,7 @@ export async function* syncOrderPages(client: Pick<TopClient, 'call'>, options: 
     delivered = resumed.delivered
   } else {
     cursor = firstCursor(plan)
-    delivered = { slice: new Map(), carried: new Map(), previousPage: [], orderedUntil: cursor.windowStart, returnedLater: false }
+    delivered = { slice: new Map(), carried: new Map(), carriedSeen: new Set(), previousPage: [], deliveredBeforePreviousPage: 0, orderedUntil: cursor.windowStart, returnedLater: false, knowsSlice: true }
   }
   const timeField = QUERY_TIME_FIELDS[plan.queryType]
   const call = client.call as unknown as (method: string, params: Record<string, unknown>, options?: CallOptions) => Promise<unknown>
@@ -209,6 +221,7 @@ export async function* syncOrderPages(client: Pick<TopClient, 'call'>, options: 
     const page = pageOf(result)
 
     const pageCursor = cursor
+    const deliveredBeforePage = delivered.slice.size
     const orders: SyncedOrder[] = []
     const returned: string[] = []
     let duplicates = 0
@@ -220,12 +233,17 @@ export async function* syncOrderPages(client: Pick<TopClient, 'call'>, options: 
       if (time !== undefined && time >= cursor.windowEnd) continue
       const tradeId = tradeIdOf(order)
       returned.push(tradeId)
-      if (delivered.slice.has(tradeId) || delivered.carried.has(tradeId)) {
+      // A repeat within the slice (a shifted page) says nothing about order; an id carried from before a
+      // split, returned here for the first time, does: it shows where the platform is in the slice.
+      const repeat = delivered.slice.has(tradeId) || delivered.carriedSeen.has(tradeId)
+      const carried = !repeat && delivered.carried.has(tradeId)
+      if (!repeat && delivered.orderedUntil !== null) delivered.orderedUntil = time !== undefined && time >= delivered.orderedUntil ? time : null
+      if (repeat || carried) {
+        if (carried) delivered.carriedSeen.add(tradeId)
         duplicates++
         continue
       }
       delivered.slice.set(tradeId, time ?? cursor.windowEnd)
-      if (delivered.orderedUntil !== null) delivered.orderedUntil = time !== undefined && time >= delivered.orderedUntil ? time : null
       const checkpoint = snapshot(plan, pageCursor, delivered, recentIds(delivered, returned))
       orders.push({
         order,
@@ -248,11 +266,12 @@ export async function* syncOrderPages(client: Pick<TopClient, 'call'>, options: 
       cursor = nextSlice(plan, cursor)
       delivered = startSlice(delivered.carried, cursor)
     } else if (windowSplit) {
-      cursor = splitSlice(cursor, delivered.orderedUntil, !delivered.returnedLater)
+      cursor = splitSlice(cursor, delivered, !delivered.returnedLater)
       delivered = startSlice(new Map([...delivered.carried, ...delivered.slice]), cursor)
     } else {
       cursor = { ...cursor, pageNo: cursor.pageNo + 1, positionIndex: page.positionIndex }
       delivered.previousPage = returned
+      delivered.deliveredBeforePreviousPage = deliveredBeforePage
     }
     const checkpoint = snapshot(plan, cursor, delivered, recentIds(delivered, []))
     yield {
@@ -379,13 +398,22 @@ function nextSlice(plan: Plan, cursor: Cursor): Cursor {
  * and read it again (its ids are carried, so nothing is delivered twice). A
  * one-second slice cannot be split.
  */
-function splitSlice(cursor: Cursor, orderedUntil: number | null, onlyFirstSecond: boolean): Cursor {
+function splitSlice(cursor: Cursor, delivered: Delivered, onlyFirstSecond: boolean): Cursor {
   const { windowStart: start, windowEnd: end } = cursor
+  const { orderedUntil } = delivered
   if (orderedUntil !== null && orderedUntil > start) return { ...cursor, windowStart: orderedUntil, pageNo: 1, positionIndex: undefined }
   if (end - start <= MIN_SLICE_MS || onlyFirstSecond) {
     throw new TopError(
       `${ORDER_DETAILS_METHOD}: more than ${MAX_PAGES_PER_WINDOW} pages of orders within the second ${formatTimestamp(start)}; ` +
         'the platform pages no further, so a larger page size is the only way to read them',
+      { method: ORDER_DETAILS_METHOD },
+    )
+  }
+  if (!delivered.knowsSlice) {
+    // Reading the slice again would repeat orders delivered before the resume, whose ids the checkpoint did not keep.
+    throw new TopError(
+      `${ORDER_DETAILS_METHOD}: the window from ${formatTimestamp(start)} has more than ${MAX_PAGES_PER_WINDOW} pages and its orders stopped ` +
+        'coming in time order after the sync resumed, so it cannot be split without repeating orders; sync the range again from the start',
       { method: ORDER_DETAILS_METHOD },
     )
   }
@@ -397,7 +425,7 @@ function splitSlice(cursor: Cursor, orderedUntil: number | null, onlyFirstSecond
 function startSlice(carried: ReadonlyMap<string, number>, cursor: Cursor): Delivered {
   const kept = new Map<string, number>()
   if (!cursor.done) for (const [id, time] of carried) if (time >= cursor.windowStart) kept.set(id, time)
-  return { slice: new Map(), carried: kept, previousPage: [], orderedUntil: cursor.windowStart, returnedLater: false }
+  return { slice: new Map(), carried: kept, carriedSeen: new Set(), previousPage: [], deliveredBeforePreviousPage: 0, orderedUntil: cursor.windowStart, returnedLater: false, knowsSlice: true }
 }
 
 function windowCount(plan: Plan, cursor: Cursor): number {
@@ -421,7 +449,7 @@ function resumeFrom(checkpoint: OrderSyncCheckpoint, plan: Plan): { cursor: Curs
       param: 'checkpoint',
     })
   }
-  const { windowIndex, windowStart, windowEnd, regionEnd, sliceMs, pageNo, positionIndex, recentIds, carriedIds, orderedUntil, done } = c
+  const { windowIndex, windowStart, windowEnd, regionEnd, sliceMs, pageNo, positionIndex, recentIds, recentIdsComplete, carriedIds, orderedUntil, done } = c
   if (!Number.isSafeInteger(windowIndex) || (windowIndex as number) < 0) throw invalidCheckpoint('windowIndex')
   if (!isTime(windowStart) || !isTime(windowEnd) || !isTime(regionEnd) || !(plan.from <= windowStart && windowStart < windowEnd && windowEnd <= regionEnd && regionEnd <= plan.to)) {
     throw invalidCheckpoint('the current window lies outside the range')
@@ -430,6 +458,7 @@ function resumeFrom(checkpoint: OrderSyncCheckpoint, plan: Plan): { cursor: Curs
   if (!Number.isSafeInteger(pageNo) || (pageNo as number) < 1 || (pageNo as number) > MAX_PAGES_PER_WINDOW) throw invalidCheckpoint('pageNo')
   if (!(positionIndex === undefined || positionIndex === null || typeof positionIndex === 'string')) throw invalidCheckpoint('positionIndex')
   if (!Array.isArray(recentIds) || recentIds.length > MAX_PAGES_PER_WINDOW * MAX_PAGE_SIZE || !recentIds.every(isId)) throw invalidCheckpoint('recentIds')
+  if (typeof recentIdsComplete !== 'boolean') throw invalidCheckpoint('recentIdsComplete')
   if (!Array.isArray(carriedIds) || !carriedIds.every((e) => Array.isArray(e) && e.length === 2 && isId(e[0]) && isTime(e[1]))) {
     throw invalidCheckpoint('carriedIds')
   }
@@ -454,9 +483,13 @@ function resumeFrom(checkpoint: OrderSyncCheckpoint, plan: Plan): { cursor: Curs
   const delivered: Delivered = {
     slice,
     carried,
+    carriedSeen: new Set(),
     previousPage: recentIds as string[],
+    deliveredBeforePreviousPage: 0,
     orderedUntil: fresh ? windowStart : (orderedUntil as number | null),
     returnedLater: !fresh,
+    // The recent ids are those of the previous page and this one: every page read so far if this is page 1 or 2.
+    knowsSlice: fresh || orderedUntil === null || recentIdsComplete === true,
   }
   return { cursor, delivered }
 }
@@ -485,6 +518,7 @@ function upgrade(checkpoint: OrderSyncCheckpoint): OrderSyncCheckpoint {
     // Their times are unknown: carry them through the whole window (version 1 did not leave a window's last
     // second to the next window, so the previous window's ids can come back in this one).
     recentIds: [],
+    recentIdsComplete: true,
     carriedIds: [...seenCurrent, ...seenPrevious].map((id) => [String(id), windowEnd] as const),
     orderedUntil: null,
   }
@@ -493,28 +527,33 @@ function upgrade(checkpoint: OrderSyncCheckpoint): OrderSyncCheckpoint {
 /**
  * The ids a resumed sync must know, fixed now and listed only when asked for:
  * those of the previous page and this one so far, or every id of the slice
- * once its orders came out of time order. Both arrays only grow within a slice.
+ * once its orders came out of time order (both arrays only grow within a
+ * slice); and whether they are all the slice delivered.
  */
-function recentIds(delivered: Delivered, page: readonly string[]): () => string[] {
+function recentIds(delivered: Delivered, page: readonly string[]): () => { ids: string[]; complete: boolean } {
+  const { knowsSlice } = delivered
   if (delivered.orderedUntil === null) {
     const { slice } = delivered
     const size = slice.size
-    return () => [...slice.keys()].slice(0, size)
+    return () => ({ ids: [...slice.keys()].slice(0, size), complete: knowsSlice })
   }
   const { previousPage } = delivered
+  const complete = knowsSlice && delivered.deliveredBeforePreviousPage === 0
   const length = page.length
-  return () => [...previousPage, ...page.slice(0, length)]
+  return () => ({ ids: [...previousPage, ...page.slice(0, length)], complete })
 }
 
 /**
  * The checkpoint for the state right now, built only when asked for: most
  * consumers persist one per page, not one per order.
  */
-function snapshot(plan: Plan, cursor: Cursor, delivered: Delivered, recent: () => string[]): () => OrderSyncCheckpoint {
+function snapshot(plan: Plan, cursor: Cursor, delivered: Delivered, recentOf: () => { ids: string[]; complete: boolean }): () => OrderSyncCheckpoint {
   const { carried, orderedUntil } = delivered
   let made: OrderSyncCheckpoint | undefined
-  return () =>
-    (made ??= {
+  return () => {
+    if (made) return made
+    const recent = recentOf()
+    return (made = {
       version: 2,
       from: plan.from,
       to: plan.to,
@@ -526,11 +565,13 @@ function snapshot(plan: Plan, cursor: Cursor, delivered: Delivered, recent: () =
       sliceMs: cursor.sliceMs,
       pageNo: cursor.pageNo,
       positionIndex: cursor.positionIndex,
-      recentIds: recent(),
+      recentIds: recent.ids,
+      recentIdsComplete: recent.complete,
       carriedIds: [...carried],
       orderedUntil,
       done: cursor.done,
     })
+  }
 }
 
 interface OrderPage {
