@@ -34,6 +34,8 @@ interface StoreOptions {
   failOnCalls?: readonly number[]
   /** Send trade ids as bare JSON numbers, as some gateway answers do. */
   bareIds?: boolean
+  /** Serve a window's orders newest first (a platform that does not page in time order). */
+  newestFirst?: boolean
 }
 
 function orderStore(orders: readonly StoredOrder[], options: StoreOptions = {}) {
@@ -54,6 +56,7 @@ function orderStore(orders: readonly StoredOrder[], options: StoreOptions = {}) 
         const t = parseTimestamp(o.tk_create_time)!
         return t >= start && t <= end
       })
+      if (options.newestFirst) inRange.reverse()
       const pageSize = Number(params.page_size)
       const offset = params.position_index ? Number(params.position_index.split('_')[1]) : 0
       const from = Math.max(0, offset - (offset > 0 ? (options.pageOverlap ?? 0) : 0))
@@ -227,9 +230,106 @@ describe('syncOrders', () => {
     expect(later.every((r) => parseTimestamp(r.end_time!)! - parseTimestamp(r.start_time!)! <= 20 * 60_000)).toBe(true)
   })
 
-  it('stops a window after the documented 100 pages', async () => {
-    const { client } = orderStore(ordersEvery(1, 101))
-    await expect(collect(syncOrders(client, { from: FROM, to: FROM + 3600_000, pageSize: 1 }))).rejects.toThrow(/more than 100 pages/)
+  describe('a window with more than the 100 pages the platform pages through', () => {
+    const pageNos = (requests: Record<string, string>[]) => requests.map((r) => Number(r.page_no))
+
+    it('goes on from the last second read when the orders come in time order', async () => {
+      const orders = ordersEvery(2, 450) // 15 minutes, 450 pages at page size 1
+      const { client, requests } = orderStore(orders, { pageOverlap: 1 })
+      const pages = []
+      for await (const page of syncOrderPages(client, { from: FROM, to: FROM + 3600_000, pageSize: 1 })) pages.push(page)
+      expect(pages.flatMap((p) => p.orders.map((o) => o.tradeId))).toEqual(orders.map((o) => o.trade_id))
+      expect(Math.max(...pageNos(requests))).toBe(100)
+      expect(pages.filter((p) => p.windowSplit).length).toBeGreaterThanOrEqual(4)
+      // Only a few ids travel in each checkpoint, however full the window.
+      for (const page of pages) expect(JSON.stringify(page.checkpoint).length).toBeLessThan(600)
+      expect(requests.length).toBeLessThan(480)
+    })
+
+    it('halves the window and reads it again when they do not', async () => {
+      const orders = ordersEvery(7, 300)
+      const { client, requests } = orderStore(orders, { newestFirst: true })
+      const ids = await collect(syncOrders(client, { from: FROM, to: FROM + 3 * 3600_000, pageSize: 1 }))
+      expect([...ids].sort()).toEqual(orders.map((o) => o.trade_id).sort())
+      expect(new Set(ids).size).toBe(ids.length)
+      expect(Math.max(...pageNos(requests))).toBe(100)
+      const spans = requests.map((r) => parseTimestamp(r.end_time!)! - parseTimestamp(r.start_time!)!)
+      expect(Math.min(...spans)).toBeLessThan(3 * 3600_000 / 2)
+    })
+
+    it('resumes across splits from any page: every order exactly once (property)', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.boolean(), fc.integer({ min: 101, max: 260 }), fc.integer({ min: 1, max: 3 }), fc.nat(), async (newestFirst, count, step, cut) => {
+          const orders = ordersEvery(step, count)
+          const range = { from: FROM, to: FROM + 3 * 3600_000, pageSize: 1 }
+          const delivered: string[] = []
+          let saved: OrderSyncCheckpoint | undefined
+          let pagesRead = 0
+          const stopAt = cut % (count * 2)
+          for await (const page of syncOrderPages(orderStore(orders, { newestFirst, pageOverlap: 1 }).client, range)) {
+            delivered.push(...page.orders.map((o) => o.tradeId))
+            saved = JSON.parse(JSON.stringify(page.checkpoint)) as OrderSyncCheckpoint
+            if (++pagesRead > stopAt) break
+          }
+          if (!saved!.done) delivered.push(...(await collect(syncOrders(orderStore(orders, { newestFirst, pageOverlap: 1 }).client, { ...range, checkpoint: saved! }))))
+          expect([...delivered].sort()).toEqual(orders.map((o) => o.trade_id).sort())
+        }),
+        { numRuns: 15 },
+      )
+    }, 60_000)
+
+    it('never repeats an order when time order breaks after a resume: refuses to split instead', async () => {
+      // 50 orders in time order, then 100 earlier ones newest first: 150 pages in one window.
+      const ascending = ordersEvery(1, 50, FROM + 100_000)
+      const earlier = ordersEvery(1, 100)
+        .map((o, i) => ({ ...o, trade_id: (9007199254740993n + 500_000n + BigInt(i)).toString() }))
+        .reverse()
+      const orders = [...ascending, ...earlier]
+      const range = { from: FROM, to: FROM + 3600_000, pageSize: 1 }
+      const all = await collect(syncOrders(orderStore(orders).client, range))
+      expect([...all].sort()).toEqual(orders.map((o) => o.trade_id).sort())
+
+      const delivered: string[] = []
+      let saved: OrderSyncCheckpoint | undefined
+      for await (const page of syncOrderPages(orderStore(orders).client, range)) {
+        delivered.push(...page.orders.map((o) => o.tradeId))
+        saved = JSON.parse(JSON.stringify(page.checkpoint)) as OrderSyncCheckpoint
+        if (page.pageNo === 10) break
+      }
+      expect(saved!.recentIdsComplete).toBe(false)
+      const resumed: string[] = []
+      await expect(async () => {
+        for await (const { tradeId } of syncOrders(orderStore(orders).client, { ...range, checkpoint: saved! })) resumed.push(tradeId)
+      }).rejects.toThrow(/cannot be split without repeating orders/)
+      expect(new Set([...delivered, ...resumed]).size).toBe(delivered.length + resumed.length)
+    })
+
+    it('refuses clearly when one second holds more than 100 pages', async () => {
+      const { client } = orderStore(ordersEvery(0, 101))
+      await expect(collect(syncOrders(client, { from: FROM, to: FROM + 3600_000, pageSize: 1 }))).rejects.toThrow(
+        /more than 100 pages of orders within the second 2024-05-01 00:00:00/,
+      )
+    })
+
+    it('resumes a version 1 checkpoint that stopped after the 100th page', async () => {
+      const orders = ordersEvery(5, 150)
+      const delivered = orders.slice(0, 100).map((o) => o.trade_id)
+      const v1 = {
+        version: 1, from: FROM, to: FROM + 3600_000, queryType: 'create', windowIndex: 0, windowStart: FROM, windowEnd: FROM + 3600_000,
+        pageNo: 101, positionIndex: `${FROM}_100`, seenCurrent: delivered, seenPrevious: [], done: false,
+      } as unknown as OrderSyncCheckpoint
+      const rest = await collect(syncOrders(orderStore(orders).client, { from: FROM, to: FROM + 3600_000, pageSize: 1, checkpoint: v1 }))
+      expect([...delivered, ...rest].sort()).toEqual(orders.map((o) => o.trade_id).sort())
+    })
+  })
+
+  it('keeps each page checkpoint small in a full window', async () => {
+    const orders = ordersEvery(1, 900)
+    const { client } = orderStore(orders, { pageOverlap: 2 })
+    const sizes: number[] = []
+    for await (const page of syncOrderPages(client, { from: FROM, to: FROM + 3600_000, pageSize: 10 })) sizes.push(JSON.stringify(page.checkpoint).length)
+    expect(sizes.length).toBeGreaterThanOrEqual(90)
+    expect(Math.max(...sizes)).toBeLessThan(800)
   })
 
   it('refuses bad options before sending anything', async () => {
@@ -245,7 +345,7 @@ describe('syncOrders', () => {
     for (const options of bad) await expect(collect(syncOrders(client, options))).rejects.toThrow(TopValidationError)
     const { checkpoint } = (await syncOrderPages(client, { from: FROM, to: FROM + 3600_000 }).next()).value!
     await expect(collect(syncOrders(client, { from: FROM, to: FROM + 7200_000, checkpoint }))).rejects.toThrow(/another sync/)
-    await expect(collect(syncOrders(client, { from: FROM, to: FROM + 3600_000, checkpoint: { version: 2 } as never }))).rejects.toThrow(
+    await expect(collect(syncOrders(client, { from: FROM, to: FROM + 3600_000, checkpoint: { version: 3 } as never }))).rejects.toThrow(
       /not one syncOrders wrote/,
     )
     expect(requests).toHaveLength(1)

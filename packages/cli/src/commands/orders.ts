@@ -9,6 +9,9 @@ import { EXIT, EXIT_CODE_TABLE } from '../exit-codes.js'
 import { writeText, type CliIo } from '../io.js'
 import { exportOrders } from '../orders/export.js'
 import { checkpointPath } from '../orders/export-checkpoint.js'
+import { checkRange, exportPageSize, exportTime, exportWindow } from '../orders/export-flags.js'
+import { OutputClosedError } from '../orders/order-sink.js'
+import { keepHeapSteady } from '../orders/steady-heap.js'
 import { formatFromPath, type ExportFormat } from '../orders/order-format.js'
 import { createProgress, type ProgressState } from '../orders/progress.js'
 import { resolveSettings } from '../settings.js'
@@ -47,10 +50,12 @@ error) --resume carries on without losing or repeating an order.
 Flags:
   --from TIME          start, inclusive: "yyyy-MM-dd HH:mm:ss" or yyyy-MM-dd (GMT+8), or ISO-8601 with a zone
   --to TIME            end, exclusive, same forms
-  --out FILE           FILE.ndjson (one JSON order a line) or FILE.csv (UTF-8 with BOM)
+  --out FILE           FILE.ndjson (one JSON order a line) or FILE.csv (UTF-8 with BOM);
+                       - writes to stdout (ndjson unless --format csv; cannot be resumed)
   --format F           ndjson or csv, when FILE's extension says neither
   --query-type T       which time the range filters on: create (default), paid, settled, updated
-  --window D           window length, at most 3h (default); 20m during big promotions
+  --window D           window length, at most 3h (default); 20m during big promotions.
+                       A window holding more than 100 pages is split by itself
   --page-size N        orders per request, 1–100 (default 100)
   --resume             continue an interrupted export into FILE
   --overwrite          replace FILE (and forget its checkpoint)
@@ -69,6 +74,7 @@ Examples:
   tbk orders export --from "2024-11-11 00:00:00" --to "2024-11-11 02:00:00" --window 20m --out 1111.csv
   tbk orders export --from 2024-05-01 --to 2024-05-08 --out may-week1.ndjson --resume
   tbk orders export --from 2024-05-01 --to 2024-06-01 --query-type settled --out settled.csv
+  tbk orders export --from 2024-05-01 --to 2024-05-02 --out - | jq -r .trade_id
 
 ${EXIT_CODE_TABLE}
 `,
@@ -78,11 +84,16 @@ ${EXIT_CODE_TABLE}
     if (extra !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(extra)}`)
     const from = required(args, 'from')
     const to = required(args, 'to')
-    const out = resolve(io.cwd, required(args, 'out'))
+    checkRange(exportTime(from, 'from'), exportTime(to, 'to'))
+    const outFlag = required(args, 'out')
+    const toStdout = outFlag === '-'
+    const out = toStdout ? undefined : resolve(io.cwd, outFlag)
     const format = formatOf(args, out)
     const queryType = queryTypeOf(stringFlag(args, 'query-type'))
     const window = stringFlag(args, 'window')
-    const pageSize = stringFlag(args, 'page-size')
+    const windowMs = window === undefined ? undefined : exportWindow(window)
+    const pageSizeFlag = stringFlag(args, 'page-size')
+    const pageSize = pageSizeFlag === undefined ? undefined : exportPageSize(pageSizeFlag)
     const waitFlag = stringFlag(args, 'rate-limit-wait')
     const filters: Record<string, string> = {}
     for (const [flag, param] of Object.entries(FILTERS)) {
@@ -92,8 +103,11 @@ ${EXIT_CODE_TABLE}
         filters[param] = value
       }
     }
-    if (pageSize !== undefined && !/^\d+$/.test(pageSize)) throw new UsageError(`--page-size must be a number, got ${JSON.stringify(pageSize)}`)
+    if (toStdout && booleanFlag(args, 'resume')) {
+      throw new UsageError('--resume needs the file of the interrupted export; an export to stdout (--out -) cannot be resumed', 'export to a file (--out FILE) to be able to resume')
+    }
 
+    keepHeapSteady()
     const settings = await resolveSettings(args, io)
     const state: ProgressState = { windowsDone: 0, windowsTotal: 0, orders: 0, duplicates: 0, rateLimitWaits: 0 }
     const progress = createProgress(io.stderr)
@@ -118,25 +132,29 @@ ${EXIT_CODE_TABLE}
           from,
           to,
           queryType,
-          windowMs: window === undefined ? undefined : parseDuration(window, 'window'),
-          pageSize: pageSize === undefined ? undefined : Number(pageSize),
+          windowMs,
+          pageSize,
           filters,
-          out,
+          out: out ?? { stream: io.stdout },
           format,
           resume: booleanFlag(args, 'resume'),
           overwrite: booleanFlag(args, 'overwrite'),
           signal: io.signal,
+          notice: (text) => io.stderr.write(`tbk: ${text}\n`),
         },
         progress,
         state,
       )
+      const where = out === undefined ? 'stdout' : `${out} (${summary.bytes} bytes)`
       await writeText(
         io.stderr,
-        `exported ${summary.orders} orders${summary.resumed ? ' (resumed)' : ''} to ${summary.out} (${summary.format}, ${summary.bytes} bytes); ${summary.duplicates} duplicates skipped\n`,
+        `exported ${summary.orders} orders${summary.resumed ? ' (resumed)' : ''} to ${where} as ${summary.format}; ${summary.duplicates} duplicates skipped\n`,
       )
       return EXIT.ok
     } catch (error) {
-      if (await exists(checkpointPath(out))) {
+      // The reader of stdout went away (| head): nothing more to say.
+      if (error instanceof OutputClosedError) return EXIT.ok
+      if (out !== undefined && !(error instanceof UsageError) && (await exists(checkpointPath(out)))) {
         io.stderr.write(`${io.stderr.isTTY ? '\n' : ''}tbk: the export stopped; run the same command with --resume to continue\n`)
       }
       throw error
@@ -152,12 +170,13 @@ function required(args: ParsedArgs, flag: string): string {
   return value
 }
 
-function formatOf(args: ParsedArgs, out: string): ExportFormat {
+function formatOf(args: ParsedArgs, out: string | undefined): ExportFormat {
   const flag = stringFlag(args, 'format')
   if (flag !== undefined) {
     if (flag !== 'ndjson' && flag !== 'csv') throw new UsageError(`--format must be ndjson or csv, got ${JSON.stringify(flag)}`)
     return flag
   }
+  if (out === undefined) return 'ndjson'
   const format = formatFromPath(out)
   if (!format) throw new UsageError(`cannot tell the format from ${out}`, 'name the file .ndjson or .csv, or pass --format')
   return format

@@ -9,8 +9,11 @@ import { formatTimestamp, parseTimestamp } from '../protocol/timestamp.js'
  * `position_index` cursor, so a long range is split into windows, each window
  * paged, and orders deduplicated by `trade_id` — within a window (pages shift
  * as new orders arrive) and across the shared boundary second of neighbouring
- * windows. Only the ids of the current and the previous window are kept, so
- * memory stays bounded however long the range.
+ * windows. A window holding more than the 100 pages the platform pages
+ * through is split (continued from its last second when the orders come in
+ * time order, halved otherwise) until every slice fits. Only the current
+ * slice's ids are kept, so memory stays bounded however long the range, and a
+ * checkpoint holds just the ids a later page can repeat.
  */
 
 export const ORDER_DETAILS_METHOD = 'taobao.tbk.order.details.get'
@@ -64,25 +67,44 @@ export interface SyncOrdersOptions {
 }
 
 /**
- * Where a sync stands: JSON-serialisable; a later sync given it continues
- * without losing or repeating an order. Windows may be resized on resume
- * (the current window keeps its bounds).
+ * Where a sync stands: JSON-serialisable and small (a few hundred ids at
+ * most, however many orders a window holds); a later sync given it continues
+ * without losing or repeating an order. Windows may be resized on resume: the
+ * current slice keeps its bounds unless none of its pages was read yet.
  */
 export interface OrderSyncCheckpoint {
-  readonly version: 1
+  readonly version: 2
   readonly from: number
   readonly to: number
   readonly queryType: OrderQueryType
-  /** Windows finished before the current one. */
+  /** Slices finished before the current one. */
   readonly windowIndex: number
+  /** The current slice: a window, or part of a window that held more than 100 pages. */
   readonly windowStart: number
   readonly windowEnd: number
-  /** The page to fetch next in the current window, and the cursor that fetches it (none for page 1). */
+  /** After a split, the slices up to `regionEnd` are `sliceMs` long; full windows follow. */
+  readonly regionEnd: number
+  readonly sliceMs: number
+  /** The page to fetch next in the current slice, and the cursor that fetches it (none for page 1). */
   readonly pageNo: number
   readonly positionIndex: string | undefined
-  /** Trade ids already delivered in the current window and in the one before it. */
-  readonly seenCurrent: readonly string[]
-  readonly seenPrevious: readonly string[]
+  /**
+   * Ids the previous page returned and those this page returned so far: a
+   * shifted page repeats them. Every id of the slice once its orders did not
+   * come in time order (`orderedUntil` null): an overfull slice is then read
+   * again in halves, and needs them all.
+   */
+  readonly recentIds: readonly string[]
+  /** Whether `recentIds` are all the ids the current slice delivered so far. */
+  readonly recentIdsComplete: boolean
+  /** Ids delivered before a split that the current and later slices return again, with their times (epoch ms). */
+  readonly carriedIds: readonly (readonly [string, number])[]
+  /**
+   * The time of the last order the current slice returned for the first
+   * time while those times never decreased (the slice's start before any);
+   * `null` once one did. A time-ordered slice that overflows continues from here.
+   */
+  readonly orderedUntil: number | null
   readonly done: boolean
 }
 
@@ -97,7 +119,7 @@ export interface SyncedOrder {
 export interface OrderSyncWindow {
   /** 0-based. */
   readonly index: number
-  /** Windows in the whole range (an estimate after resizing on resume). */
+  /** Windows in the whole range (an estimate: it grows when a window is split). */
   readonly count: number
   readonly start: number
   readonly end: number
@@ -112,6 +134,8 @@ export interface OrderSyncPage {
   readonly duplicates: number
   /** Whether this page finished its window. */
   readonly windowDone: boolean
+  /** Whether the window held more than 100 pages and the rest of it goes on in smaller slices. */
+  readonly windowSplit: boolean
   /** Resume here to continue after this page. */
   readonly checkpoint: OrderSyncCheckpoint
 }
@@ -128,37 +152,61 @@ interface Cursor {
   readonly windowIndex: number
   readonly windowStart: number
   readonly windowEnd: number
+  readonly regionEnd: number
+  readonly sliceMs: number
   readonly pageNo: number
   readonly positionIndex: string | undefined
   readonly done: boolean
 }
 
 /**
- * Delivered ids. `current` only grows within a window, so a checkpoint can
- * hold the array and a length instead of a copy; a new window starts a new array.
+ * What was delivered, as far as later pages can repeat it. The slice's ids
+ * are bounded by its 100 pages; only `recent` and `carried` go into a
+ * checkpoint.
  */
-interface Seen {
-  readonly current: string[]
-  readonly currentSet: Set<string>
-  readonly previousSet: ReadonlySet<string>
-  readonly previous: readonly string[]
+interface Delivered {
+  /** Every id delivered in the current slice, with its time. */
+  readonly slice: Map<string, number>
+  /** Ids from before a split that the current slice can return again, with their times. */
+  readonly carried: Map<string, number>
+  /** Those of them the slice returned so far. */
+  readonly carriedSeen: Set<string>
+  /** Ids the previous page of the slice returned. */
+  previousPage: readonly string[]
+  /** How many ids the slice had delivered before its previous page. */
+  deliveredBeforePreviousPage: number
+  orderedUntil: number | null
+  /** Whether the slice returned an order after its first second (or may have: unknown times, a resumed slice). */
+  returnedLater: boolean
+  /**
+   * Whether `slice` holds every id the slice delivered: not after resuming
+   * mid-slice from a checkpoint taken while the orders came in time order
+   * (it kept only the recent ids), which rules out reading the slice again.
+   */
+  readonly knowsSlice: boolean
 }
+
+/** The gateway's times have whole seconds: the shortest slice an overfull window is split into. */
+const MIN_SLICE_MS = 1000
 
 /** Sync orders page by page; each page carries a checkpoint to persist. */
 export async function* syncOrderPages(client: Pick<TopClient, 'call'>, options: SyncOrdersOptions): AsyncGenerator<OrderSyncPage> {
   const plan = planOf(options)
   const extra = extraParamsOf(options.params)
-  let cursor = options.checkpoint ? resumeCursor(options.checkpoint, plan) : firstCursor(plan)
-  let seen = options.checkpoint ? seenFrom(options.checkpoint.seenCurrent, options.checkpoint.seenPrevious) : seenFrom([], [])
+  let cursor: Cursor
+  let delivered: Delivered
+  if (options.checkpoint) {
+    const resumed = resumeFrom(options.checkpoint, plan)
+    cursor = resumed.cursor
+    delivered = resumed.delivered
+  } else {
+    cursor = firstCursor(plan)
+    delivered = { slice: new Map(), carried: new Map(), carriedSeen: new Set(), previousPage: [], deliveredBeforePreviousPage: 0, orderedUntil: cursor.windowStart, returnedLater: false, knowsSlice: true }
+  }
+  const timeField = QUERY_TIME_FIELDS[plan.queryType]
   const call = client.call as unknown as (method: string, params: Record<string, unknown>, options?: CallOptions) => Promise<unknown>
 
   while (!cursor.done) {
-    if (cursor.pageNo > MAX_PAGES_PER_WINDOW) {
-      throw new TopError(
-        `${ORDER_DETAILS_METHOD}: the window from ${formatTimestamp(cursor.windowStart)} has more than ${MAX_PAGES_PER_WINDOW} pages; sync again with a smaller window`,
-        { method: ORDER_DETAILS_METHOD },
-      )
-    }
     const params: Record<string, unknown> = {
       ...extra,
       start_time: formatTimestamp(cursor.windowStart),
@@ -173,19 +221,30 @@ export async function* syncOrderPages(client: Pick<TopClient, 'call'>, options: 
     const page = pageOf(result)
 
     const pageCursor = cursor
+    const deliveredBeforePage = delivered.slice.size
     const orders: SyncedOrder[] = []
+    const returned: string[] = []
     let duplicates = 0
     for (const order of page.orders) {
-      // end_time is inclusive on the gateway; the range's end is not, so back-to-back ranges never share an order.
-      if (isAtOrAfter(order, QUERY_TIME_FIELDS[plan.queryType], plan.to)) continue
+      // end_time is inclusive on the gateway: an order on the slice's last second belongs to the next slice,
+      // whose start is inclusive too, so neighbouring slices never share an order (and the range's end is exclusive).
+      const time = orderTimeOf(order, timeField)
+      if (time === undefined || time >= cursor.windowStart + MIN_SLICE_MS) delivered.returnedLater = true
+      if (time !== undefined && time >= cursor.windowEnd) continue
       const tradeId = tradeIdOf(order)
-      if (seen.currentSet.has(tradeId) || seen.previousSet.has(tradeId)) {
+      returned.push(tradeId)
+      // A repeat within the slice (a shifted page) says nothing about order; an id carried from before a
+      // split, returned here for the first time, does: it shows where the platform is in the slice.
+      const repeat = delivered.slice.has(tradeId) || delivered.carriedSeen.has(tradeId)
+      const carried = !repeat && delivered.carried.has(tradeId)
+      if (!repeat && delivered.orderedUntil !== null) delivered.orderedUntil = time !== undefined && time >= delivered.orderedUntil ? time : null
+      if (repeat || carried) {
+        if (carried) delivered.carriedSeen.add(tradeId)
         duplicates++
         continue
       }
-      seen.currentSet.add(tradeId)
-      seen.current.push(tradeId)
-      const checkpoint = snapshot(plan, pageCursor, seen)
+      delivered.slice.set(tradeId, time ?? cursor.windowEnd)
+      const checkpoint = snapshot(plan, pageCursor, delivered, recentIds(delivered, returned))
       orders.push({
         order,
         tradeId,
@@ -195,26 +254,33 @@ export async function* syncOrderPages(client: Pick<TopClient, 'call'>, options: 
       })
     }
 
-    const windowDone = !page.hasNext || page.orders.length === 0
     const window: OrderSyncWindow = {
       index: cursor.windowIndex,
       count: windowCount(plan, cursor),
       start: cursor.windowStart,
       end: cursor.windowEnd,
     }
+    const windowDone = !page.hasNext || page.orders.length === 0
+    const windowSplit = !windowDone && cursor.pageNo >= MAX_PAGES_PER_WINDOW
     if (windowDone) {
-      cursor = nextWindow(plan, cursor)
-      seen = seenFrom([], seen.current)
+      cursor = nextSlice(plan, cursor)
+      delivered = startSlice(delivered.carried, cursor)
+    } else if (windowSplit) {
+      cursor = splitSlice(cursor, delivered, !delivered.returnedLater)
+      delivered = startSlice(new Map([...delivered.carried, ...delivered.slice]), cursor)
     } else {
       cursor = { ...cursor, pageNo: cursor.pageNo + 1, positionIndex: page.positionIndex }
+      delivered.previousPage = returned
+      delivered.deliveredBeforePreviousPage = deliveredBeforePage
     }
-    const checkpoint = snapshot(plan, cursor, seen)
+    const checkpoint = snapshot(plan, cursor, delivered, recentIds(delivered, []))
     yield {
       window,
       pageNo: pageCursor.pageNo,
       orders,
       duplicates,
       windowDone,
+      windowSplit,
       get checkpoint() {
         return checkpoint()
       },
@@ -301,97 +367,211 @@ function extraParamsOf(params: Record<string, unknown> | undefined): Record<stri
 }
 
 function firstCursor(plan: Plan): Cursor {
+  const end = Math.min(plan.to, plan.from + plan.windowMs)
+  return { windowIndex: 0, windowStart: plan.from, windowEnd: end, regionEnd: end, sliceMs: plan.windowMs, pageNo: 1, positionIndex: undefined, done: false }
+}
+
+/** The slice after this one: the rest of a split window in slices of `sliceMs`, then whole windows. */
+function nextSlice(plan: Plan, cursor: Cursor): Cursor {
+  const start = cursor.windowEnd
+  if (start >= plan.to) return { ...cursor, pageNo: 1, positionIndex: undefined, done: true }
+  const inRegion = start < cursor.regionEnd
+  const sliceMs = inRegion ? Math.min(cursor.sliceMs, plan.windowMs) : plan.windowMs
+  const regionEnd = inRegion ? cursor.regionEnd : Math.min(plan.to, start + plan.windowMs)
   return {
-    windowIndex: 0,
-    windowStart: plan.from,
-    windowEnd: Math.min(plan.to, plan.from + plan.windowMs),
+    windowIndex: cursor.windowIndex + 1,
+    windowStart: start,
+    windowEnd: Math.min(regionEnd, start + sliceMs),
+    regionEnd,
+    sliceMs,
     pageNo: 1,
     positionIndex: undefined,
     done: false,
   }
 }
 
-function nextWindow(plan: Plan, cursor: Cursor): Cursor {
-  if (cursor.windowEnd >= plan.to) return { ...cursor, pageNo: 1, positionIndex: undefined, done: true }
-  return {
-    windowIndex: cursor.windowIndex + 1,
-    windowStart: cursor.windowEnd,
-    windowEnd: Math.min(plan.to, cursor.windowEnd + plan.windowMs),
-    pageNo: 1,
-    positionIndex: undefined,
-    done: false,
+/**
+ * The slice that replaces one with more than 100 pages (the most the
+ * platform pages through). When the orders came in time order, everything
+ * before the last delivered second is done: go on from that second (or read
+ * the first second alone when they all sat on it). Otherwise halve the slice
+ * and read it again (its ids are carried, so nothing is delivered twice). A
+ * one-second slice cannot be split.
+ */
+function splitSlice(cursor: Cursor, delivered: Delivered, onlyFirstSecond: boolean): Cursor {
+  const { windowStart: start, windowEnd: end } = cursor
+  const { orderedUntil } = delivered
+  if (orderedUntil !== null && orderedUntil > start) return { ...cursor, windowStart: orderedUntil, pageNo: 1, positionIndex: undefined }
+  if (end - start <= MIN_SLICE_MS || onlyFirstSecond) {
+    throw new TopError(
+      `${ORDER_DETAILS_METHOD}: more than ${MAX_PAGES_PER_WINDOW} pages of orders within the second ${formatTimestamp(start)}; ` +
+        'the platform pages no further, so a larger page size is the only way to read them',
+      { method: ORDER_DETAILS_METHOD },
+    )
   }
+  if (!delivered.knowsSlice) {
+    // Reading the slice again would repeat orders delivered before the resume, whose ids the checkpoint did not keep.
+    throw new TopError(
+      `${ORDER_DETAILS_METHOD}: the window from ${formatTimestamp(start)} has more than ${MAX_PAGES_PER_WINDOW} pages and its orders stopped ` +
+        'coming in time order after the sync resumed, so it cannot be split without repeating orders; sync the range again from the start',
+      { method: ORDER_DETAILS_METHOD },
+    )
+  }
+  const half = Math.max(MIN_SLICE_MS, Math.floor((end - start) / 2 / MIN_SLICE_MS) * MIN_SLICE_MS)
+  return { ...cursor, windowEnd: start + half, sliceMs: half, pageNo: 1, positionIndex: undefined }
+}
+
+/** A slice starts with no ids of its own; carried ids older than it can no longer come back. */
+function startSlice(carried: ReadonlyMap<string, number>, cursor: Cursor): Delivered {
+  const kept = new Map<string, number>()
+  if (!cursor.done) for (const [id, time] of carried) if (time >= cursor.windowStart) kept.set(id, time)
+  return { slice: new Map(), carried: kept, carriedSeen: new Set(), previousPage: [], deliveredBeforePreviousPage: 0, orderedUntil: cursor.windowStart, returnedLater: false, knowsSlice: true }
 }
 
 function windowCount(plan: Plan, cursor: Cursor): number {
-  return cursor.windowIndex + 1 + Math.ceil((plan.to - cursor.windowEnd) / plan.windowMs)
+  const inRegion = Math.ceil(Math.max(0, cursor.regionEnd - cursor.windowEnd) / cursor.sliceMs)
+  return cursor.windowIndex + 1 + inRegion + Math.ceil(Math.max(0, plan.to - Math.max(cursor.regionEnd, cursor.windowEnd)) / plan.windowMs)
 }
 
-function resumeCursor(checkpoint: OrderSyncCheckpoint, plan: Plan): Cursor {
-  const c = checkpoint as Partial<OrderSyncCheckpoint> | null
-  const valid =
-    c !== null &&
-    typeof c === 'object' &&
-    c.version === 1 &&
-    Number.isInteger(c.windowIndex) &&
-    Number.isFinite(c.windowStart) &&
-    Number.isFinite(c.windowEnd) &&
-    Number.isInteger(c.pageNo) &&
-    c.pageNo! >= 1 &&
-    (c.positionIndex === undefined || c.positionIndex === null || typeof c.positionIndex === 'string') &&
-    Array.isArray(c.seenCurrent) &&
-    Array.isArray(c.seenPrevious) &&
-    typeof c.done === 'boolean'
-  if (!valid) throw new TopValidationError('syncOrders: the checkpoint is not one syncOrders wrote', { param: 'checkpoint' })
+function invalidCheckpoint(detail: string): TopValidationError {
+  return new TopValidationError(`syncOrders: the checkpoint is not one syncOrders wrote (${detail})`, { param: 'checkpoint' })
+}
+
+const isTime = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0
+const isId = (value: unknown): value is string => typeof value === 'string' && value !== '' && value.length <= 64
+
+/** Check every field before trusting any: a checkpoint is a file a user (or a crash) may have damaged. */
+function resumeFrom(checkpoint: OrderSyncCheckpoint, plan: Plan): { cursor: Cursor; delivered: Delivered } {
+  const c = upgrade(checkpoint) as unknown as Record<string, unknown>
   if (c.from !== plan.from || c.to !== plan.to || c.queryType !== plan.queryType) {
-    throw new TopValidationError(
-      `syncOrders: the checkpoint belongs to another sync (${formatTimestamp(c.from!)} to ${formatTimestamp(c.to!)}, ${c.queryType}); ` +
-        'resume with the same from, to and queryType',
-      { param: 'checkpoint' },
-    )
+    const range = isTime(c.from) && isTime(c.to) ? `${formatTimestamp(c.from)} to ${formatTimestamp(c.to)}, ${String(c.queryType)}` : 'another range'
+    throw new TopValidationError(`syncOrders: the checkpoint belongs to another sync (${range}); resume with the same from, to and queryType`, {
+      param: 'checkpoint',
+    })
   }
-  if (c.windowStart! < plan.from || c.windowEnd! > plan.to || c.windowStart! >= c.windowEnd!) {
-    throw new TopValidationError('syncOrders: the checkpoint window lies outside the range', { param: 'checkpoint' })
+  const { windowIndex, windowStart, windowEnd, regionEnd, sliceMs, pageNo, positionIndex, recentIds, recentIdsComplete, carriedIds, orderedUntil, done } = c
+  if (!Number.isSafeInteger(windowIndex) || (windowIndex as number) < 0) throw invalidCheckpoint('windowIndex')
+  if (!isTime(windowStart) || !isTime(windowEnd) || !isTime(regionEnd) || !(plan.from <= windowStart && windowStart < windowEnd && windowEnd <= regionEnd && regionEnd <= plan.to)) {
+    throw invalidCheckpoint('the current window lies outside the range')
   }
+  if (!Number.isSafeInteger(sliceMs) || (sliceMs as number) < MIN_SLICE_MS || (sliceMs as number) > DEFAULT_ORDER_WINDOW_MS) throw invalidCheckpoint('sliceMs')
+  if (!Number.isSafeInteger(pageNo) || (pageNo as number) < 1 || (pageNo as number) > MAX_PAGES_PER_WINDOW) throw invalidCheckpoint('pageNo')
+  if (!(positionIndex === undefined || positionIndex === null || typeof positionIndex === 'string')) throw invalidCheckpoint('positionIndex')
+  if (!Array.isArray(recentIds) || recentIds.length > MAX_PAGES_PER_WINDOW * MAX_PAGE_SIZE || !recentIds.every(isId)) throw invalidCheckpoint('recentIds')
+  if (typeof recentIdsComplete !== 'boolean') throw invalidCheckpoint('recentIdsComplete')
+  if (!Array.isArray(carriedIds) || !carriedIds.every((e) => Array.isArray(e) && e.length === 2 && isId(e[0]) && isTime(e[1]))) {
+    throw invalidCheckpoint('carriedIds')
+  }
+  if (!(orderedUntil === null || (isTime(orderedUntil) && orderedUntil >= windowStart && orderedUntil < windowEnd))) throw invalidCheckpoint('orderedUntil')
+  if (typeof done !== 'boolean') throw invalidCheckpoint('done')
+
+  // A smaller window asked for on resume applies at once if the current slice has not been read yet, else from the next slice.
+  const fresh = pageNo === 1 && (positionIndex === undefined || positionIndex === null)
+  const cursor: Cursor = {
+    windowIndex: windowIndex as number,
+    windowStart,
+    windowEnd: fresh ? Math.min(windowEnd, windowStart + plan.windowMs) : windowEnd,
+    regionEnd,
+    sliceMs: Math.min(sliceMs as number, plan.windowMs),
+    pageNo: pageNo as number,
+    positionIndex: positionIndex ?? undefined,
+    done,
+  }
+  // Recent ids have no known time: keep them for the whole slice.
+  const slice = new Map((recentIds as string[]).map((id) => [id, windowEnd]))
+  const carried = new Map((carriedIds as [string, number][]).filter(([, time]) => time >= windowStart))
+  const delivered: Delivered = {
+    slice,
+    carried,
+    carriedSeen: new Set(),
+    previousPage: recentIds as string[],
+    deliveredBeforePreviousPage: 0,
+    orderedUntil: fresh ? windowStart : (orderedUntil as number | null),
+    returnedLater: !fresh,
+    // The recent ids are those of the previous page and this one: every page read so far if this is page 1 or 2.
+    knowsSlice: fresh || orderedUntil === null || recentIdsComplete === true,
+  }
+  return { cursor, delivered }
+}
+
+/**
+ * Version 1 checkpoints (before windows were split) held every id of the
+ * current and the previous window; they still resume.
+ */
+function upgrade(checkpoint: OrderSyncCheckpoint): OrderSyncCheckpoint {
+  const c = checkpoint as unknown as Record<string, unknown> | null
+  if (c === null || typeof c !== 'object' || Array.isArray(c)) throw invalidCheckpoint('not an object')
+  if (c.version === 2) return checkpoint
+  if (c.version !== 1) throw invalidCheckpoint('unknown version')
+  const { seenCurrent, seenPrevious, windowStart, windowEnd } = c
+  if (!Array.isArray(seenCurrent) || !Array.isArray(seenPrevious) || !isTime(windowStart) || !isTime(windowEnd)) throw invalidCheckpoint('version 1 fields')
+  const length = Math.max(MIN_SLICE_MS, Math.min(DEFAULT_ORDER_WINDOW_MS, windowEnd - windowStart))
+  // Version 1 stopped for good after a window's 100th page: read that window again in halves.
+  const overfull = typeof c.pageNo === 'number' && c.pageNo > MAX_PAGES_PER_WINDOW && length > MIN_SLICE_MS
+  const half = Math.floor(length / 2 / MIN_SLICE_MS) * MIN_SLICE_MS
   return {
-    windowIndex: c.windowIndex!,
-    windowStart: c.windowStart!,
-    windowEnd: c.windowEnd!,
-    pageNo: c.pageNo!,
-    positionIndex: c.positionIndex ?? undefined,
-    done: c.done!,
+    ...(c as unknown as OrderSyncCheckpoint),
+    version: 2,
+    ...(overfull ? { windowEnd: windowStart + half, pageNo: 1, positionIndex: undefined } : {}),
+    regionEnd: windowEnd,
+    sliceMs: overfull ? half : length,
+    // Their times are unknown: carry them through the whole window (version 1 did not leave a window's last
+    // second to the next window, so the previous window's ids can come back in this one).
+    recentIds: [],
+    recentIdsComplete: true,
+    carriedIds: [...seenCurrent, ...seenPrevious].map((id) => [String(id), windowEnd] as const),
+    orderedUntil: null,
   }
 }
 
-function seenFrom(current: readonly string[], previous: readonly string[]): Seen {
-  const ids = current.map(String)
-  const before = previous.map(String)
-  return { current: ids, currentSet: new Set(ids), previous: before, previousSet: new Set(before) }
+/**
+ * The ids a resumed sync must know, fixed now and listed only when asked for:
+ * those of the previous page and this one so far, or every id of the slice
+ * once its orders came out of time order (both arrays only grow within a
+ * slice); and whether they are all the slice delivered.
+ */
+function recentIds(delivered: Delivered, page: readonly string[]): () => { ids: string[]; complete: boolean } {
+  const { knowsSlice } = delivered
+  if (delivered.orderedUntil === null) {
+    const { slice } = delivered
+    const size = slice.size
+    return () => ({ ids: [...slice.keys()].slice(0, size), complete: knowsSlice })
+  }
+  const { previousPage } = delivered
+  const complete = knowsSlice && delivered.deliveredBeforePreviousPage === 0
+  const length = page.length
+  return () => ({ ids: [...previousPage, ...page.slice(0, length)], complete })
 }
 
 /**
  * The checkpoint for the state right now, built only when asked for: most
  * consumers persist one per page, not one per order.
  */
-function snapshot(plan: Plan, cursor: Cursor, seen: Seen): () => OrderSyncCheckpoint {
-  const { current, previous } = seen
-  const length = current.length
+function snapshot(plan: Plan, cursor: Cursor, delivered: Delivered, recentOf: () => { ids: string[]; complete: boolean }): () => OrderSyncCheckpoint {
+  const { carried, orderedUntil } = delivered
   let made: OrderSyncCheckpoint | undefined
-  return () =>
-    (made ??= {
-      version: 1,
+  return () => {
+    if (made) return made
+    const recent = recentOf()
+    return (made = {
+      version: 2,
       from: plan.from,
       to: plan.to,
       queryType: plan.queryType,
       windowIndex: cursor.windowIndex,
       windowStart: cursor.windowStart,
       windowEnd: cursor.windowEnd,
+      regionEnd: cursor.regionEnd,
+      sliceMs: cursor.sliceMs,
       pageNo: cursor.pageNo,
       positionIndex: cursor.positionIndex,
-      seenCurrent: current.slice(0, length),
-      seenPrevious: previous,
+      recentIds: recent.ids,
+      recentIdsComplete: recent.complete,
+      carriedIds: [...carried],
+      orderedUntil,
       done: cursor.done,
     })
+  }
 }
 
 interface OrderPage {
@@ -416,10 +596,9 @@ function pageOf(result: unknown): OrderPage {
   return { orders, hasNext, positionIndex: typeof position === 'string' && position !== '' ? position : undefined }
 }
 
-function isAtOrAfter(order: OrderRecord, field: string, end: number): boolean {
+function orderTimeOf(order: OrderRecord, field: string): number | undefined {
   const time = order[field]
-  const ms = typeof time === 'string' ? parseTimestamp(time) : undefined
-  return ms !== undefined && ms >= end
+  return typeof time === 'string' ? parseTimestamp(time) : undefined
 }
 
 function tradeIdOf(order: OrderRecord): string {
