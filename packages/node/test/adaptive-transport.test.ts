@@ -61,7 +61,7 @@ describe('adaptive transport', () => {
   })
 
   it(`auto: ${HANDOVER_IN_FLIGHT} calls in flight at once start the handover; every call is answered once`, async () => {
-    server = await startServer((request, res) => setTimeout(() => answerJson(res, { n: request.body.toString() }), 20))
+    server = await startServer((request, res) => void setTimeout(() => answerJson(res, { n: request.body.toString() }), 20))
     const { transport, source } = transportFor('auto')
     const burst = Array.from({ length: HANDOVER_IN_FLIGHT + 4 }, (_, n) => transport.send(requestTo(server!.endpoint, n)))
     expect(source.asked).toBe(1)
