@@ -101,11 +101,13 @@ function frameOf(node: Container): Frame | undefined {
 
 /**
  * Replace, in a value fresh from `JSON.parse`, each rounded integer with its
- * exact digits from `findBareUnsafeIntegers`. Returns the value, or undefined
- * when the walk cannot vouch for the result (the value is then partly changed
- * and must be dropped).
+ * exact digits from `findBareUnsafeIntegers`, pairing them in document order.
+ * Returns the value, or undefined when the walk cannot vouch for the result
+ * (the value is then partly changed and must be dropped). Only sound when no
+ * listed run is a look-alike and no rounded value was written otherwise
+ * (`restoreUnsafeIntegers` checks both before it relies on this).
  */
-export function restoreUnsafeIntegers(value: unknown, digits: readonly string[]): unknown {
+export function restoreInDocumentOrder(value: unknown, digits: readonly string[]): unknown {
   let next = 0
   const exact = (rounded: number): string | undefined => {
     const text = digits[next]
@@ -141,4 +143,142 @@ export function restoreUnsafeIntegers(value: unknown, digits: readonly string[])
     }
   }
   return next === digits.length ? value : undefined
+}
+
+/**
+ * Count, in one decoded string (a value or a key), the look-alikes
+ * `findBareUnsafeIntegers` may have listed from inside it: 16+ digit runs
+ * with number-like neighbours within the string (only spaces skipped, the
+ * only whitespace a string can hold raw; the string's ends are quotes in the
+ * text, so they do not count). Every look-alike of the text is found here with
+ * the same digits; an escape (`\u002c`) can add one the text did not have,
+ * which only makes the caller's counts disagree, never agree wrongly.
+ */
+function countLookAlikes(text: string, tally: Map<string, number>): number {
+  let seen = 0
+  const length = text.length
+  for (let probe = PROBE_STEP - 1; probe < length; ) {
+    if (!isDigit(text.charCodeAt(probe))) {
+      probe += PROBE_STEP
+      continue
+    }
+    let start = probe
+    while (start > 0 && isDigit(text.charCodeAt(start - 1))) start--
+    let end = probe + 1
+    while (end < length && isDigit(text.charCodeAt(end))) end++
+    probe = end + PROBE_STEP
+    if (end - start < PROBE_STEP) continue
+    if (start > 0 && text.charCodeAt(start - 1) === 45) start--
+    let before = start - 1
+    while (before >= 0 && text.charCodeAt(before) === 32) before--
+    let after = end
+    while (after < length && text.charCodeAt(after) === 32) after++
+    if (before < 0 || after >= length) continue
+    const left = text.charCodeAt(before)
+    const right = text.charCodeAt(after)
+    if ((left !== 58 && left !== 44 && left !== 91) || (right !== 44 && right !== 125 && right !== 93)) continue
+    const digits = text.slice(start, end)
+    if (!isUnsafeIntegerText(digits)) continue
+    const exact = BigInt(digits).toString()
+    const listed = tally.get(exact)
+    if (listed !== undefined) {
+      tally.set(exact, listed - 1)
+      seen++
+    }
+  }
+  return seen
+}
+
+/** Where each rounded number sits in the parsed value, in walk order. */
+interface Hits {
+  readonly parents: Container[]
+  readonly keys: (string | number)[]
+  readonly values: number[]
+  lookAlikes: number
+}
+
+const LOOK_ALIKE_MIN_LENGTH = PROBE_STEP + 2 // the digits and a neighbour on each side
+
+/** Walk a parsed value (iteratively: any depth): note each rounded number, and take the look-alikes in strings and keys off the tally. */
+function collectHits(value: unknown, tally: Map<string, number>): Hits {
+  const hits: Hits = { parents: [], keys: [], values: [], lookAlikes: 0 }
+  const stack: Container[] = [value as Container]
+  while (stack.length > 0) {
+    const node = stack.pop()!
+    const isArray = Array.isArray(node)
+    const keys = isArray ? undefined : Object.keys(node)
+    const count = isArray ? node.length : keys!.length
+    for (let i = 0; i < count; i++) {
+      const key = isArray ? i : keys![i]!
+      if (!isArray && (key as string).length >= LOOK_ALIKE_MIN_LENGTH) hits.lookAlikes += countLookAlikes(key as string, tally)
+      const child = (node as Record<string | number, unknown>)[key]
+      if (typeof child === 'string') {
+        if (child.length >= LOOK_ALIKE_MIN_LENGTH) hits.lookAlikes += countLookAlikes(child, tally)
+      } else if (typeof child === 'number') {
+        if (isRounded(child)) {
+          hits.parents.push(node)
+          hits.keys.push(key)
+          hits.values.push(child)
+        }
+      } else if (child !== null && typeof child === 'object') stack.push(child as Container)
+    }
+  }
+  return hits
+}
+
+/**
+ * Replace, in a value fresh from `JSON.parse`, each rounded integer with its
+ * exact digits. `digits` (from `findBareUnsafeIntegers`) holds every bare
+ * unsafe integer of the text, plus look-alikes from inside strings. Rounded
+ * values are matched by value, so neither document order nor index-like keys
+ * (which enumerate first) matter:
+ *
+ * - the look-alikes are found again in the parsed strings and keys and taken
+ *   off the list, by their digits;
+ * - for every rounded value, the listed digits left that round to it must be
+ *   exactly as many as the numbers that hold it. Fewer means a number was
+ *   written otherwise (`1e19`, `…0.0`) or an escape made a look-alike the text
+ *   did not have; more means a duplicate key dropped one: either way the
+ *   caller takes the string-aware path;
+ * - a value held by one set of digits gets them wherever it occurs. Two
+ *   different ids that round alike (within 2^11 of each other near 2^64) are
+ *   told apart by document order, only where no look-alike and no index-like
+ *   key can have disturbed it.
+ *
+ * Returns the value, or undefined when it cannot vouch for the result.
+ */
+export function restoreUnsafeIntegers(value: unknown, digits: readonly string[]): unknown {
+  const tally = new Map<string, number>()
+  for (const text of digits) tally.set(text, (tally.get(text) ?? 0) + 1)
+  if (typeof value === 'number') {
+    return isRounded(value) && digits.length === 1 && Number(digits[0]) === value ? digits[0] : undefined
+  }
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'string') countLookAlikes(value, tally)
+    for (const left of tally.values()) if (left !== 0) return undefined
+    return value
+  }
+  const hits = collectHits(value, tally)
+  // Per rounded value: how many numbers hold it, and which listed digits are left for it.
+  const holders = new Map<number, number>()
+  for (const rounded of hits.values) holders.set(rounded, (holders.get(rounded) ?? 0) + 1)
+  const exactFor = new Map<number, string>()
+  const listedFor = new Map<number, number>()
+  let ambiguous = false
+  for (const [text, left] of tally) {
+    if (left <= 0) continue
+    const rounded = Number(text)
+    listedFor.set(rounded, (listedFor.get(rounded) ?? 0) + left)
+    const other = exactFor.get(rounded)
+    if (other === undefined) exactFor.set(rounded, text)
+    else if (other !== text) ambiguous = true
+  }
+  if (listedFor.size !== holders.size) return undefined
+  for (const [rounded, count] of holders) if (listedFor.get(rounded) !== count) return undefined
+  if (ambiguous) return hits.lookAlikes === 0 ? restoreInDocumentOrder(value, digits) : undefined
+  for (let i = 0; i < hits.values.length; i++) {
+    // An own data property (even one named __proto__), so this is a plain write.
+    ;(hits.parents[i] as Record<string | number, unknown>)[hits.keys[i]!] = exactFor.get(hits.values[i]!)
+  }
+  return value
 }
