@@ -117,6 +117,9 @@ describe('parseJson: fast path, string-aware path and the reference agree', () =
     const bodies = [
       `{"results":[{"seller_id":2208765432109876543,"small_images":{"string":[${idList}]},"item_ids":${idList}}]}`,
       '{"category_path":{"1":"女装","16":"连衣裙"},"seller_id":2208765432109876543,"num_iid":4793168816102206594}',
+      // Ids that round alike, next to a list: paired in document order once the list's look-alikes are left out.
+      `[{"seller_id":2208765432109876543,"ids":${idList}},{"seller_id":2208765432109876544,"ids":${idList}}]`,
+      '[{"seller_id":2208765432109876543,"path":{"1":"女装"}},{"seller_id":2208765432109876544,"path":{"16":"连衣裙"}}]',
     ]
     for (const body of bodies) {
       expect(fastPath(body), body).not.toBeUndefined()

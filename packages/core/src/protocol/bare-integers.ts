@@ -92,10 +92,26 @@ interface Frame {
   index: number
 }
 
+const NO_KEYS: readonly string[] = []
+
+/** Whether a rounded number sits anywhere inside `node` (iteratively: any depth). */
+function holdsRounded(node: Container): boolean {
+  const stack: Container[] = [node]
+  while (stack.length > 0) {
+    const current = stack.pop()!
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+      if (isRounded(child)) return true
+      if (child !== null && typeof child === 'object') stack.push(child as Container)
+    }
+  }
+  return false
+}
+
 function frameOf(node: Container): Frame | undefined {
   if (Array.isArray(node)) return { node, keys: undefined, index: 0 }
   const keys = Object.keys(node)
-  if (keys.length > 0 && INDEX_LIKE_KEY.test(keys[0]!)) return undefined
+  // Index-like keys enumerate out of document order: harmless (skipped) when no rounded number is inside.
+  if (keys.length > 0 && INDEX_LIKE_KEY.test(keys[0]!)) return holdsRounded(node) ? undefined : { node, keys: NO_KEYS, index: 0 }
   return { node, keys, index: 0 }
 }
 
@@ -195,35 +211,77 @@ interface Hits {
   readonly keys: (string | number)[]
   readonly values: number[]
   lookAlikes: number
+  /** Some rounded number sits inside an object with index-like keys: walk order may not be document order. */
+  disordered: boolean
 }
 
 const LOOK_ALIKE_MIN_LENGTH = PROBE_STEP + 2 // the digits and a neighbour on each side
 
-/** Walk a parsed value (iteratively: any depth): note each rounded number, and take the look-alikes in strings and keys off the tally. */
-function collectHits(value: unknown, tally: Map<string, number>): Hits {
-  const hits: Hits = { parents: [], keys: [], values: [], lookAlikes: 0 }
-  const stack: Container[] = [value as Container]
+interface WalkFrame {
+  readonly node: Container
+  readonly keys: readonly string[] | undefined
+  readonly indexLike: boolean
+  index: number
+}
+
+/**
+ * Walk a parsed value in enumeration order (iteratively: any depth): note each
+ * rounded number, and take the look-alikes in strings and keys off the tally.
+ */
+function collectHits(value: Container, tally: Map<string, number>): Hits {
+  const hits: Hits = { parents: [], keys: [], values: [], lookAlikes: 0, disordered: false }
+  const frameFor = (node: Container): WalkFrame => {
+    if (Array.isArray(node)) return { node, keys: undefined, indexLike: false, index: 0 }
+    const keys = Object.keys(node)
+    return { node, keys, indexLike: keys.length > 0 && INDEX_LIKE_KEY.test(keys[0]!), index: 0 }
+  }
+  const stack: WalkFrame[] = [frameFor(value)]
+  let indexLikeFrames = stack[0]!.indexLike ? 1 : 0
   while (stack.length > 0) {
-    const node = stack.pop()!
-    const isArray = Array.isArray(node)
-    const keys = isArray ? undefined : Object.keys(node)
-    const count = isArray ? node.length : keys!.length
-    for (let i = 0; i < count; i++) {
-      const key = isArray ? i : keys![i]!
-      if (!isArray && (key as string).length >= LOOK_ALIKE_MIN_LENGTH) hits.lookAlikes += countLookAlikes(key as string, tally)
-      const child = (node as Record<string | number, unknown>)[key]
-      if (typeof child === 'string') {
-        if (child.length >= LOOK_ALIKE_MIN_LENGTH) hits.lookAlikes += countLookAlikes(child, tally)
-      } else if (typeof child === 'number') {
-        if (isRounded(child)) {
-          hits.parents.push(node)
-          hits.keys.push(key)
-          hits.values.push(child)
-        }
-      } else if (child !== null && typeof child === 'object') stack.push(child as Container)
+    const frame = stack[stack.length - 1]!
+    const { node, keys } = frame
+    if (frame.index >= (keys ? keys.length : (node as unknown[]).length)) {
+      if (frame.indexLike) indexLikeFrames--
+      stack.pop()
+      continue
+    }
+    const key = keys ? keys[frame.index]! : frame.index
+    frame.index++
+    if (typeof key === 'string' && key.length >= LOOK_ALIKE_MIN_LENGTH) hits.lookAlikes += countLookAlikes(key, tally)
+    const child = (node as Record<string | number, unknown>)[key]
+    if (typeof child === 'string') {
+      if (child.length >= LOOK_ALIKE_MIN_LENGTH) hits.lookAlikes += countLookAlikes(child, tally)
+    } else if (typeof child === 'number') {
+      if (isRounded(child)) {
+        hits.parents.push(node)
+        hits.keys.push(key)
+        hits.values.push(child)
+        if (indexLikeFrames > 0) hits.disordered = true
+      }
+    } else if (child !== null && typeof child === 'object') {
+      const inner = frameFor(child as Container)
+      if (inner.indexLike) indexLikeFrames++
+      stack.push(inner)
     }
   }
   return hits
+}
+
+/**
+ * The listed digits that are bare, in document order, when every text is all
+ * bare or all look-alike (`left`: how many of each were not found in a
+ * string). A text that is both leaves its positions unknown: none is given.
+ */
+function withoutLookAlikes(digits: readonly string[], left: ReadonlyMap<string, number>): string[] {
+  const listed = new Map<string, number>()
+  for (const text of digits) listed.set(text, (listed.get(text) ?? 0) + 1)
+  const bare: string[] = []
+  for (const text of digits) {
+    const remaining = left.get(text)!
+    if (remaining === listed.get(text)) bare.push(text)
+    else if (remaining > 0) return []
+  }
+  return bare
 }
 
 /**
@@ -242,8 +300,9 @@ function collectHits(value: unknown, tally: Map<string, number>): Hits {
  *   caller takes the string-aware path;
  * - a value held by one set of digits gets them wherever it occurs. Two
  *   different ids that round alike (within 2^11 of each other near 2^64) are
- *   told apart by document order, only where no look-alike and no index-like
- *   key can have disturbed it.
+ *   told apart by document order (look-alikes left out), only where no
+ *   index-like key can have disturbed it (an object with such keys and a
+ *   rounded number inside) and no digits are both a look-alike and an id.
  *
  * Returns the value, or undefined when it cannot vouch for the result.
  */
@@ -258,7 +317,7 @@ export function restoreUnsafeIntegers(value: unknown, digits: readonly string[])
     for (const left of tally.values()) if (left !== 0) return undefined
     return value
   }
-  const hits = collectHits(value, tally)
+  const hits = collectHits(value as Container, tally)
   // Per rounded value: how many numbers hold it, and which listed digits are left for it.
   const holders = new Map<number, number>()
   for (const rounded of hits.values) holders.set(rounded, (holders.get(rounded) ?? 0) + 1)
@@ -275,10 +334,19 @@ export function restoreUnsafeIntegers(value: unknown, digits: readonly string[])
   }
   if (listedFor.size !== holders.size) return undefined
   for (const [rounded, count] of holders) if (listedFor.get(rounded) !== count) return undefined
-  if (ambiguous) return hits.lookAlikes === 0 ? restoreInDocumentOrder(value, digits) : undefined
-  for (let i = 0; i < hits.values.length; i++) {
+  let exact: string[]
+  if (ambiguous) {
+    // Pair by document order, which enumeration order is unless index-like keys reordered a rounded number.
+    if (hits.disordered) return undefined
+    exact = hits.lookAlikes === 0 ? (digits as string[]) : withoutLookAlikes(digits, tally)
+    if (exact.length !== hits.values.length) return undefined
+    for (let i = 0; i < exact.length; i++) if (Number(exact[i]) !== hits.values[i]) return undefined
+  } else {
+    exact = hits.values.map((rounded) => exactFor.get(rounded)!)
+  }
+  for (let i = 0; i < exact.length; i++) {
     // An own data property (even one named __proto__), so this is a plain write.
-    ;(hits.parents[i] as Record<string | number, unknown>)[hits.keys[i]!] = exactFor.get(hits.values[i]!)
+    ;(hits.parents[i] as Record<string | number, unknown>)[hits.keys[i]!] = exact[i]
   }
   return value
 }
