@@ -52,9 +52,9 @@ export function proxyRouter(proxy: string | false | undefined, environment: Prox
   }
 }
 
-/** `Proxy-Authorization` for credentials in a proxy URL (percent-decoded, as undici does). */
+/** `Proxy-Authorization` for `user:password@` in a proxy URL (percent-decoded; both parts needed, as undici's ProxyAgent does it). */
 export function proxyAuthorization(proxy: URL): string | undefined {
-  if (!proxy.username && !proxy.password) return undefined
+  if (!proxy.username || !proxy.password) return undefined
   const credentials = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`
   return `Basic ${Buffer.from(credentials).toString('base64')}`
 }
