@@ -195,7 +195,8 @@ function countLookAlikes(text: string, tally: Map<string, number>): number {
     if ((left !== 58 && left !== 44 && left !== 91) || (right !== 44 && right !== 125 && right !== 93)) continue
     const digits = text.slice(start, end)
     if (!isUnsafeIntegerText(digits)) continue
-    const exact = BigInt(digits).toString()
+    // Spelled as the list spells it (no leading zeros); a slice is fine for a lookup.
+    const exact = text.charCodeAt(digits.charCodeAt(0) === 45 ? start + 1 : start) === 48 ? BigInt(digits).toString() : digits
     const listed = tally.get(exact)
     if (listed !== undefined) {
       tally.set(exact, listed - 1)
