@@ -102,4 +102,11 @@ describe('adaptive transport', () => {
     )
     expect(JSON.parse(stdout)).toEqual({ result: { request_id: 'ok' }, undici: false })
   })
+
+  it('node:http: an answer slower than keepAliveTimeoutMs is still read (the idle timeout is for idle sockets only)', async () => {
+    server = await startServer((_, res) => void setTimeout(() => answerJson(res, { request_id: 'slow' }), 400))
+    const transport = new AdaptiveTransport('node-http', { dispatcher: () => Promise.reject(new Error('not used')) }, { keepAliveTimeoutMs: 100 }, undefined)
+    expect(JSON.parse((await transport.send(requestTo(server.endpoint, 1))).text)).toEqual({ request_id: 'slow' })
+    transport.close()
+  })
 })
