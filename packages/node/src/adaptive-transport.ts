@@ -91,6 +91,8 @@ export class AdaptiveTransport {
 
   async #sendWhenUndiciIsReady(request: TopHttpRequest): Promise<TopHttpResponse> {
     const dispatcher = await this.#source.dispatcher()
+    // Later calls skip this await.
+    this.#dispatcher ??= dispatcher
     return sendWithUndici(dispatcher, request)
   }
 

@@ -206,6 +206,12 @@ function countLookAlikes(text: string, tally: Map<string, number>): number {
   return seen
 }
 
+interface Group {
+  holders: number
+  listed: number
+  text: string | undefined
+}
+
 /** Where each rounded number sits in the parsed value, in walk order. */
 interface Hits {
   readonly parents: Container[]
@@ -319,22 +325,24 @@ export function restoreUnsafeIntegers(value: unknown, digits: readonly string[])
     return value
   }
   const hits = collectHits(value as Container, tally)
-  // Per rounded value: how many numbers hold it, and which listed digits are left for it.
-  const holders = new Map<number, number>()
-  for (const rounded of hits.values) holders.set(rounded, (holders.get(rounded) ?? 0) + 1)
-  const exactFor = new Map<number, string>()
-  const listedFor = new Map<number, number>()
+  // Per rounded value: how many numbers hold it, how many listed digits are left for it, and which.
+  const groups = new Map<number, Group>()
+  for (const rounded of hits.values) {
+    const group = groups.get(rounded)
+    if (group) group.holders++
+    else groups.set(rounded, { holders: 1, listed: 0, text: undefined })
+  }
   let ambiguous = false
   for (const [text, left] of tally) {
     if (left <= 0) continue
-    const rounded = Number(text)
-    listedFor.set(rounded, (listedFor.get(rounded) ?? 0) + left)
-    const other = exactFor.get(rounded)
-    if (other === undefined) exactFor.set(rounded, text)
-    else if (other !== text) ambiguous = true
+    const group = groups.get(Number(text))
+    // Digits no number holds: a duplicate key dropped it, or a look-alike went unfound.
+    if (!group) return undefined
+    group.listed += left
+    if (group.text === undefined) group.text = text
+    else if (group.text !== text) ambiguous = true
   }
-  if (listedFor.size !== holders.size) return undefined
-  for (const [rounded, count] of holders) if (listedFor.get(rounded) !== count) return undefined
+  for (const group of groups.values()) if (group.listed !== group.holders) return undefined
   let exact: string[]
   if (ambiguous) {
     // Pair by document order, which enumeration order is unless index-like keys reordered a rounded number.
@@ -343,7 +351,7 @@ export function restoreUnsafeIntegers(value: unknown, digits: readonly string[])
     if (exact.length !== hits.values.length) return undefined
     for (let i = 0; i < exact.length; i++) if (Number(exact[i]) !== hits.values[i]) return undefined
   } else {
-    exact = hits.values.map((rounded) => exactFor.get(rounded)!)
+    exact = hits.values.map((rounded) => groups.get(rounded)!.text!)
   }
   for (let i = 0; i < exact.length; i++) {
     // An own data property (even one named __proto__), so this is a plain write.
