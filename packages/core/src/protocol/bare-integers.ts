@@ -310,6 +310,10 @@ function withoutLookAlikes(digits: readonly string[], left: ReadonlyMap<string, 
  *   told apart by document order (look-alikes left out), only where no
  *   index-like key can have disturbed it (an object with such keys and a
  *   rounded number inside) and no digits are both a look-alike and an id.
+ *   A duplicate key can still move a value ahead of its document position
+ *   unseen (`{"a":1,"b":X,"a":Y}` enumerates a, b): with X and Y rounding
+ *   alike they would be swapped, as they were before this walk; gateway
+ *   answers do not repeat keys.
  *
  * Returns the value, or undefined when it cannot vouch for the result.
  */
