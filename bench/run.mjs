@@ -12,7 +12,7 @@ import { fromRoot, REPO_ROOT } from './lib/paths.mjs'
 import { updateFigures } from './lib/markdown.mjs'
 import { renderTable } from './lib/table.mjs'
 
-const SECTIONS = ['signing', 'overhead', 'decoding', 'startup', 'bundle', 'memory']
+const SECTIONS = ['signing', 'overhead', 'decoding', 'startup', 'bundle', 'memory', 'oneshot']
 const REQUIRED_BUILDS = ['packages/core/dist/index.js', 'packages/node/dist/index.js', 'packages/edge/dist/index.js', 'packages/emulator/dist/index.js']
 
 const options = parseOptions()

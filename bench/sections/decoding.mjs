@@ -2,6 +2,7 @@
 // against plain JSON.parse (which rounds them), on a 1 MB material-search
 // answer and on a one-item one, plus core's whole decodeResponse for reference.
 import { decodeResponse, parseJson } from '@tbkit/core'
+import { withIdLists, withIndexLikeKeys } from '../fixtures/fall-off-bodies.mjs'
 import { materialSearchResponse } from '../fixtures/material-search.mjs'
 import { measureOps } from '../lib/ops.mjs'
 import { pick } from '../lib/options.mjs'
@@ -59,6 +60,43 @@ await runSection(async (options) => {
     }
     details.nsPerOp[size] = Object.fromEntries(Object.entries(results).map(([k, v]) => [k, round(v.nsPerOp, 0)]))
     details.nsPerOpByRound = { ...details.nsPerOpByRound, [size]: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.rounds.map((ns) => round(ns, 0))])) }
+  }
+  // The shapes that used to push parseJson off its fast path (id lists in strings, index-like keys).
+  const fallOff = {
+    'ids listed in a string': withIdLists,
+    'index-like keys': withIndexLikeKeys,
+  }
+  details.fallOff = {}
+  for (const [shape, build] of Object.entries(fallOff)) {
+    for (const [size, targetBytes] of [['1 MB', 1024 * 1024], ['one item', 1]]) {
+      const text = build(targetBytes)
+      checkLossless(text)
+      const bytes = Buffer.byteLength(text)
+      const large = bytes > 100_000
+      progress(`decoding, ${shape}, ${size} (${bytes} B)`)
+      const results = await measureOps(
+        { 'JSON.parse': () => JSON.parse(text), parseJson: () => parseJson(text) },
+        {
+          batch: large ? 1 : 50,
+          timeMs: pick(options, { full: large ? 1500 : 500, quick: large ? 400 : 150 }),
+          warmupMs: pick(options, { full: 300, quick: 100 }),
+          rounds: pick(options, { full: 5, quick: 2 }),
+        },
+      )
+      const ratio = results.parseJson.nsPerOp / results['JSON.parse'].nsPerOp
+      rows.push({
+        name: `parseJson, ${shape}, ${size} (${(bytes / 1024).toFixed(1)} KiB)`,
+        subject: 'core parseJson (lossless)',
+        value: round(results.parseJson.nsPerOp / 1000, 2),
+        unit: 'µs/op',
+        baseline: 'JSON.parse',
+        baselineValue: round(results['JSON.parse'].nsPerOp / 1000, 2),
+        ratio: round(ratio, 2),
+        ratioText: `${ratio.toFixed(2)}× the time`,
+        target: { text: '≤ 2×', met: ratio <= 2 },
+      })
+      details.fallOff[`${shape}, ${size}`] = { bytes, nsPerOp: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.rounds.map((ns) => round(ns, 0))])) }
+    }
   }
   return {
     id: 'decoding',

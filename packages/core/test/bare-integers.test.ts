@@ -40,12 +40,27 @@ describe('restoreUnsafeIntegers', () => {
     expect(restoreUnsafeIntegers(JSON.parse('12345678901234567890'), ['12345678901234567890'])).toBe('12345678901234567890')
   })
 
+  it('sees through look-alikes in strings and keys, and index-like keys, by matching values', () => {
+    const cases: [string, unknown][] = [
+      ['{"ids":"1,12345678901234567890]"}', { ids: '1,12345678901234567890]' }],
+      [
+        '{"ids":"4793000000000000001,4793000000000000002,4793000000000000003","id":4793000000000000002}',
+        { ids: '4793000000000000001,4793000000000000002,4793000000000000003', id: '4793000000000000002' },
+      ],
+      ['{"x, 12345678901234567890 ,y":12345678901234567890}', { 'x, 12345678901234567890 ,y': '12345678901234567890' }],
+      ['{"b":22345678901234567890,"1":12345678901234567891}', { b: '22345678901234567890', 1: '12345678901234567891' }],
+    ]
+    for (const [text, expected] of cases) expect(restoreUnsafeIntegers(JSON.parse(text), findBareUnsafeIntegers(text)), text).toEqual(expected)
+  })
+
   it('gives up when tokens and values do not line up', () => {
     const cases = [
-      '{"ids":"1,12345678901234567890]"}', // a look-alike inside a string
       '{"a":12345678901234567890,"a":12345678901234567891}', // a duplicate key drops a value
-      '{"b":12345678901234567890,"1":12345678901234567891}', // an index-like key enumerates first
+      '{"b":12345678901234567890,"1":12345678901234567891}', // an index-like key enumerates first, and both round alike
       '{"e":1.2345678901234567e19,"a":12345678901234567890}', // a rounded integer written with an exponent
+      '{"e":1.2345678901234567e19,"s":"x,12345678901234567890,y"}', // the same, with only a look-alike to match it
+      '{"s":"x\\u002c12345678901234567890,y","a":12345678901234567890}', // an escape makes a look-alike the text does not have
+      '{"ids":"1,12345678901234567890,2,12345678901234567891,3","a":12345678901234567890,"b":12345678901234567891}', // look-alikes and ids that round alike
     ]
     for (const text of cases) expect(restoreUnsafeIntegers(JSON.parse(text), findBareUnsafeIntegers(text)), text).toBeUndefined()
   })

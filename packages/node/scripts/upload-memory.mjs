@@ -46,7 +46,7 @@ async function sparseFile(path, bytes) {
 
 const directory = await mkdtemp(join(tmpdir(), 'tbkit-upload-memory-'))
 const sink = await startSink()
-const client = createClient({ appKey: 'memory', appSecret: 'memory-secret', endpoint: sink.endpoint, proxy: false, timeoutMs: 300_000 })
+const client = createClient({ appKey: 'memory', appSecret: 'memory-secret', endpoint: sink.endpoint, proxy: false, timeoutMs: 300_000, transport: process.env.TBKIT_TEST_TRANSPORT ?? 'auto' })
 const upload = (path) =>
   client.call('taobao.tbk.sc.pic.embed', { adzone_id: 1, item_id: 1, site_id: 1, pic_stream: fileFrom(path) }, { session: 'memory-session' })
 let peak = 0

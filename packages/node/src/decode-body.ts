@@ -1,5 +1,4 @@
 import { promisify } from 'node:util'
-import { brotliDecompress, gunzip, inflate } from 'node:zlib'
 import { displaySafe, TopTransportError } from '@tbkit/core'
 
 /**
@@ -10,11 +9,18 @@ import { displaySafe, TopTransportError } from '@tbkit/core'
 export const MAX_ANSWER_BYTES = 64 * 1024 * 1024
 
 const LIMIT = { maxOutputLength: MAX_ANSWER_BYTES }
-const DECODERS: Readonly<Record<string, (input: Buffer) => Promise<Buffer>>> = {
-  gzip: (input) => promisify(gunzip)(input, LIMIT),
-  'x-gzip': (input) => promisify(gunzip)(input, LIMIT),
-  deflate: (input) => promisify(inflate)(input, LIMIT),
-  br: (input) => promisify(brotliDecompress)(input, LIMIT),
+type Decoders = Readonly<Record<string, (input: Buffer) => Promise<Buffer>>>
+
+// node:zlib takes ~8 ms to load: a one-shot process whose answer is not compressed should not pay for it.
+let decoders: Promise<Decoders> | undefined
+function loadDecoders(): Promise<Decoders> {
+  decoders ??= import('node:zlib').then(({ brotliDecompress, gunzip, inflate }) => ({
+    gzip: (input) => promisify(gunzip)(input, LIMIT),
+    'x-gzip': (input) => promisify(gunzip)(input, LIMIT),
+    deflate: (input) => promisify(inflate)(input, LIMIT),
+    br: (input) => promisify(brotliDecompress)(input, LIMIT),
+  }))
+  return decoders
 }
 
 const utf8Decoder = new TextDecoder()
@@ -30,6 +36,7 @@ export async function decodeBody(raw: Buffer, contentEncoding: string, status: n
     .map((coding) => coding.trim().toLowerCase())
     .filter((coding) => coding !== '' && coding !== 'identity')
   let bytes = raw
+  const DECODERS = codings.length > 0 ? await loadDecoders() : {}
   for (const coding of codings.reverse()) {
     const decoder = DECODERS[coding]
     if (!decoder) {

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici'
 import { TopTransportError, type Platform, type TopHttpRequest, type TopHttpResponse } from '@tbkit/core'
+import { AdaptiveTransport, checkTransportOptions, type TransportOptions } from './adaptive-transport.js'
 import { nodeCrypto } from './crypto.js'
 import {
   checkDispatcherOptions,
@@ -11,10 +12,9 @@ import {
 } from './dispatcher.js'
 import { keepAliveBelow } from './keep-alive.js'
 import { isNodeStream } from './files.js'
-import { sendWithUndici } from './transport.js'
 import { USER_AGENT } from './version.js'
 
-export type NodePlatformOptions = DispatcherOptions
+export type NodePlatformOptions = DispatcherOptions & TransportOptions
 
 export interface NodePlatform extends Platform {
   /** Close the keep-alive sockets this platform opened (a dispatcher you passed in is left open). */
@@ -22,7 +22,7 @@ export interface NodePlatform extends Platform {
 }
 
 // undici takes longer to load than everything else together; importing
-// @tbkit/node must stay fast, so it is loaded by the first request.
+// @tbkit/node must stay fast, so it is loaded when a client first needs it.
 let undiciLoading: Promise<Undici> | undefined
 let undiciLoaded: Undici | undefined
 function loadUndici(): Promise<Undici> {
@@ -34,9 +34,10 @@ function closedError(): TopTransportError {
   return new TopTransportError('This client was closed', { kind: 'network', retryable: false })
 }
 
-/** The Node.js Platform: undici transport, node:crypto digests, Node file values. */
+/** The Node.js Platform: node:http then undici transport (adaptive-transport.ts), node:crypto digests, Node file values. */
 export function createNodePlatform(options: NodePlatformOptions = {}): NodePlatform {
   checkDispatcherOptions(options)
+  checkTransportOptions(options)
   const environment = options.dispatcher || options.proxy !== undefined ? undefined : readProxyEnvironment()
   let dispatcher: Dispatcher | undefined = options.dispatcher
   const owned = !options.dispatcher
@@ -55,12 +56,22 @@ export function createNodePlatform(options: NodePlatformOptions = {}): NodePlatf
     retiring.close().catch(() => {})
   }
 
-  async function send(request: TopHttpRequest): Promise<TopHttpResponse> {
-    if (closing) throw closedError()
-    const undici = undiciLoaded ?? (await loadUndici())
-    if (closing) throw closedError()
-    dispatcher ??= createDispatcher(undici, options, environment, onIdleClose)
-    return sendWithUndici(dispatcher, request)
+  const undiciSource = {
+    async dispatcher(): Promise<Dispatcher> {
+      if (dispatcher) return dispatcher
+      const undici = await loadUndici()
+      if (closing) throw closedError()
+      dispatcher ??= createDispatcher(undici, options, environment, onIdleClose)
+      return dispatcher
+    },
+    current: () => dispatcher,
+  }
+  // A dispatcher of your own is undici's: it is used from the first call.
+  const transport = new AdaptiveTransport(options.dispatcher ? 'undici' : (options.transport ?? 'auto'), undiciSource, options, environment)
+
+  function send(request: TopHttpRequest): Promise<TopHttpResponse> {
+    if (closing) return Promise.reject(closedError())
+    return transport.send(request)
   }
 
   return {
@@ -69,7 +80,10 @@ export function createNodePlatform(options: NodePlatformOptions = {}): NodePlatf
     isFile: isNodeStream,
     userAgent: USER_AGENT,
     close() {
-      closing ??= owned && dispatcher ? dispatcher.close() : Promise.resolve()
+      if (!closing) {
+        transport.close()
+        closing = owned && dispatcher ? dispatcher.close() : Promise.resolve()
+      }
       return closing
     },
   }

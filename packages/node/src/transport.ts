@@ -5,7 +5,7 @@ import { TopTransportError } from '@tbkit/core'
 import { decodeBody, MAX_ANSWER_BYTES } from './decode-body.js'
 import { buildMultipart, type MultipartBody } from './multipart.js'
 
-interface WireBody {
+export interface WireBody {
   readonly body: string | Readable
   readonly headers: Record<string, string>
   readonly multipart?: MultipartBody
@@ -14,7 +14,7 @@ interface WireBody {
 const URLENCODED = { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' }
 
 /** Text bodies are ready at once; only multipart needs to open files first. */
-function wireBody(request: TopHttpRequest): WireBody | Promise<WireBody> {
+export function wireBody(request: TopHttpRequest): WireBody | Promise<WireBody> {
   const body = request.body
   switch (body.type) {
     case 'urlencoded':
@@ -169,7 +169,7 @@ const TLS_ERROR_CODES = new Set([
   'CERT_UNTRUSTED',
 ])
 
-function tlsFailure(error: unknown): TopTransportError | undefined {
+export function tlsFailure(error: unknown): TopTransportError | undefined {
   const code = (error as { code?: unknown } | null)?.code
   if (typeof code !== 'string' || !TLS_ERROR_CODES.has(code)) return undefined
   return new TopTransportError(`TLS certificate rejected (${code}); tbkit always verifies certificates`, {
@@ -188,7 +188,7 @@ function asAbortError(reason: unknown): Error {
  * has one (core then makes no AbortSignal at all: on Node each costs several
  * µs per request), else through its signal. Called at once if already aborted.
  */
-function listenForAbort(request: TopHttpRequest, listener: (reason: Error) => void): () => void {
+export function listenForAbort(request: TopHttpRequest, listener: (reason: Error) => void): () => void {
   if (request.onAbort) return request.onAbort((reason) => listener(asAbortError(reason)))
   const signal = request.signal
   if (signal.aborted) {

@@ -5,7 +5,6 @@ import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startEmulator, type Emulator } from '@tbkit/emulator'
 import {
-  createClient,
   fileFrom,
   TopApiError,
   TopAuthError,
@@ -17,6 +16,7 @@ import {
   type SignMethod,
 } from '../src/index.js'
 import { makePng } from './helpers/png.js'
+import { createClient } from './helpers/transport-under-test.js'
 
 const APP = { appKey: '23456789', appSecret: 'e2e-secret-0123456789abcdef' }
 const SESSION = 'e2e-session-6100a1b2c3'

@@ -1,7 +1,8 @@
 import { gzipSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import { TopTransportError } from '@tbkit/core'
-import { createClient, type NodeTopClient } from '../src/index.js'
+import type { NodeTopClient } from '../src/index.js'
+import { createClient } from './helpers/transport-under-test.js'
 import { startServer, type TestServer } from './helpers/http-server.js'
 import { MAX_ANSWER_BYTES } from '../src/decode-body.js'
 

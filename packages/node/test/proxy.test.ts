@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createClient, type NodeClientOptions, type NodeTopClient } from '../src/index.js'
+import type { NodeClientOptions, NodeTopClient } from '../src/index.js'
+import { createClient } from './helpers/transport-under-test.js'
 import { startForwardProxy, type ForwardProxy } from './helpers/forward-proxy.js'
 import { startServer, type TestServer } from './helpers/http-server.js'
 

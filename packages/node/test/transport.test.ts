@@ -1,7 +1,8 @@
 import { gzipSync, deflateSync, brotliCompressSync } from 'node:zlib'
 import { afterEach, describe, expect, it } from 'vitest'
 import { TopAbortError, TopTimeoutError, TopTransportError } from '@tbkit/core'
-import { createClient, VERSION, type NodeClientOptions, type NodeTopClient } from '../src/index.js'
+import { VERSION, type NodeClientOptions, type NodeTopClient } from '../src/index.js'
+import { createClient } from './helpers/transport-under-test.js'
 import { answerJson, formParams, socketClosed, startServer, type TestServer } from './helpers/http-server.js'
 
 const credentials = { appKey: '12345678', appSecret: 'test-secret-do-not-leak' }

@@ -92,20 +92,38 @@ interface Frame {
   index: number
 }
 
+const NO_KEYS: readonly string[] = []
+
+/** Whether a rounded number sits anywhere inside `node` (iteratively: any depth). */
+function holdsRounded(node: Container): boolean {
+  const stack: Container[] = [node]
+  while (stack.length > 0) {
+    const current = stack.pop()!
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+      if (isRounded(child)) return true
+      if (child !== null && typeof child === 'object') stack.push(child as Container)
+    }
+  }
+  return false
+}
+
 function frameOf(node: Container): Frame | undefined {
   if (Array.isArray(node)) return { node, keys: undefined, index: 0 }
   const keys = Object.keys(node)
-  if (keys.length > 0 && INDEX_LIKE_KEY.test(keys[0]!)) return undefined
+  // Index-like keys enumerate out of document order: harmless (skipped) when no rounded number is inside.
+  if (keys.length > 0 && INDEX_LIKE_KEY.test(keys[0]!)) return holdsRounded(node) ? undefined : { node, keys: NO_KEYS, index: 0 }
   return { node, keys, index: 0 }
 }
 
 /**
  * Replace, in a value fresh from `JSON.parse`, each rounded integer with its
- * exact digits from `findBareUnsafeIntegers`. Returns the value, or undefined
- * when the walk cannot vouch for the result (the value is then partly changed
- * and must be dropped).
+ * exact digits from `findBareUnsafeIntegers`, pairing them in document order.
+ * Returns the value, or undefined when the walk cannot vouch for the result
+ * (the value is then partly changed and must be dropped). Only sound when no
+ * listed run is a look-alike and no rounded value was written otherwise
+ * (`restoreUnsafeIntegers` checks both before it relies on this).
  */
-export function restoreUnsafeIntegers(value: unknown, digits: readonly string[]): unknown {
+export function restoreInDocumentOrder(value: unknown, digits: readonly string[]): unknown {
   let next = 0
   const exact = (rounded: number): string | undefined => {
     const text = digits[next]
@@ -141,4 +159,207 @@ export function restoreUnsafeIntegers(value: unknown, digits: readonly string[])
     }
   }
   return next === digits.length ? value : undefined
+}
+
+/**
+ * Count, in one decoded string (a value or a key), the look-alikes
+ * `findBareUnsafeIntegers` may have listed from inside it: 16+ digit runs
+ * with number-like neighbours within the string (only spaces skipped, the
+ * only whitespace a string can hold raw; the string's ends are quotes in the
+ * text, so they do not count). Every look-alike of the text is found here with
+ * the same digits; an escape (`\u002c`) can add one the text did not have,
+ * which only makes the caller's counts disagree, never agree wrongly.
+ */
+function countLookAlikes(text: string, tally: Map<string, number>): number {
+  let seen = 0
+  const length = text.length
+  for (let probe = PROBE_STEP - 1; probe < length; ) {
+    if (!isDigit(text.charCodeAt(probe))) {
+      probe += PROBE_STEP
+      continue
+    }
+    let start = probe
+    while (start > 0 && isDigit(text.charCodeAt(start - 1))) start--
+    let end = probe + 1
+    while (end < length && isDigit(text.charCodeAt(end))) end++
+    probe = end + PROBE_STEP
+    if (end - start < PROBE_STEP) continue
+    if (start > 0 && text.charCodeAt(start - 1) === 45) start--
+    let before = start - 1
+    while (before >= 0 && text.charCodeAt(before) === 32) before--
+    let after = end
+    while (after < length && text.charCodeAt(after) === 32) after++
+    if (before < 0 || after >= length) continue
+    const left = text.charCodeAt(before)
+    const right = text.charCodeAt(after)
+    if ((left !== 58 && left !== 44 && left !== 91) || (right !== 44 && right !== 125 && right !== 93)) continue
+    const digits = text.slice(start, end)
+    if (!isUnsafeIntegerText(digits)) continue
+    // Spelled as the list spells it (no leading zeros); a slice is fine for a lookup.
+    const exact = text.charCodeAt(digits.charCodeAt(0) === 45 ? start + 1 : start) === 48 ? BigInt(digits).toString() : digits
+    const listed = tally.get(exact)
+    if (listed !== undefined) {
+      tally.set(exact, listed - 1)
+      seen++
+    }
+  }
+  return seen
+}
+
+interface Group {
+  holders: number
+  listed: number
+  text: string | undefined
+}
+
+/** Where each rounded number sits in the parsed value, in walk order. */
+interface Hits {
+  readonly parents: Container[]
+  readonly keys: (string | number)[]
+  readonly values: number[]
+  lookAlikes: number
+  /** Some rounded number sits inside an object with index-like keys: walk order may not be document order. */
+  disordered: boolean
+}
+
+const LOOK_ALIKE_MIN_LENGTH = PROBE_STEP + 2 // the digits and a neighbour on each side
+
+interface WalkFrame {
+  readonly node: Container
+  readonly keys: readonly string[] | undefined
+  readonly indexLike: boolean
+  index: number
+}
+
+/**
+ * Walk a parsed value in enumeration order (iteratively: any depth): note each
+ * rounded number, and take the look-alikes in strings and keys off the tally.
+ */
+function collectHits(value: Container, tally: Map<string, number>): Hits {
+  const hits: Hits = { parents: [], keys: [], values: [], lookAlikes: 0, disordered: false }
+  const frameFor = (node: Container): WalkFrame => {
+    if (Array.isArray(node)) return { node, keys: undefined, indexLike: false, index: 0 }
+    const keys = Object.keys(node)
+    return { node, keys, indexLike: keys.length > 0 && INDEX_LIKE_KEY.test(keys[0]!), index: 0 }
+  }
+  const stack: WalkFrame[] = [frameFor(value)]
+  let indexLikeFrames = stack[0]!.indexLike ? 1 : 0
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!
+    const { node, keys } = frame
+    if (frame.index >= (keys ? keys.length : (node as unknown[]).length)) {
+      if (frame.indexLike) indexLikeFrames--
+      stack.pop()
+      continue
+    }
+    const key = keys ? keys[frame.index]! : frame.index
+    frame.index++
+    if (typeof key === 'string' && key.length >= LOOK_ALIKE_MIN_LENGTH) hits.lookAlikes += countLookAlikes(key, tally)
+    const child = (node as Record<string | number, unknown>)[key]
+    if (typeof child === 'string') {
+      if (child.length >= LOOK_ALIKE_MIN_LENGTH) hits.lookAlikes += countLookAlikes(child, tally)
+    } else if (typeof child === 'number') {
+      if (isRounded(child)) {
+        hits.parents.push(node)
+        hits.keys.push(key)
+        hits.values.push(child)
+        if (indexLikeFrames > 0) hits.disordered = true
+      }
+    } else if (child !== null && typeof child === 'object') {
+      const inner = frameFor(child as Container)
+      if (inner.indexLike) indexLikeFrames++
+      stack.push(inner)
+    }
+  }
+  return hits
+}
+
+/**
+ * The listed digits that are bare, in document order, when every text is all
+ * bare or all look-alike (`left`: how many of each were not found in a
+ * string). A text that is both leaves its positions unknown: none is given.
+ */
+function withoutLookAlikes(digits: readonly string[], left: ReadonlyMap<string, number>): string[] {
+  const listed = new Map<string, number>()
+  for (const text of digits) listed.set(text, (listed.get(text) ?? 0) + 1)
+  const bare: string[] = []
+  for (const text of digits) {
+    const remaining = left.get(text)!
+    if (remaining === listed.get(text)) bare.push(text)
+    else if (remaining > 0) return []
+  }
+  return bare
+}
+
+/**
+ * Replace, in a value fresh from `JSON.parse`, each rounded integer with its
+ * exact digits. `digits` (from `findBareUnsafeIntegers`) holds every bare
+ * unsafe integer of the text, plus look-alikes from inside strings. Rounded
+ * values are matched by value, so neither document order nor index-like keys
+ * (which enumerate first) matter:
+ *
+ * - the look-alikes are found again in the parsed strings and keys and taken
+ *   off the list, by their digits;
+ * - for every rounded value, the listed digits left that round to it must be
+ *   exactly as many as the numbers that hold it. Fewer means a number was
+ *   written otherwise (`1e19`, `…0.0`) or an escape made a look-alike the text
+ *   did not have; more means a duplicate key dropped one: either way the
+ *   caller takes the string-aware path;
+ * - a value held by one set of digits gets them wherever it occurs. Two
+ *   different ids that round alike (within 2^11 of each other near 2^64) are
+ *   told apart by document order (look-alikes left out), only where no
+ *   index-like key can have disturbed it (an object with such keys and a
+ *   rounded number inside) and no digits are both a look-alike and an id.
+ *   A duplicate key can still move a value ahead of its document position
+ *   unseen (`{"a":1,"b":X,"a":Y}` enumerates a, b): with X and Y rounding
+ *   alike they would be swapped, as they were before this walk; gateway
+ *   answers do not repeat keys.
+ *
+ * Returns the value, or undefined when it cannot vouch for the result.
+ */
+export function restoreUnsafeIntegers(value: unknown, digits: readonly string[]): unknown {
+  const tally = new Map<string, number>()
+  for (const text of digits) tally.set(text, (tally.get(text) ?? 0) + 1)
+  if (typeof value === 'number') {
+    return isRounded(value) && digits.length === 1 && Number(digits[0]) === value ? digits[0] : undefined
+  }
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'string') countLookAlikes(value, tally)
+    for (const left of tally.values()) if (left !== 0) return undefined
+    return value
+  }
+  const hits = collectHits(value as Container, tally)
+  // Per rounded value: how many numbers hold it, how many listed digits are left for it, and which.
+  const groups = new Map<number, Group>()
+  for (const rounded of hits.values) {
+    const group = groups.get(rounded)
+    if (group) group.holders++
+    else groups.set(rounded, { holders: 1, listed: 0, text: undefined })
+  }
+  let ambiguous = false
+  for (const [text, left] of tally) {
+    if (left <= 0) continue
+    const group = groups.get(Number(text))
+    // Digits no number holds: a duplicate key dropped it, or a look-alike went unfound.
+    if (!group) return undefined
+    group.listed += left
+    if (group.text === undefined) group.text = text
+    else if (group.text !== text) ambiguous = true
+  }
+  for (const group of groups.values()) if (group.listed !== group.holders) return undefined
+  let exact: string[]
+  if (ambiguous) {
+    // Pair by document order, which enumeration order is unless index-like keys reordered a rounded number.
+    if (hits.disordered) return undefined
+    exact = hits.lookAlikes === 0 ? (digits as string[]) : withoutLookAlikes(digits, tally)
+    if (exact.length !== hits.values.length) return undefined
+    for (let i = 0; i < exact.length; i++) if (Number(exact[i]) !== hits.values[i]) return undefined
+  } else {
+    exact = hits.values.map((rounded) => groups.get(rounded)!.text!)
+  }
+  for (let i = 0; i < exact.length; i++) {
+    // An own data property (even one named __proto__), so this is a plain write.
+    ;(hits.parents[i] as Record<string | number, unknown>)[hits.keys[i]!] = exact[i]
+  }
+  return value
 }

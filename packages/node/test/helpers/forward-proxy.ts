@@ -5,15 +5,19 @@ export interface ForwardProxy {
   readonly url: string
   /** Request targets exactly as received: a forward proxy sees them in absolute form. */
   readonly targets: string[]
+  /** The Proxy-Authorization header of each request (undefined when absent). */
+  readonly authorizations: (string | undefined)[]
   close(): Promise<void>
 }
 
 /** A plain-HTTP forward proxy on 127.0.0.1 that relays to loopback origins only. */
 export async function startForwardProxy(): Promise<ForwardProxy> {
   const targets: string[] = []
+  const authorizations: (string | undefined)[] = []
   const sockets = new Set<Socket>()
   const server = createServer((req, res) => {
     targets.push(req.url ?? '')
+    authorizations.push(req.headers['proxy-authorization'])
     const target = new URL(req.url ?? '')
     if (target.hostname !== '127.0.0.1') {
       res.writeHead(502).end()
@@ -35,6 +39,7 @@ export async function startForwardProxy(): Promise<ForwardProxy> {
   return {
     url: `http://127.0.0.1:${port}`,
     targets,
+    authorizations,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy()
