@@ -1,7 +1,7 @@
 import { AttemptAbort, AttemptRequest, type BuiltRequest } from './attempt-abort.js'
 import { portableCrypto, type SigningCrypto } from '../protocol/crypto.js'
 import { encodeParams, isFileValue } from '../protocol/encode.js'
-import { TopAbortError, TopError, TopTimeoutError, TopTransportError, TopValidationError } from '../protocol/errors.js'
+import { TopAbortError, TopError, TopRateLimitError, TopTimeoutError, TopTransportError, TopValidationError } from '../protocol/errors.js'
 import type { CallOptions, Method, ParamsOf, ResultOf } from './call-types.js'
 import type { ApiMeta, Catalog } from '../protocol/meta.js'
 import type { Platform, TopHttpRequest, TopHttpResponse, TopRequestBody } from './platform.js'
@@ -13,6 +13,10 @@ import { formatTimestamp } from '../protocol/timestamp.js'
 import { validateParams } from './validate.js'
 import { runBatch, type BatchCall, type BatchOptions, type BatchResultsOf, type BatchSeam } from './batch.js'
 import { paginateMethod, type PageItemOf, type PaginateArgs, type PaginateOptions } from './paginate.js'
+import type { TopCache, TopLimiter } from './quota.js'
+import { checkQuotaOptions } from './quota-options.js'
+import { recordGatewayBan, takeSlot } from './rate-gate.js'
+import { ReadCache } from './read-cache.js'
 
 export const DEFAULT_ENDPOINT = 'https://eco.taobao.com/router/rest'
 
@@ -87,6 +91,10 @@ export interface TopClientOptions {
   hooks?: TopHooks
   /** Method metadata for validation and retry safety; platform packages supply the full catalog. */
   catalog?: Catalog
+  /** Calls per second and bans shared by every client on the app key (`memoryLimiter`, `redisLimiter`, `durableLimiter`). */
+  limiter?: TopLimiter
+  /** Serves repeated safe reads without a request (`memoryCache`, `redisCache`, `edgeCache`). */
+  cache?: TopCache
 }
 
 
@@ -210,6 +218,8 @@ export class TopClient {
   readonly #appSecret: string
   readonly #session: string | undefined
   readonly #platform: Platform
+  readonly #limiter: TopLimiter | undefined
+  readonly #readCache: ReadCache | undefined
 
   constructor(platform: Platform, options: Readonly<TopClientOptions>) {
     this.endpoint = checkOptions(options).href
@@ -226,6 +236,9 @@ export class TopClient {
     this.random = platform.random ?? Math.random
     this.headers = { accept: 'application/json', 'accept-encoding': 'gzip' }
     if (platform.userAgent) this.headers['user-agent'] = platform.userAgent
+    checkQuotaOptions(options)
+    this.#limiter = options.limiter
+    this.#readCache = options.cache && new ReadCache(options.cache, options.appKey, options.appSecret, this.crypto)
   }
 
   /** The appKey this client signs for (the secret stays private). */
@@ -245,6 +258,12 @@ export class TopClient {
     const meta = this.checkCall(method, params, options)
     const { fields, files } = encodeParams(params, meta ? fileParamsOf(meta) : [], this.isFile)
     const session = this.sessionFor(meta, options)
+    const cache = this.#readCache && ReadCache.cacheable(meta, files) ? this.#readCache : undefined
+    const cacheKey = cache && (await cache.keyFor(method, fields, session))
+    if (cache && cacheKey !== undefined) {
+      const hit = await cache.lookup(method, cacheKey)
+      if (hit !== undefined) return hit
+    }
     return this.execute(method, meta, options, async () => {
       const prepared = await this.prepare(method, fields, files, session)
       const body: TopRequestBody =
@@ -255,7 +274,7 @@ export class TopClient {
         request: { url: this.endpoint, headers: this.headers, body },
         info: { params: prepared.fields, files: Object.keys(files) },
       }
-    })
+    }, cache && cacheKey !== undefined ? cache.decodeAndStore(method, cacheKey) : undefined)
   }
 
   /**
@@ -401,16 +420,22 @@ export class TopClient {
       userSignal?.addEventListener('abort', onUserAbort, { once: true })
       const attemptStart = Date.now()
       let status: number | undefined
+      let sent = false
       try {
         const built = await build()
         const request = new AttemptRequest(built.request, abort)
         const info = built.info
+        if (this.#limiter) {
+          const waitUntil = Math.min(deadlineAt, attemptStart + attemptTimeout)
+          await takeSlot(this.#limiter, { appKey: this.appKey, method, abort, userSignal, waitUntil, maxBanWaitMs: policy.maxRateLimitWaitMs })
+        }
         // The redacted copies cost a few µs per call; only a listening hook pays for them.
         if (hooks?.onRequest) {
           notify(hooks, 'onRequest', { method, attempt, url: redactUrl(request.url), params: redactFields(info.params), files: info.files })
         }
         let response: TopHttpResponse
         try {
+          sent = true
           response = await this.#platform.send(request)
         } catch (cause) {
           throw transportFailure(method, cause, abort, userSignal, byDeadline ? deadlineMs! : timeoutMs)
@@ -430,6 +455,7 @@ export class TopClient {
         return result
       } catch (error) {
         if (!(error instanceof TopError)) throw error
+        if (sent && error instanceof TopRateLimitError && this.#limiter) await recordGatewayBan(this.#limiter, this.appKey, error)
         notify(hooks, 'onResponse', { method, attempt, durationMs: Date.now() - attemptStart, status, requestId: error.requestId, error })
         const delay = retryDelay(error, attempt - 1, policy, this.random)
         if (delay === undefined || Date.now() + delay >= deadlineAt) throw error

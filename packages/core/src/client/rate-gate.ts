@@ -1,0 +1,108 @@
+import { TopAbortError, TopError, TopRateLimitError, TopTransportError } from '../protocol/errors.js'
+import type { AttemptAbort } from './attempt-abort.js'
+import type { TopLimiter } from './quota.js'
+
+export interface SlotRequest {
+  readonly appKey: string
+  readonly method: string
+  /** This attempt's abort (its timeout or the deadline). */
+  readonly abort: AttemptAbort
+  readonly userSignal: AbortSignal | undefined
+  /** Epoch ms (Date.now clock) after which no wait may end: the deadline or the attempt's timeout. */
+  readonly waitUntil: number
+  /** The longest ban worth waiting out (`maxRateLimitWaitMs`). */
+  readonly maxBanWaitMs: number
+}
+
+/**
+ * Take a slot from the limiter right before the request goes on the wire.
+ * The gateway counts arrivals, not grants: a slot taken early (before a slow
+ * build or connection) arrives late and bunches with later ones, so this is
+ * the last step before `send`. When no slot is free the call waits — for a
+ * rate slot up to the deadline or the attempt's timeout, for a ban also only
+ * up to `maxBanWaitMs` — and otherwise fails with `TopRateLimitError`
+ * without sending anything.
+ */
+export async function takeSlot(limiter: TopLimiter, request: SlotRequest): Promise<void> {
+  const { appKey, method } = request
+  // Bounded: every turn either returns, throws, or sleeps ≥ 1 ms toward `waitUntil`.
+  for (;;) {
+    let decision
+    try {
+      decision = await limiter.acquire({ appKey, method, nowMs: Date.now() })
+    } catch (cause) {
+      throw storeFailure(method, cause)
+    }
+    if (decision.granted) return
+    const wait = Math.max(1, Math.ceil(decision.retryAfterMs))
+    const tooLong = decision.reason === 'ban' && wait > request.maxBanWaitMs
+    if (tooLong || Date.now() + wait > request.waitUntil) throw heldBack(method, decision.reason, wait)
+    await pause(wait, request)
+  }
+}
+
+/**
+ * After the gateway answered with a ban: record it so every instance sharing
+ * the limiter holds back until it ends. A store that fails here does not
+ * change the call's outcome (the ban error is raised either way).
+ */
+export async function recordGatewayBan(limiter: TopLimiter, appKey: string, error: TopRateLimitError): Promise<void> {
+  if (error.retryAfterMs === undefined || !(error.retryAfterMs > 0)) return
+  try {
+    await limiter.recordBan({ appKey, untilMs: Date.now() + error.retryAfterMs })
+  } catch {
+    // See above: the caller gets the gateway's ban either way.
+  }
+}
+
+function heldBack(method: string, reason: 'rate' | 'ban', waitMs: number): TopRateLimitError {
+  const seconds = Math.ceil(waitMs / 1000)
+  return new TopRateLimitError(
+    {
+      code: 7,
+      msg: 'App Call Limited',
+      subCode: reason === 'ban' ? 'tbkit.limiter.banned' : 'tbkit.limiter.rate',
+      subMsg:
+        reason === 'ban'
+          ? `not sent: the app is banned (recorded by the limiter); This ban will last for ${seconds} more seconds`
+          : `not sent: no slot within the call's time (next in ${waitMs} ms)`,
+      method,
+    },
+    waitMs,
+  )
+}
+
+function storeFailure(method: string, cause: unknown): TopError {
+  if (cause instanceof TopError) {
+    if (cause.method === undefined) (cause as { method: string | undefined }).method = method
+    return cause
+  }
+  const reason = cause instanceof Error ? cause.message : String(cause)
+  return new TopTransportError(`${method}: the limiter failed, nothing was sent: ${reason}`, {
+    method,
+    kind: 'network',
+    retryable: false,
+    cause,
+  })
+}
+
+function pause(ms: number, request: SlotRequest): Promise<void> {
+  const { abort, userSignal, method } = request
+  const ended = (): TopError =>
+    userSignal?.aborted ? new TopAbortError(`${method}: aborted`, { method, cause: userSignal.reason }) : heldBack(method, 'rate', ms)
+  if (abort.aborted || userSignal?.aborted) return Promise.reject(ended())
+  return new Promise((resolve, reject) => {
+    let removeAttemptListener = () => {}
+    const settle = (error: TopError | undefined) => {
+      clearTimeout(timer)
+      removeAttemptListener()
+      userSignal?.removeEventListener('abort', onAbort)
+      if (error) reject(error)
+      else resolve()
+    }
+    const onAbort = () => settle(ended())
+    const timer = setTimeout(() => settle(undefined), ms)
+    removeAttemptListener = abort.onAbort(onAbort)
+    userSignal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
