@@ -20,6 +20,7 @@ import { Recorder } from './recorder.js'
 import { createRequestIds } from './request-id.js'
 import { defaultSpecDir, SpecStore } from './spec-store.js'
 import { Timers } from './timers.js'
+import { AppQuota, type QuotaOptions } from './quota.js'
 
 export interface GatewayOptions {
   /** The apps whose signed requests are accepted. */
@@ -38,6 +39,8 @@ export interface GatewayOptions {
   readonly specDir?: string
   /** Largest urlencoded or text body, and all multipart text fields together; default 32 MiB. */
   readonly maxTextBytes?: number
+  /** Quota mode, like the platform's call limit: more than `perSecond` calls within any one second ban the app for `banSeconds` (code 7). Default: no limit. */
+  readonly quota?: QuotaOptions
 }
 
 /** A call that passed every check. */
@@ -93,6 +96,7 @@ export class Gateway {
   readonly nextRequestId = createRequestIds()
   readonly config: CheckConfig
   readonly limits: BodyLimits
+  readonly quota: AppQuota | undefined
   private readonly specs: SpecStore
   private readonly examples = new Map<string, string>()
 
@@ -110,6 +114,7 @@ export class Gateway {
     this.recorder = new Recorder(options.maxRecorded ?? 10_000)
     this.specs = new SpecStore(options.specDir ?? defaultSpecDir())
     this.limits = { maxTextBytes: options.maxTextBytes ?? 32 * 1024 * 1024 }
+    this.quota = options.quota === undefined ? undefined : new AppQuota(options.quota, this.config.now)
   }
 
   /** App key, method, timestamp, version, format, signature: what every single call must pass first. */
@@ -140,7 +145,7 @@ export class Gateway {
     const known = checkMethod(params, this.config)
     if (isGatewayError(known)) return known
     const envelope = checkSystemParams(params, this.config) ?? (await checkSignature(params, app))
-    return envelope ?? this.checkCall(app, params, files, params.session || undefined)
+    return envelope ?? this.quota?.admit(app.appKey) ?? this.checkCall(app, params, files, params.session || undefined)
   }
 
   /** The result text for a checked call: its responder's answer, or the documented example. */

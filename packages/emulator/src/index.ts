@@ -18,3 +18,4 @@ export {
 } from './orders.js'
 export { MultipartParser, MultipartError, type PartSink } from './multipart.js'
 export type { PartHeaders } from './part-headers.js'
+export { BAN_SUB_CODE, type QuotaOptions } from './quota.js'
