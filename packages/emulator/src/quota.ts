@@ -35,6 +35,12 @@ export class AppQuota {
     }
   }
 
+  /** When the app's ban ends (epoch ms, the gateway's clock), or undefined when it is not banned. */
+  banEnd(appKey: string): number | undefined {
+    const until = this.apps.get(appKey)?.bannedUntil ?? 0
+    return until > this.now() ? until : undefined
+  }
+
   /** Count `calls` arriving now for `appKey`: undefined if accepted, else the ban answer. */
   admit(appKey: string, calls = 1): GatewayError | undefined {
     const now = this.now()

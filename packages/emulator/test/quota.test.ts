@@ -28,11 +28,13 @@ describe('quota mode', () => {
       sub_code: 'accesscontrol.limited-by.app.access.count',
       sub_msg: 'This ban will last for 2 more seconds',
     })
+    expect(e.banEndsAt(APP.appKey)).toBe(clock + 2000)
     clock += 1200
     expect((await send(e)).json.error_response.sub_msg).toBe('This ban will last for 1 more seconds')
     // Another app key has its own quota.
     expect(errorCodeOf(await send(e, OTHER_APP.appKey))).toBeUndefined()
     clock += 800
+    expect(e.banEndsAt(APP.appKey)).toBeUndefined()
     expect(errorCodeOf(await send(e))).toBeUndefined()
     expect(e.requests.map((r) => r.errorCode ?? 0)).toEqual([0, 0, 0, 7, 7, 0, 0])
   })
