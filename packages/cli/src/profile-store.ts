@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path'
 import { parseJson, SIGN_METHODS, TopValidationError } from '@tbkit/core'
 
 /** The settings a profile holds, in the platform's own snake_case. */
-export const SETTING_KEYS = ['app_key', 'app_secret', 'session', 'endpoint', 'sign_method', 'adzone_id', 'pid', 'site_id'] as const
+export const SETTING_KEYS = ['app_key', 'app_secret', 'session', 'endpoint', 'sign_method', 'adzone_id', 'pid', 'site_id', 'redis_url', 'qps'] as const
 export type SettingKey = (typeof SETTING_KEYS)[number]
 export type ProfileSettings = Partial<Record<SettingKey, string>>
 
@@ -113,6 +113,12 @@ export function checkSetting(key: SettingKey, value: string): void {
       break
     case 'pid':
       if (!PID.test(value)) fail('a pid like mm_123_456_789')
+      break
+    case 'redis_url':
+      if (!/^rediss?:\/\/[^\s]+$/.test(value)) fail('a redis:// or rediss:// URL')
+      break
+    case 'qps':
+      if (!/^\d+(\.\d+)?$/.test(value) || !(Number(value) > 0)) fail('a positive number of calls per second')
       break
   }
 }

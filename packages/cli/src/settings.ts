@@ -18,6 +18,10 @@ export interface Settings {
   readonly pid: string | undefined
   readonly siteId: string | undefined
   readonly timeoutMs: number | undefined
+  /** Share the app's quota with every `tbk` (and service) on this Redis. */
+  readonly redisUrl: string | undefined
+  /** The app's calls per second this profile may spend. */
+  readonly qps: number | undefined
 }
 
 /** Flag name and environment variable for each setting that has them. */
@@ -30,6 +34,8 @@ const SOURCES: Record<SettingKey, { flag?: string; env?: string }> = {
   adzone_id: { flag: 'adzone-id' },
   pid: { flag: 'pid' },
   site_id: {},
+  redis_url: { env: 'TBK_REDIS_URL' },
+  qps: { env: 'TBK_QPS' },
 }
 
 export function profileName(args: ParsedArgs, io: CliIo): string {
@@ -68,10 +74,28 @@ export async function resolveSettings(args: ParsedArgs, io: CliIo): Promise<Sett
     pid: pick('pid'),
     siteId: pick('site_id'),
     timeoutMs: timeout === undefined ? undefined : parseDuration(timeout, 'timeout'),
+    redisUrl: pick('redis_url'),
+    qps: qpsOf(pick('qps')),
   }
   registerSecret(settings.appSecret)
   registerSecret(settings.session)
+  registerSecret(settings.redisUrl && redisPassword(settings.redisUrl))
   return settings
+}
+
+function qpsOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const qps = Number(text)
+  if (!/^\d+(\.\d+)?$/.test(text) || !(qps > 0)) throw new UsageError(`qps must be a positive number of calls per second, got ${JSON.stringify(text)}`)
+  return qps
+}
+
+function redisPassword(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined
+  } catch {
+    return undefined
+  }
 }
 
 export interface Credentials {

@@ -3,7 +3,7 @@ import { startEmulator, type Emulator } from '@tbkit/emulator'
 import { createClient } from '@tbkit/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { redisCache } from '../src/index.js'
-import { startRedis, type RedisServer } from './redis-server.js'
+import { startRedis, type RedisServer } from '@tbkit/test-support'
 
 /** The read cache through real HTTP: the emulator's recording proves what was sent. */
 const APP = { appKey: '20260003', appSecret: 'cache-secret' }

@@ -1,7 +1,7 @@
 import { startEmulator, type Emulator } from '@tbkit/emulator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runFleet, type WorkerConfig } from './fleet.js'
-import { startRedis, type RedisServer } from './redis-server.js'
+import { startRedis, type RedisServer } from '@tbkit/test-support'
 
 /**
  * The issue's "Done when": 8 Node processes on one app key and one Redis,

@@ -2,7 +2,7 @@ import { TopValidationError } from '@tbkit/core'
 import { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { redisLimiter, type RedisLimiter } from '../src/index.js'
-import { startRedis, type RedisServer } from './redis-server.js'
+import { startRedis, type RedisServer } from '@tbkit/test-support'
 
 let server: RedisServer
 let admin: Redis

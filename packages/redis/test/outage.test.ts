@@ -3,7 +3,7 @@ import { startEmulator, type Emulator } from '@tbkit/emulator'
 import { createClient } from '@tbkit/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { redisCache, redisLimiter, type StoreErrorEvent } from '../src/index.js'
-import { startRedis, type RedisServer } from './redis-server.js'
+import { startRedis, type RedisServer } from '@tbkit/test-support'
 
 /** Redis stopped mid-run: a typed error within the timeout, or calls going on with a report. Never a hang. */
 const APP = { appKey: '20260004', appSecret: 'outage-secret' }

@@ -1,7 +1,7 @@
 import { startEmulator, type Emulator } from '@tbkit/emulator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runFleet, type WorkerConfig } from './fleet.js'
-import { startRedis, type RedisServer } from './redis-server.js'
+import { startRedis, type RedisServer } from '@tbkit/test-support'
 
 /**
  * A ban one process trips holds back every process on the same Redis:
