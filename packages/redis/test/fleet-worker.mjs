@@ -23,7 +23,9 @@ const client = createClient({
   hooks: { onRequest: () => sendTimes.push(Date.now()) },
 })
 
-// Connect and load the script before the start, as a long-running service would have.
+// Load the HTTP client (undici loads on the first request) and connect the limiter and load its
+// script before the start, as a long-running service would have.
+await import('undici')
 if (config.limiter === 'redis') await limiter.acquire({ appKey: `${config.appKey}-warm-up`, method: config.method, nowMs: Date.now() })
 
 const lines = createInterface({ input: process.stdin })
