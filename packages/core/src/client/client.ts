@@ -117,6 +117,8 @@ const METHOD_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/i
 /** System params the client itself sends; a call's params may not set or override them (`target_app_key` is the caller's). */
 const CLIENT_SET_PARAMS = new Set(['method', 'app_key', 'timestamp', 'v', 'format', 'sign_method', 'sign', 'simplify', 'session', 'partner_id'])
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
+/** A request held back longer than this by the limiter is signed again before it goes. */
+const STALE_SIGNATURE_MS = 60_000
 
 function isLoopback(hostname: string): boolean {
   return LOOPBACK.has(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname)
@@ -422,13 +424,15 @@ export class TopClient {
       let status: number | undefined
       let sent = false
       try {
-        const built = await build()
-        const request = new AttemptRequest(built.request, abort)
-        const info = built.info
+        let built = await build()
         if (this.#limiter) {
           const waitUntil = Math.min(deadlineAt, attemptStart + attemptTimeout)
-          await takeSlot(this.#limiter, { appKey: this.appKey, method, abort, userSignal, waitUntil, maxBanWaitMs: policy.maxRateLimitWaitMs })
+          const waitedMs = await takeSlot(this.#limiter, { appKey: this.appKey, method, abort, userSignal, waitUntil, maxBanWaitMs: policy.maxRateLimitWaitMs })
+          // After a long wait (a ban) the signed timestamp is stale; the gateway allows 10 minutes of skew.
+          if (waitedMs > STALE_SIGNATURE_MS) built = await build()
         }
+        const request = new AttemptRequest(built.request, abort)
+        const info = built.info
         // The redacted copies cost a few µs per call; only a listening hook pays for them.
         if (hooks?.onRequest) {
           notify(hooks, 'onRequest', { method, attempt, url: redactUrl(request.url), params: redactFields(info.params), files: info.files })

@@ -21,10 +21,11 @@ export interface SlotRequest {
  * the last step before `send`. When no slot is free the call waits — for a
  * rate slot up to the deadline or the attempt's timeout, for a ban also only
  * up to `maxBanWaitMs` — and otherwise fails with `TopRateLimitError`
- * without sending anything.
+ * without sending anything. Resolves to how long it waited (ms).
  */
-export async function takeSlot(limiter: TopLimiter, request: SlotRequest): Promise<void> {
+export async function takeSlot(limiter: TopLimiter, request: SlotRequest): Promise<number> {
   const { appKey, method } = request
+  const startedAt = Date.now()
   // Bounded: every turn either returns, throws, or sleeps ≥ 1 ms toward `waitUntil`.
   for (;;) {
     let decision
@@ -33,7 +34,7 @@ export async function takeSlot(limiter: TopLimiter, request: SlotRequest): Promi
     } catch (cause) {
       throw storeFailure(method, cause)
     }
-    if (decision.granted) return
+    if (decision.granted) return Date.now() - startedAt
     const wait = Math.max(1, Math.ceil(decision.retryAfterMs))
     const tooLong = decision.reason === 'ban' && wait > request.maxBanWaitMs
     if (tooLong || Date.now() + wait > request.waitUntil) throw heldBack(method, decision.reason, wait)
