@@ -35,6 +35,7 @@ await go
 lines.close()
 
 const outcomes = []
+const cpuBefore = process.cpuUsage()
 let next = 0
 async function lane() {
   while (next < config.calls) {
@@ -55,6 +56,7 @@ async function lane() {
   }
 }
 await Promise.all(Array.from({ length: config.concurrency ?? 1 }, lane))
+const cpu = process.cpuUsage(cpuBefore)
 await client.close()
 await limiter?.close?.()
-process.stdout.write(`${JSON.stringify({ outcomes, sendTimes, finishedAt: Date.now() })}\n`)
+process.stdout.write(`${JSON.stringify({ outcomes, sendTimes, finishedAt: Date.now(), cpuMs: (cpu.user + cpu.system) / 1000 })}\n`)
