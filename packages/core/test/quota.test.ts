@@ -179,6 +179,16 @@ describe('client with a limiter', () => {
     expect(sent).toHaveLength(1)
   })
 
+  it('turns a limiter answering nonsense into a typed error with nothing sent', async () => {
+    for (const answer of [null, { granted: false, retryAfterMs: Number.NaN, reason: 'rate' }, { granted: false, retryAfterMs: -5, reason: 'ban' }]) {
+      const limiter = { acquire: async () => answer as never, recordBan: async () => {} }
+      const { platform: p, sent } = platform()
+      const error = await client(p, { limiter }).call(read.method, { num_iids: '1' }).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(TopTransportError)
+      expect(sent).toHaveLength(0)
+    }
+  })
+
   it('turns a failing limiter into a typed, non-retried error with nothing sent', async () => {
     const limiter: TopLimiter = {
       acquire: () => Promise.reject(new Error('store down')),

@@ -34,7 +34,11 @@ export async function takeSlot(limiter: TopLimiter, request: SlotRequest): Promi
     } catch (cause) {
       throw storeFailure(method, cause)
     }
+    if (decision === null || typeof decision !== 'object') throw storeFailure(method, new Error('the limiter answered no decision'))
     if (decision.granted) return Date.now() - startedAt
+    if (!(Number.isFinite(decision.retryAfterMs) && decision.retryAfterMs >= 0)) {
+      throw storeFailure(method, new Error(`the limiter answered retryAfterMs ${String(decision.retryAfterMs)}`))
+    }
     const wait = Math.max(1, Math.ceil(decision.retryAfterMs))
     const tooLong = decision.reason === 'ban' && wait > request.maxBanWaitMs
     if (tooLong || Date.now() + wait > request.waitUntil) throw heldBack(method, decision.reason, wait)
