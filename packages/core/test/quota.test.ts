@@ -189,6 +189,19 @@ describe('client with a limiter', () => {
     }
   })
 
+  it('never hangs on a limiter or a cache that does not answer', async () => {
+    const { platform: p, sent } = platform()
+    const silent = { acquire: () => new Promise<never>(() => {}), recordBan: async () => {} }
+    const started = Date.now()
+    const error = await client(p, { limiter: silent, timeoutMs: 150 }).call(read.method, { num_iids: '1' }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(TopTransportError)
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(sent).toHaveLength(0)
+    const stuckCache = { get: () => new Promise<never>(() => {}), set: () => new Promise<never>(() => {}) }
+    await client(p, { cache: stuckCache, timeoutMs: 150 }).call(read.method, { num_iids: '1' })
+    expect(sent).toHaveLength(1)
+  })
+
   it('turns a failing limiter into a typed, non-retried error with nothing sent', async () => {
     const limiter: TopLimiter = {
       acquire: () => Promise.reject(new Error('store down')),

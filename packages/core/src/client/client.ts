@@ -240,7 +240,7 @@ export class TopClient {
     if (platform.userAgent) this.headers['user-agent'] = platform.userAgent
     checkQuotaOptions(options)
     this.#limiter = options.limiter
-    this.#readCache = options.cache && new ReadCache(options.cache, options.appKey, options.appSecret, this.crypto)
+    this.#readCache = options.cache && new ReadCache(options.cache, options.appKey, options.appSecret, this.crypto, options.timeoutMs ?? 15_000)
   }
 
   /** The appKey this client signs for (the secret stays private). */

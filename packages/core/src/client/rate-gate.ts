@@ -30,8 +30,9 @@ export async function takeSlot(limiter: TopLimiter, request: SlotRequest): Promi
   for (;;) {
     let decision
     try {
-      decision = await limiter.acquire({ appKey, method, nowMs: Date.now() })
+      decision = await untilAborted(limiter.acquire({ appKey, method, nowMs: Date.now() }), request)
     } catch (cause) {
+      if (cause instanceof TopAbortError) throw cause
       throw storeFailure(method, cause)
     }
     if (decision === null || typeof decision !== 'object') throw storeFailure(method, new Error('the limiter answered no decision'))
@@ -109,5 +110,36 @@ function pause(ms: number, request: SlotRequest): Promise<void> {
     const timer = setTimeout(() => settle(undefined), ms)
     removeAttemptListener = abort.onAbort(onAbort)
     userSignal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+/** A limiter that does not answer must not hang the call: the attempt's timeout (or the caller's abort) ends the wait. */
+function untilAborted<T>(work: Promise<T>, request: SlotRequest): Promise<T> {
+  const { abort, userSignal, method } = request
+  const ended = (): TopError =>
+    userSignal?.aborted
+      ? new TopAbortError(`${method}: aborted`, { method, cause: userSignal.reason })
+      : new TopTransportError(`${method}: the limiter did not answer within the call's time, nothing was sent`, { method, kind: 'timeout', retryable: false })
+  return new Promise((resolve, reject) => {
+    let settled = false
+    const removeListener = abort.onAbort(() => {
+      if (settled) return
+      settled = true
+      reject(ended())
+    })
+    work.then(
+      (value) => {
+        if (settled) return
+        settled = true
+        removeListener()
+        resolve(value)
+      },
+      (error: unknown) => {
+        if (settled) return
+        settled = true
+        removeListener()
+        reject(error)
+      },
+    )
   })
 }

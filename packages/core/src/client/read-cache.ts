@@ -23,7 +23,11 @@ export class ReadCache {
   readonly #crypto: SigningCrypto
   #lastSession: { session: string; hash: Promise<string> } | undefined
 
-  constructor(cache: TopCache, appKey: string, appSecret: string, crypto: SigningCrypto) {
+  /** The longest a lookup may take before it counts as a miss (the client's per-attempt timeout). */
+  readonly #lookupLimitMs: number
+
+  constructor(cache: TopCache, appKey: string, appSecret: string, crypto: SigningCrypto, lookupLimitMs: number) {
+    this.#lookupLimitMs = lookupLimitMs
     this.#cache = cache
     this.#appKey = appKey
     this.#secret = utf8(appSecret)
@@ -50,10 +54,15 @@ export class ReadCache {
   /** The decoded cached answer, or undefined on a miss (a store failure or an unreadable entry is a miss too). */
   async lookup(method: string, key: string): Promise<unknown> {
     let text: string | undefined
+    let timer: ReturnType<typeof setTimeout> | undefined
     try {
-      text = await this.#cache.get(key)
+      // A store that does not answer is a miss, not a hang.
+      const late = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, this.#lookupLimitMs, undefined)))
+      text = await Promise.race([this.#cache.get(key), late])
     } catch {
       return undefined
+    } finally {
+      clearTimeout(timer)
     }
     if (typeof text !== 'string') return undefined
     try {
