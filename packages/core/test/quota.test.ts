@@ -277,3 +277,44 @@ describe('client with a cache', () => {
     expect(sent).toHaveLength(3)
   })
 })
+
+describe('waiting for slots in one process', () => {
+  it('asks the store about once per slot, whatever the number of calls waiting', async () => {
+    const inner = memoryLimiter({ perSecond: 20 })
+    let asks = 0
+    const limiter: TopLimiter = { acquire: (r) => (asks++, inner.acquire(r)), recordBan: (r) => inner.recordBan(r) }
+    const { platform: p, sent } = platform((r) => okBody(new URLSearchParams((r.body as { text: string }).text).get('num_iids')!))
+    const c = client(p, { limiter })
+    const ids = Array.from({ length: 10 }, (_, i) => String(i))
+    await Promise.all(ids.map((id) => c.call(read.method, { num_iids: id })))
+    expect(sent.map((s) => s.fields.num_iids).sort()).toEqual(ids)
+    // 10 grants, each after at most one refusal (+1 for timer slack) — not 10 callers polling each slot.
+    expect(asks).toBeLessThanOrEqual(10 * 3)
+    for (let i = 1; i < sent.length; i++) expect(sent[i]!.at - sent[i - 1]!.at).toBeGreaterThanOrEqual(40)
+  })
+
+  it('lets a call whose turn does not come within its deadline fail unsent, and the line go on', async () => {
+    const { platform: p, sent } = platform()
+    const c = client(p, { limiter: memoryLimiter({ perSecond: 5 }) })
+    const results = await Promise.allSettled([
+      c.call(read.method, { num_iids: '1' }),
+      c.call(read.method, { num_iids: '2' }),
+      c.call(read.method, { num_iids: '3' }, { deadlineMs: 50 }),
+      c.call(read.method, { num_iids: '4' }),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled'])
+    expect((results[2] as PromiseRejectedResult).reason).toBeInstanceOf(TopRateLimitError)
+    expect(sent).toHaveLength(3)
+  })
+
+  it('keeps one line per method, so a strict method limit holds back only its own calls', async () => {
+    const { platform: p, sent } = platform()
+    const c = client(p, { limiter: memoryLimiter({ perSecond: 1000, perMethod: { [write.method]: 1 } }) })
+    const slow = Promise.all([c.call(write.method, { adzone_id: 1 }), c.call(write.method, { adzone_id: 2 })])
+    const started = Date.now()
+    await c.call(read.method, { num_iids: '1' })
+    expect(Date.now() - started).toBeLessThan(500)
+    await slow
+    expect(sent).toHaveLength(3)
+  })
+})

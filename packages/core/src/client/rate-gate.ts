@@ -24,8 +24,58 @@ export interface SlotRequest {
  * without sending anything. Resolves to how long it waited (ms).
  */
 export async function takeSlot(limiter: TopLimiter, request: SlotRequest): Promise<number> {
-  const { appKey, method } = request
+  // The waiters of one process for one method take turns (first come, first served): only the first
+  // in line asks the store, so many calls waiting poll a shared store once per slot, not once per call.
+  // One line per method, so a call never waits behind another method's stricter per-method limit.
+  let lines = waitingLines.get(limiter)
+  if (!lines) waitingLines.set(limiter, (lines = new Map()))
+  const line = `${request.appKey}\n${request.method}`
+  const ahead = lines.get(line) ?? Promise.resolve()
+  let done!: () => void
+  const mine = new Promise<void>((resolve) => (done = resolve))
+  const tail = ahead.then(() => mine)
+  lines.set(line, tail)
   const startedAt = Date.now()
+  try {
+    await waitTurn(ahead, request)
+    await pollSlot(limiter, request)
+    return Date.now() - startedAt
+  } finally {
+    // Got a slot, gave up or failed: the next in line goes once everyone ahead is done.
+    void ahead.then(done)
+    void tail.then(() => {
+      if (lines.get(line) === tail) lines.delete(line)
+    })
+  }
+}
+
+/** Per limiter, app key and method: the promise the next waiter of this process waits for. */
+const waitingLines = new WeakMap<TopLimiter, Map<string, Promise<void>>>()
+
+/** Wait until those ahead in line are done, or give up at `waitUntil` (or on abort) without a slot. */
+function waitTurn(ahead: Promise<void>, request: SlotRequest): Promise<void> {
+  const { abort, userSignal, method } = request
+  const ended = (): TopError =>
+    userSignal?.aborted ? new TopAbortError(`${method}: aborted`, { method, cause: userSignal.reason }) : heldBack(method, 'rate', 1)
+  if (abort.aborted || userSignal?.aborted) return Promise.reject(ended())
+  return new Promise((resolve, reject) => {
+    let settled = false
+    const settle = (error: TopError | undefined) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      removeListener()
+      if (error) reject(error)
+      else resolve()
+    }
+    const timer = setTimeout(() => settle(heldBack(method, 'rate', 1)), Math.max(0, request.waitUntil - Date.now()))
+    const removeListener = abort.onAbort(() => settle(ended()))
+    void ahead.then(() => settle(undefined))
+  })
+}
+
+async function pollSlot(limiter: TopLimiter, request: SlotRequest): Promise<void> {
+  const { appKey, method } = request
   // Bounded: every turn either returns, throws, or sleeps ≥ 1 ms toward `waitUntil`.
   for (;;) {
     let decision
@@ -36,7 +86,7 @@ export async function takeSlot(limiter: TopLimiter, request: SlotRequest): Promi
       throw storeFailure(method, cause)
     }
     if (decision === null || typeof decision !== 'object') throw storeFailure(method, new Error('the limiter answered no decision'))
-    if (decision.granted) return Date.now() - startedAt
+    if (decision.granted) return
     if (!(Number.isFinite(decision.retryAfterMs) && decision.retryAfterMs >= 0)) {
       throw storeFailure(method, new Error(`the limiter answered retryAfterMs ${String(decision.retryAfterMs)}`))
     }
