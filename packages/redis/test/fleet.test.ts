@@ -1,4 +1,5 @@
 import { startEmulator, type Emulator } from '@tbkit/emulator'
+import { createClient, memoryLimiter } from '@tbkit/node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runFleet, type WorkerConfig } from './fleet.js'
 import { startRedis, type RedisServer } from '@tbkit/test-support'
@@ -23,6 +24,11 @@ beforeAll(async () => {
   redis = await startRedis()
   emulator = await startEmulator({ apps: [APP], quota: { perSecond: LIMIT, banSeconds: 1 } })
   emulator.handle(METHOD, ({ params }) => ({ results: [{ num_iid: params.num_iids }] }))
+  // Warm the gateway's success path (as a running gateway is), well under its limit; then forget it.
+  const warm = createClient({ ...APP, endpoint: emulator.url, limiter: memoryLimiter({ perSecond: LIMIT / 2 }) })
+  for (let i = 0; i < 40; i++) await warm.call(METHOD, { num_iids: '1' })
+  await warm.close()
+  emulator.clearRequests()
 })
 
 afterAll(async () => {
@@ -42,6 +48,7 @@ const base = (limiter: WorkerConfig['limiter'], prefix: string): WorkerConfig =>
   // A few slots of slack let a grant that came a millisecond late be made up; at most PACE + 3 in any second.
   burst: 4,
   concurrency: 2,
+  warmUpCalls: 30,
 })
 
 describe('a fleet on one app key', () => {

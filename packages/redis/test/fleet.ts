@@ -17,6 +17,8 @@ export interface WorkerConfig {
   readonly burst?: number
   readonly concurrency?: number
   readonly maxRateLimitWaitMs?: number
+  /** Calls under an unknown app key before "ready", to compile the call path (answered 29, never counted). */
+  readonly warmUpCalls?: number
 }
 
 export interface Outcome {
