@@ -37,7 +37,7 @@ function launch(config) {
 
 async function fleetRun(redisUrl, emulator, seconds) {
   const calls = Math.round((PACE * seconds) / PROCESSES)
-  const config = { endpoint: emulator.url, ...APP, method: METHOD, calls, limiter: 'redis', redisUrl, prefix: `bench-${Date.now()}`, perSecond: PACE, burst: 4, concurrency: 2, warmUpCalls: 30 }
+  const config = { endpoint: emulator.url, ...APP, method: METHOD, calls, limiter: 'redis', redisUrl, prefix: `bench-${Date.now()}`, perSecond: PACE, burst: 8, concurrency: 2, warmUpCalls: 30 }
   const workers = Array.from({ length: PROCESSES }, () => launch(config))
   await Promise.all(workers.map((w) => w.isReady))
   emulator.clearRequests()
@@ -139,7 +139,7 @@ await runSection(async (options) => {
       id: 'fleet',
       title: 'Fleet quota (8 processes, one Redis)',
       compares:
-        `Utilisation: ${PROCESSES} Node processes, each a @tbkit/node client with a redisLimiter (perSecond ${PACE}, burst 4) on one redis-server, reading from the emulator in quota mode (${LIMIT} calls in any one second, then a ban); accepted ÷ (limit × wall seconds from the common start). Overhead: one process, sequential client.call to a minimal local server with a redisLimiter (or memoryLimiter) that never makes it wait, minus the same without a limiter; interleaved rounds.`,
+        `Utilisation: ${PROCESSES} Node processes, each a @tbkit/node client with a redisLimiter (perSecond ${PACE}, burst 8) on one redis-server, reading from the emulator in quota mode (${LIMIT} calls in any one second, then a ban); accepted ÷ (limit × wall seconds from the common start). Overhead: one process, sequential client.call to a minimal local server with a redisLimiter (or memoryLimiter) that never makes it wait, minus the same without a limiter; interleaved rounds.`,
       rows,
       details: { fleetRuns: runs, microsPerCallByRound: Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, v.map((x) => round(x, 1))])) },
     }

@@ -45,8 +45,9 @@ const base = (limiter: WorkerConfig['limiter'], prefix: string): WorkerConfig =>
   redisUrl: redis.url,
   prefix,
   perSecond: PACE,
-  // A few slots of slack let a grant that came a millisecond late be made up; at most PACE + 3 in any second.
-  burst: 4,
+  // Slack of a few slots lets grants a process took late (a busy CPU, a timer firing late) be made up;
+  // still at most PACE + 7 = 87 calls in any one second, under the gateway's 100.
+  burst: 8,
   concurrency: 2,
   warmUpCalls: 30,
 })
