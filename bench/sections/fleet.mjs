@@ -109,7 +109,7 @@ await runSection(async (options) => {
         baselineValue: LIMIT,
         ratio: round(utilisation, 3),
         ratioText: `${utilisation.toFixed(2)} of the limit`,
-        note: `${runs.map((r) => `${r.accepted} accepted in ${r.wallSeconds.toFixed(2)} s`).join('; ')}; ${bans} code 7 in all; the pace allows 0.80; fleet CPU ${cpuPerCall.toFixed(2)} ms per call`,
+        note: `${runs.map((r) => `${r.accepted} accepted in ${r.wallSeconds.toFixed(2)} s`).join('; ')}; ${bans} code 7 in all; the pace allows 0.80; CPU of the 8 client processes ÷ calls: ${cpuPerCall.toFixed(2)} ms`,
         target: { text: '≥ 0.75 with zero bans', met: utilisation >= 0.75 && bans === 0 },
       },
       {
