@@ -318,3 +318,22 @@ describe('waiting for slots in one process', () => {
     expect(sent).toHaveLength(3)
   })
 })
+
+describe('platform.ready', () => {
+  it('is awaited before the slot is taken, so the grant goes out at once', async () => {
+    const order: string[] = []
+    const { platform: base } = platform()
+    const p: Platform = {
+      ...base,
+      ready: async () => {
+        order.push('ready')
+      },
+    }
+    const limiter: TopLimiter = {
+      acquire: async () => (order.push('acquire'), { granted: true }),
+      recordBan: async () => {},
+    }
+    await client(p, { limiter }).call(read.method, { num_iids: '1' })
+    expect(order).toEqual(['ready', 'acquire'])
+  })
+})

@@ -426,6 +426,7 @@ export class TopClient {
       try {
         let built = await build()
         if (this.#limiter) {
+          await this.#platform.ready?.()
           const waitUntil = Math.min(deadlineAt, attemptStart + attemptTimeout)
           const waitedMs = await takeSlot(this.#limiter, { appKey: this.appKey, method, abort, userSignal, waitUntil, maxBanWaitMs: policy.maxRateLimitWaitMs })
           // After a long wait (a ban) the signed timestamp is stale; the gateway allows 10 minutes of skew.
