@@ -1,4 +1,4 @@
-import type { TopClient, TopHooks } from '@tbkit/core'
+import { TopValidationError, type TopClient, type TopHooks, type TopLimiter } from '@tbkit/core'
 import { requireCredentials, type Settings } from './settings.js'
 import { checkEndpoint } from './endpoint-check.js'
 import { refuseExpiredSession } from './auth/session-guard.js'
@@ -24,6 +24,7 @@ export async function createCliClient(settings: Settings, options: CliClientOpti
   const { appKey, appSecret } = requireCredentials(settings)
   checkEndpoint(settings.endpoint)
   const { createClient, createNodePlatform } = await import('@tbkit/node')
+  const quota = await quotaFor(settings)
   const client = createClient({
     appKey,
     appSecret,
@@ -31,12 +32,34 @@ export async function createCliClient(settings: Settings, options: CliClientOpti
     endpoint: settings.endpoint,
     signMethod: settings.signMethod,
     timeoutMs: settings.timeoutMs,
+    ...(quota ? { limiter: quota.limiter } : {}),
     ...options,
   })
   return {
     client,
     call: refuseExpiredSession(client.call.bind(client) as unknown as UntypedCall, settings),
     userAgent: createNodePlatform().userAgent,
-    close: () => client.close(),
+    async close() {
+      await client.close()
+      await quota?.close()
+    }
   }
+}
+
+/**
+ * The profile's `qps` as a limiter: on `redis_url` shared by every process on
+ * the app key (loaded only then), else for this process alone.
+ */
+async function quotaFor(settings: Settings): Promise<{ limiter: TopLimiter; close(): Promise<void> } | undefined> {
+  if (settings.redisUrl !== undefined && settings.qps === undefined) {
+    throw new TopValidationError('redis_url needs qps (the calls per second the app may spend): `tbk config set qps <n>`', { param: 'qps' })
+  }
+  if (settings.qps === undefined) return undefined
+  if (settings.redisUrl === undefined) {
+    const { memoryLimiter } = await import('@tbkit/core')
+    return { limiter: memoryLimiter({ perSecond: settings.qps }), close: async () => {} }
+  }
+  const { redisLimiter } = await import('@tbkit/redis')
+  const limiter = redisLimiter({ redis: settings.redisUrl, perSecond: settings.qps })
+  return { limiter, close: () => limiter.close() }
 }

@@ -13,6 +13,8 @@ export const SETTING_KEYS = [
   'app_key', 'app_secret', 'session', 'endpoint', 'sign_method', 'adzone_id', 'pid', 'site_id',
   // Written by `tbk auth login|refresh` (see auth/stored-session.ts).
   'refresh_token', 'session_expires_at', 'refresh_expires_at', 'user_id', 'user_nick',
+  // The fleet's shared quota (see README, Running a fleet).
+  'redis_url', 'qps',
 ] as const
 export type SettingKey = (typeof SETTING_KEYS)[number]
 export type ProfileSettings = Partial<Record<SettingKey, string>>
@@ -201,6 +203,12 @@ export function checkSetting(key: SettingKey, value: string): void {
     case 'session_expires_at':
     case 'refresh_expires_at':
       if (!DIGITS.test(value)) fail('epoch milliseconds (digits)')
+      break
+    case 'redis_url':
+      if (!/^rediss?:\/\/[^\s]+$/.test(value)) fail('a redis:// or rediss:// URL')
+      break
+    case 'qps':
+      if (!/^\d+(\.\d+)?$/.test(value) || !(Number(value) > 0)) fail('a positive number of calls per second')
       break
   }
 }

@@ -24,6 +24,10 @@ export interface Settings {
   readonly timeoutMs: number | undefined
   /** When the profile's session (from `tbk auth login`) expires, epoch ms; only when the session in use is that one. */
   readonly sessionExpiresAt?: number | undefined
+  /** Share the app's quota with every `tbk` (and service) on this Redis. */
+  readonly redisUrl: string | undefined
+  /** The app's calls per second this profile may spend. */
+  readonly qps: number | undefined
 }
 
 /** Flag name and environment variable for each setting that has them. */
@@ -41,6 +45,8 @@ const SOURCES: Record<SettingKey, { flag?: string; env?: string }> = {
   refresh_expires_at: {},
   user_id: {},
   user_nick: {},
+  redis_url: { env: 'TBK_REDIS_URL' },
+  qps: { env: 'TBK_QPS' },
 }
 
 export function profileName(args: ParsedArgs, io: CliIo): string {
@@ -114,9 +120,12 @@ export async function resolveSettings(args: ParsedArgs, io: CliIo): Promise<Sett
     siteId: pick('site_id'),
     timeoutMs: timeout === undefined ? undefined : parseDuration(timeout, 'timeout'),
     sessionExpiresAt: storedSessionExpiry(stored, pick('session')),
+    redisUrl: pick('redis_url'),
+    qps: qpsOf(pick('qps')),
   }
   registerSecret(settings.appSecret)
   registerSecret(settings.session)
+  registerSecret(settings.redisUrl && redisPassword(settings.redisUrl))
   return settings
 }
 
@@ -124,6 +133,21 @@ export async function resolveSettings(args: ParsedArgs, io: CliIo): Promise<Sett
 function storedSessionExpiry(stored: ProfileSettings, session: string | undefined): number | undefined {
   const at = stored.session_expires_at
   return session !== undefined && session === stored.session && at !== undefined && /^\d+$/.test(at) ? Number(at) : undefined
+}
+
+function qpsOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const qps = Number(text)
+  if (!/^\d+(\.\d+)?$/.test(text) || !(qps > 0)) throw new UsageError(`qps must be a positive number of calls per second, got ${JSON.stringify(text)}`)
+  return qps
+}
+
+function redisPassword(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined
+  } catch {
+    return undefined
+  }
 }
 
 export interface Credentials {

@@ -8,14 +8,14 @@ import * as core from '../src/index.js'
  * types.test.ts.)
  */
 const RUNTIME_EXPORTS = [
-  'BATCH_METHOD', 'BATCH_SEPARATOR', 'DEFAULT_ENDPOINT', 'DEFAULT_ORDER_WINDOW_MS', 'FILE_MARKER', 'Md5',
+  'BATCH_METHOD', 'BATCH_SEPARATOR', 'DEFAULT_CACHE_TTL_MS', 'DEFAULT_ENDPOINT', 'DEFAULT_ORDER_WINDOW_MS', 'FILE_MARKER', 'Md5',
   'ORDER_DETAILS_METHOD', 'ORDER_QUERY_TYPES', 'PROMOTION_ORDER_WINDOW_MS', 'REDACTED', 'SIGN_METHODS',
   'TopAbortError', 'TopApiError', 'TopAuthError', 'TopBatchValidationError', 'TopClient', 'TopError',
   'TopJsonError', 'TopParamError', 'TopPermissionError', 'TopRateLimitError', 'TopRemoteError',
   'TopSignatureError', 'TopTimeoutError', 'TopTransportError', 'TopValidationError', 'VERSION',
-  'canonicalString', 'catalog', 'displaySafe', 'createApiError', 'createFetchSender', 'createTopClient', 'decodeResponse',
+  'cacheTtlPolicy', 'canonicalString', 'catalog', 'displaySafe', 'createApiError', 'createFetchSender', 'createTopClient', 'decodeResponse',
   'encodeParams', 'encodeValue', 'envelopeName', 'errorFromBody', 'extractLinks', 'formatTimestamp', 'hmacMd5',
-  'isEmptyValue', 'isFileValue', 'md5', 'parseBanMs', 'parseJson', 'parseTimestamp', 'parseTpwd',
+  'isEmptyValue', 'isFileValue', 'limiterRules', 'md5', 'memoryCache', 'memoryLimiter', 'paceAfterGrant', 'paceWait', 'parseBanMs', 'parseJson', 'parseTimestamp', 'parseTpwd',
   'portableCrypto', 'redactFields', 'redactUrl', 'retryDelay', 'sign', 'signCanonical', 'stringifyJson',
   'syncOrderPages', 'syncOrders', 'toHexUpper', 'unwrapLists', 'utf8', 'validateParams', 'webHmacSha256Hex',
   // OAuth sessions (issue 15)

@@ -59,10 +59,12 @@ export async function serveBatch(
   const envelopeError = isGatewayError(app)
     ? app
     : (checkSession(query.session || undefined, app, undefined, gateway.config) ?? (body.trim() === '' ? missingArgument('body') : undefined))
-  if (envelopeError) {
+  const banned = envelopeError ? undefined : gateway.quota?.admit((app as EmulatorApp).appKey, parseBatchBody(body).length)
+  if (envelopeError || banned) {
     const requestId = gateway.nextRequestId()
-    Object.assign(record, { requestId, outcome: 'error', errorCode: envelopeError.code })
-    await sendAnswer(gateway, response, errorText(envelopeError, requestId), fault)
+    const error = envelopeError ?? banned!
+    Object.assign(record, { requestId, outcome: 'error', errorCode: error.code })
+    await sendAnswer(gateway, response, errorText(error, requestId), fault)
     return
   }
   const documents: string[] = []

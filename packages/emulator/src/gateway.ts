@@ -21,6 +21,7 @@ import { Recorder } from './recorder.js'
 import { createRequestIds } from './request-id.js'
 import { defaultSpecDir, SpecStore } from './spec-store.js'
 import { Timers } from './timers.js'
+import { AppQuota, type QuotaOptions } from './quota.js'
 
 export interface GatewayOptions {
   /** The apps whose signed requests are accepted. */
@@ -49,6 +50,8 @@ export interface GatewayOptions {
   readonly maxTextBytes?: number
   /** The OAuth side (`/authorize`, the token APIs): the user, session and refresh-token lifetimes. */
   readonly oauth?: OAuthOptions
+  /** Quota mode, like the platform's call limit: more than `perSecond` calls within any one second ban the app for `banSeconds` (code 7). Default: no limit. */
+  readonly quota?: QuotaOptions
 }
 
 /** A call that passed every check. */
@@ -105,6 +108,7 @@ export class Gateway {
   readonly config: CheckConfig
   readonly limits: BodyLimits
   readonly oauth: OAuthStore
+  readonly quota: AppQuota | undefined
   private readonly specs: SpecStore
   private readonly examples = new Map<string, string>()
 
@@ -125,6 +129,7 @@ export class Gateway {
     this.recorder = new Recorder(options.maxRecorded ?? 10_000, options.maxRecordedBytes)
     this.specs = new SpecStore(options.specDir ?? defaultSpecDir())
     this.limits = { maxTextBytes: options.maxTextBytes ?? 32 * 1024 * 1024 }
+    this.quota = options.quota === undefined ? undefined : new AppQuota(options.quota, this.config.now)
   }
 
   /** App key, method, timestamp, version, format, signature: what every single call must pass first. */
@@ -155,7 +160,7 @@ export class Gateway {
     const known = checkMethod(params, this.config)
     if (isGatewayError(known)) return known
     const envelope = checkSystemParams(params, this.config) ?? (await checkSignature(params, app))
-    return envelope ?? this.checkCall(app, params, files, params.session || undefined)
+    return envelope ?? this.quota?.admit(app.appKey) ?? this.checkCall(app, params, files, params.session || undefined)
   }
 
   /** The result text for a checked call: its responder's answer, or the documented example. */

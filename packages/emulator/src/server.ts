@@ -51,6 +51,8 @@ export interface Emulator {
   clearFaults(method?: string): void
   /** Answer `taobao.tbk.order.details.get` from these orders (see `ordersResponder`). */
   serveOrders(orders: readonly Order[] | OrderSource, options?: ServeOrdersOptions): () => void
+  /** Quota mode: when `appKey`'s ban ends (epoch ms, the gateway's clock), or undefined when it is not banned. */
+  banEndsAt(appKey: string): number | undefined
   /** Stop listening, end every connection (idle keep-alive ones included) and every pending fault timer. */
   close(): Promise<void>
 }
@@ -199,6 +201,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     handle,
     inject: (method, fault, injectOptions) => gateway.faults.add(method, fault, injectOptions),
     clearFaults: (method) => gateway.faults.clear(method),
+    banEndsAt: (appKey) => gateway.quota?.banEnd(appKey),
     serveOrders: (orders, serveOptions) => handle(ORDER_DETAILS_METHOD, ordersResponder(orders, serveOptions)),
     close() {
       closing ??= new Promise<void>((resolve) => {

@@ -76,6 +76,8 @@ export function createNodePlatform(options: NodePlatformOptions = {}): NodePlatf
 
   return {
     send,
+    // Loaded before a limiter grants a slot, so the first request goes out with its grant.
+    ready: () => loadUndici().then(() => undefined),
     crypto: nodeCrypto,
     isFile: isNodeStream,
     userAgent: USER_AGENT,

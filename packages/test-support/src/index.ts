@@ -1,1 +1,2 @@
 export { useEmulator } from './use-emulator.js'
+export { startRedis, freePort, type RedisServer } from './redis-server.js'

@@ -7,8 +7,8 @@ import { shellQuote } from '../shell-quote.js'
 import { UsageError } from '../usage-error.js'
 
 export const command: Command = {
-  flags: { ...COMMON_FLAGS, port: { type: 'string' }, 'app-key': { type: 'string' }, 'app-secret': { type: 'string' } },
-  help: `Usage: tbk emulator [--port N] [--app-key KEY --app-secret SECRET]
+  flags: { ...COMMON_FLAGS, port: { type: 'string' }, qps: { type: 'string' }, ban: { type: 'string' }, 'app-key': { type: 'string' }, 'app-secret': { type: 'string' } },
+  help: `Usage: tbk emulator [--port N] [--qps N [--ban S]] [--app-key KEY --app-secret SECRET]
 
 Run a local TOP gateway on 127.0.0.1 in the foreground: it checks signatures,
 timestamps and params like the real one. Material search, link conversion,
@@ -20,6 +20,9 @@ minute; older dates have none). Ctrl-C stops it.
 Flags:
   --port N             listen on this port (default: any free port; 8790 keeps
                        clear of wrangler dev's 8787)
+  --qps N              quota mode: more than N calls of the app within any one second
+                       ban it (code 7, "This ban will last for S more seconds")
+  --ban S              how long such a ban lasts, in seconds (default 10; needs --qps)
   --app-key KEY        the app it accepts (default ${DEMO_APP_KEY})
   --app-secret SECRET  its secret (default ${DEMO_APP_SECRET}; the demo credentials are not secrets)
 
@@ -38,12 +41,13 @@ Examples:
       throw new UsageError('pass --app-key and --app-secret together (or neither, for the demo app)')
     }
     const { startEmulator } = await import('@tbkit/emulator')
-    const emulator = await startEmulator({ demo: true, apps: [{ appKey, appSecret }], port, host: '127.0.0.1' })
+    const quota = quotaFrom(stringFlag(args, 'qps'), stringFlag(args, 'ban'))
+    const emulator = await startEmulator({ demo: true, apps: [{ appKey, appSecret }], port, host: '127.0.0.1', ...(quota ? { quota } : {}) })
     try {
       const secretShown = customSecret === undefined ? appSecret : '<the secret you passed>'
       await writeText(
         io.stdout,
-        `tbk emulator: a local TOP gateway at ${emulator.url}
+        `tbk emulator: a local TOP gateway at ${emulator.url}${quota ? `\n  quota:      ${quota.perSecond} calls/s, then a ${quota.banSeconds} s ban` : ''}
   app key:    ${appKey}
   app secret: ${secretShown}
 Use it from another shell:
@@ -69,4 +73,18 @@ function portFrom(text: string | undefined): number {
   const port = Number(text)
   if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`--port must be 0–65535, got ${JSON.stringify(text)}`)
   return port
+}
+
+function wholeNumber(text: string, flag: string): number {
+  const value = Number(text)
+  if (!/^\d+$/.test(text) || value < 1 || value > 1_000_000) throw new UsageError(`${flag} must be a whole number 1–1000000, got ${JSON.stringify(text)}`)
+  return value
+}
+
+function quotaFrom(qps: string | undefined, ban: string | undefined): { perSecond: number; banSeconds: number } | undefined {
+  if (qps === undefined) {
+    if (ban !== undefined) throw new UsageError('--ban needs --qps (the quota whose ban it sets)')
+    return undefined
+  }
+  return { perSecond: wholeNumber(qps, '--qps'), banSeconds: ban === undefined ? 10 : wholeNumber(ban, '--ban') }
 }

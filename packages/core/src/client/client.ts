@@ -1,7 +1,7 @@
 import { AttemptAbort, AttemptRequest, type BuiltRequest } from './attempt-abort.js'
 import { portableCrypto, webHmacSha256Hex, type SigningCrypto } from '../protocol/crypto.js'
 import { encodeParams, isFileValue } from '../protocol/encode.js'
-import { TopAbortError, TopError, TopTimeoutError, TopTransportError, TopValidationError } from '../protocol/errors.js'
+import { TopAbortError, TopError, TopRateLimitError, TopTimeoutError, TopTransportError, TopValidationError } from '../protocol/errors.js'
 import type { CallOptions, Method, ParamsOf, ResultOf } from './call-types.js'
 import type { ApiMeta, Catalog } from '../protocol/meta.js'
 import type { Platform, TopHttpRequest, TopHttpResponse, TopRequestBody } from './platform.js'
@@ -21,6 +21,10 @@ import { runBatch, type BatchCall, type BatchOptions, type BatchResultsOf, type 
 import { paginateMethod, type PageItemOf, type PaginateArgs, type PaginateOptions } from './paginate.js'
 import { createSession, refreshSession, type SessionCallOptions, type SessionSeam } from './session.js'
 import type { TopSession } from '../protocol/oauth.js'
+import type { TopCache, TopLimiter } from './quota.js'
+import { checkQuotaOptions } from './quota-options.js'
+import { recordGatewayBan, takeSlot } from './rate-gate.js'
+import { ReadCache } from './read-cache.js'
 
 export const DEFAULT_ENDPOINT = 'https://eco.taobao.com/router/rest'
 
@@ -95,6 +99,10 @@ export interface TopClientOptions {
   hooks?: TopHooks
   /** Method metadata for validation and retry safety; platform packages supply the full catalog. */
   catalog?: Catalog
+  /** Calls per second and bans shared by every client on the app key (`memoryLimiter`, `redisLimiter`, `durableLimiter`). */
+  limiter?: TopLimiter
+  /** Serves repeated safe reads without a request (`memoryCache`, `redisCache`, `edgeCache`). */
+  cache?: TopCache
 }
 
 
@@ -118,6 +126,8 @@ const METHOD_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/i
 const CLIENT_SET_PARAMS = new Set(['method', 'app_key', 'timestamp', 'v', 'format', 'sign_method', 'sign', 'simplify', 'session', 'partner_id'])
 /** The options of a call given none: checked once, here. */
 const NO_OPTIONS: CallOptions = Object.freeze({})
+/** A request held back longer than this by the limiter is signed again before it goes. */
+const STALE_SIGNATURE_MS = 60_000
 
 /** A params object: plain (a Map's or a Date's entries are not own keys, so they would be sent as no params). */
 function isParamsObject(params: unknown): params is Record<string, unknown> {
@@ -188,6 +198,8 @@ export class TopClient {
   readonly #session: string | undefined
   readonly #platform: Platform
   readonly #hooks: ReadHooks<never> | undefined
+  readonly #limiter: TopLimiter | undefined
+  readonly #readCache: ReadCache | undefined
 
   constructor(platform: Platform, options: Readonly<TopClientOptions>) {
     // A runtime without these fails here, naming what is missing, not at first use.
@@ -210,6 +222,9 @@ export class TopClient {
     this.random = platform.random ?? Math.random
     this.headers = { accept: 'application/json', 'accept-encoding': 'gzip' }
     if (platform.userAgent) this.headers['user-agent'] = platform.userAgent
+    checkQuotaOptions(options)
+    this.#limiter = options.limiter
+    this.#readCache = options.cache && new ReadCache(options.cache, options.appKey, options.appSecret, this.crypto, options.timeoutMs ?? 15_000)
   }
 
   /** The appKey this client signs for (the secret stays private). */
@@ -230,6 +245,12 @@ export class TopClient {
     const meta = this.checkCall(method, params, options)
     const { fields, files } = encodeParams(params, meta ? fileParamsOf(meta) : [], this.isFile)
     const session = this.sessionFor(meta, options)
+    const cache = this.#readCache && ReadCache.cacheable(meta, files) ? this.#readCache : undefined
+    const cacheKey = cache && (await cache.keyFor(method, fields, session))
+    if (cache && cacheKey !== undefined) {
+      const hit = await cache.lookup(method, cacheKey)
+      if (hit !== undefined) return hit
+    }
     return this.execute(method, meta, options, async () => {
       const prepared = await this.prepare(method, fields, files, session)
       const body: TopRequestBody =
@@ -240,7 +261,7 @@ export class TopClient {
         request: { url: this.endpoint, headers: this.headers, body },
         info: { params: prepared.fields, files: Object.keys(files) },
       }
-    })
+    }, cache && cacheKey !== undefined ? cache.decodeAndStore(method, cacheKey) : undefined)
   }
 
   /**
@@ -411,8 +432,16 @@ export class TopClient {
       userSignal?.addEventListener('abort', onUserAbort, { once: true })
       const attemptStart = Date.now()
       let status: number | undefined
+      let sent = false
       try {
-        const built = await build()
+        let built = await build()
+        if (this.#limiter) {
+          await this.#platform.ready?.()
+          const waitUntil = Math.min(deadlineAt, attemptStart + attemptTimeout)
+          const waitedMs = await takeSlot(this.#limiter, { appKey: this.appKey, method, abort, userSignal, waitUntil, maxBanWaitMs: policy.maxRateLimitWaitMs })
+          // After a long wait (a ban) the signed timestamp is stale; the gateway allows 10 minutes of skew.
+          if (waitedMs > STALE_SIGNATURE_MS) built = await build()
+        }
         const request = new AttemptRequest(built.request, abort)
         const info = built.info
         // The redacted copies cost a few µs per call; only a listening hook pays for them.
@@ -421,6 +450,7 @@ export class TopClient {
         }
         let response: TopHttpResponse
         try {
+          sent = true
           response = await this.#platform.send(request)
         } catch (cause) {
           throw transportFailure(method, cause, abort, userSignal, byDeadline ? deadlineMs! : timeoutMs)
@@ -444,6 +474,7 @@ export class TopClient {
         return result
       } catch (error) {
         if (!(error instanceof TopError)) throw error
+        if (sent && error instanceof TopRateLimitError && this.#limiter) await recordGatewayBan(this.#limiter, this.appKey, error)
         notify(hooks, 'onResponse', { method, attempt, durationMs: Date.now() - attemptStart, status, requestId: error.requestId, error })
         const delay = retryDelay(error, attempt - 1, policy, this.random)
         if (delay === undefined || Date.now() + delay >= deadlineAt) throw error

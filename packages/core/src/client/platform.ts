@@ -60,4 +60,11 @@ export interface Platform {
   random?(): number
   /** `User-Agent` value naming tbkit and the platform package. */
   readonly userAgent?: string
+  /**
+   * Resolves once `send` can put a request on the wire at once (lazily loaded
+   * modules in place). A client with a limiter awaits it before taking a slot:
+   * a slot granted before a slow first send reaches the gateway late and
+   * bunches with later ones.
+   */
+  ready?(): Promise<void>
 }

@@ -7,6 +7,7 @@ import type {
   SyncOrdersOptions, OrderSyncCheckpoint, OrderSyncPage, OrderSyncWindow, SyncedOrder, OrderRecord, OrderQueryType,
   OrderTime, FoundLink, LinkKind, ScanMeter, Tpwd, TpwdForm, PaginateOptions, PaginateParams, PaginateArgs,
   PageItemOf, PagingParamName, BatchCall, BatchResult, BatchOptions, TopFileTypes, TopFileInput, TopApiMap,
+  TopLimiter, TopCache, LimiterDecision, LimiterOptions, LimiterRules, PaceRule, MemoryLimiterOptions, MemoryCacheOptions,
 } from '../../src/index.js'
 
 export type PublicTypes = [
@@ -18,6 +19,7 @@ export type PublicTypes = [
   SyncedOrder, OrderRecord, OrderQueryType, OrderTime, FoundLink, LinkKind, ScanMeter, Tpwd, TpwdForm,
   PaginateOptions, PaginateParams<'taobao.tbk.dg.material.optional.upgrade'>, PaginateArgs<'taobao.tbk.dg.material.optional.upgrade'>,
   PageItemOf<unknown>, PagingParamName, BatchCall, BatchResult, BatchOptions, TopFileTypes, TopFileInput, TopApiMap,
+  TopLimiter, TopCache, LimiterDecision, LimiterOptions, LimiterRules, PaceRule, MemoryLimiterOptions, MemoryCacheOptions,
 ]
 
 // Issue 15: OAuth sessions and share-text conversion.
