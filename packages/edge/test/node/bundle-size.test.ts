@@ -6,9 +6,11 @@ import { bundleWorker, EXAMPLE_WORKER, fixture, type WorkerBundle } from './bund
 /**
  * The example Worker's budget, minified and gzipped as `wrangler deploy
  * --minify` reports it (names kept, zlib's default level). Recorded in
- * README.md; raise it only with a reason.
+ * README.md; raise it only with a reason. Raised from 16 to 20 KiB when
+ * the example took on the fleet's Durable Object limiter, the edge cache
+ * and a third route (17.7 KiB then).
  */
-const EXAMPLE_BUDGET_GZIP_BYTES = 16 * 1024
+const EXAMPLE_BUDGET_GZIP_BYTES = 20 * 1024
 
 interface Measured extends WorkerBundle {
   readonly minified: number
@@ -30,10 +32,10 @@ describe('bundle size', () => {
     expect(Object.keys(catalog).length).toBeGreaterThan(100)
   })
 
-  it(`keeps the example Worker within ${kib(EXAMPLE_BUDGET_GZIP_BYTES)} gzipped, with only its two methods' metadata`, async () => {
+  it(`keeps the example Worker within ${kib(EXAMPLE_BUDGET_GZIP_BYTES)} gzipped, with only its three methods' metadata`, async () => {
     const example = await measure(EXAMPLE_WORKER)
     console.log(`example Worker: ${kib(example.minified)} minified, ${kib(example.gzipped)} gzipped (budget ${kib(EXAMPLE_BUDGET_GZIP_BYTES)})`)
-    expect([...example.methods].sort()).toEqual(['taobao.tbk.sc.pic.embed', 'taobao.tbk.tpwd.create'])
+    expect([...example.methods].sort()).toEqual(['taobao.tbk.item.info.get', 'taobao.tbk.sc.pic.embed', 'taobao.tbk.tpwd.create'])
     expect(example.gzipped).toBeLessThanOrEqual(EXAMPLE_BUDGET_GZIP_BYTES)
   })
 
