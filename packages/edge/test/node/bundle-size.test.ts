@@ -6,12 +6,13 @@ import { bundleWorker, EXAMPLE_WORKER, fixture, type WorkerBundle } from './bund
 /**
  * The example Worker's budget, minified and gzipped as `wrangler deploy
  * --minify` reports it (names kept, zlib's default level). Recorded in
- * README.md; raise it only with a reason.
+ * README.md; raise it only with a reason. Raised from 16 to 23 KiB on
+ * 2026-12-03 (22.3 KiB then): the example took on the fleet's Durable
+ * Object limiter, the edge cache and a third route, and every call gained
+ * core code it needs (issue 13's checks of options and hostile answers, the
+ * limiter/cache seam, session methods).
  */
-// 16 → 17 KiB: the hardening of issue 13 (every per-call option checked, hostile
-// answers typed at any depth or size, secrets redacted from excerpts, HTTP 429
-// honoured, messages neutralised) is code every call needs, about 1.9 KiB gzipped.
-const EXAMPLE_BUDGET_GZIP_BYTES = 17 * 1024
+const EXAMPLE_BUDGET_GZIP_BYTES = 23 * 1024
 
 interface Measured extends WorkerBundle {
   readonly minified: number
@@ -36,10 +37,10 @@ describe('bundle size', () => {
     expect(Object.keys(catalog).length).toBeGreaterThan(100)
   })
 
-  it(`keeps the example Worker within ${kib(EXAMPLE_BUDGET_GZIP_BYTES)} gzipped, with only its two methods' metadata`, async () => {
+  it(`keeps the example Worker within ${kib(EXAMPLE_BUDGET_GZIP_BYTES)} gzipped, with only its three methods' metadata`, async () => {
     const example = await measure(EXAMPLE_WORKER)
     console.log(`example Worker: ${kib(example.minified)} minified, ${kib(example.gzipped)} gzipped (budget ${kib(EXAMPLE_BUDGET_GZIP_BYTES)})`)
-    expect([...example.methods].sort()).toEqual(['taobao.tbk.sc.pic.embed', 'taobao.tbk.tpwd.create'])
+    expect([...example.methods].sort()).toEqual(['taobao.tbk.item.info.get', 'taobao.tbk.sc.pic.embed', 'taobao.tbk.tpwd.create'])
     expect(example.gzipped).toBeLessThanOrEqual(EXAMPLE_BUDGET_GZIP_BYTES)
   })
 

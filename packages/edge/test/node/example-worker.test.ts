@@ -43,6 +43,8 @@ async function startWorker(env: Record<string, string>): Promise<Miniflare> {
     compatibilityDate: config.compatibility_date,
     compatibilityFlags: config.compatibility_flags ?? [],
     bindings: env,
+    // As in wrangler.jsonc: the fleet's limiter, a Durable Object in this script.
+    durableObjects: { TBK_LIMITER: 'TbkLimiter' },
     cf: false,
   })
   await mf.ready
@@ -168,6 +170,16 @@ describe('example Worker in Miniflare, against a gateway on 127.0.0.1', () => {
     expect(limited.headers.get('retry-after')).toBe('3')
     const limitedText = await limited.text()
     expectNoSecrets(limitedText)
+    // The ban is now recorded in the Worker's TbkLimiter: the next call is held back, unsent.
+    const sentBefore = gateway.requests.length
+    const held = await convert()
+    expect(held.status).toBe(429)
+    expect(Number(held.headers.get('retry-after'))).toBeGreaterThan(0)
+    expectNoSecrets(await held.text())
+    expect(gateway.requests.length).toBe(sentBefore)
+    // A fresh deployment (a new limiter object) for the other mappings.
+    await worker.dispose()
+    worker = await startWorker(bindings())
 
     gateway.answer = () => ({
       body: JSON.stringify({ error_response: { code: 15, msg: 'Remote service error', sub_code: '-4003', sub_msg: '商品已下架', request_id: 'req-15' } }),
@@ -188,7 +200,7 @@ describe('example Worker in Miniflare, against a gateway on 127.0.0.1', () => {
   it('answers 404 with the routes for anything else', async () => {
     const response = await worker.dispatchFetch('http://worker/convert')
     expect(response.status).toBe(404)
-    expect(await response.json()).toEqual({ error: 'not_found', routes: ['POST /convert', 'POST /embed'] })
+    expect(await response.json()).toEqual({ error: 'not_found', routes: ['POST /convert', 'POST /embed', 'GET /item'] })
   })
 })
 
