@@ -1,6 +1,7 @@
 /**
- * Issue 13 against hostile servers on 127.0.0.1, through the real undici
- * transport: a request that never left says so (notSent), a 429's
+ * Issue 13 against hostile servers on 127.0.0.1, on both HTTP stacks
+ * (vitest.config.ts runs this file once with node:http, once with undici):
+ * a request that never left says so (notSent), a 429's
  * Retry-After is honoured, a server closing idle sockets without a hint is
  * learned, per-call options are checked before anything is sent, and gateway
  * text is neutralised in messages.
@@ -9,7 +10,8 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { TopApiError, TopRateLimitError, TopTimeoutError, TopTransportError, TopValidationError } from '@tbkit/core'
-import { createClient, type NodeClientOptions, type NodeTopClient } from '../src/index.js'
+import type { NodeClientOptions, NodeTopClient } from '../src/index.js'
+import { createClient } from './helpers/transport-under-test.js'
 import { answerJson, formParams, startServer, type TestServer } from './helpers/http-server.js'
 
 const credentials = { appKey: '12345678', appSecret: 'test-secret-do-not-leak' }
