@@ -56,9 +56,15 @@ export function watchIdleClose(socket: Socket, onIdleClose: (idleMs: number) => 
   const onPeerClose = (): void => {
     if (heard) return
     heard = true
-    if (requestStart !== 0 && !answered) return
-    const idleMs = (requestStart === 0 ? performance.now() : requestStart) - lastRead
-    if (idleMs >= MIN_IDLE_CLOSE_MS) onIdleClose(idleMs)
+    const now = performance.now()
+    if (requestStart === 0) {
+      if (now - lastRead >= MIN_IDLE_CLOSE_MS) onIdleClose(now - lastRead)
+      return
+    }
+    // A race closes within a round trip of the request; a server that worked
+    // on it for longer than the socket had idled closed for another reason.
+    const idleMs = requestStart - lastRead
+    if (answered && idleMs >= MIN_IDLE_CLOSE_MS && now - requestStart < idleMs) onIdleClose(idleMs)
   }
   socket.once('end', onPeerClose)
   socket.on('error', (error: Error & { code?: unknown }) => {
