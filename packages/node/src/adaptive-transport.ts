@@ -59,10 +59,22 @@ export class AdaptiveTransport {
   #inFlight = 0
   #closed = false
 
-  constructor(mode: TransportMode, source: UndiciSource, options: DispatcherOptions, environment: ProxyEnvironment | undefined) {
+  /** `onIdleClose` hears a server closing an idle node:http socket (keep-alive.ts). */
+  constructor(
+    mode: TransportMode,
+    source: UndiciSource,
+    options: DispatcherOptions,
+    environment: ProxyEnvironment | undefined,
+    onIdleClose?: (idleMs: number) => void,
+  ) {
     this.#mode = mode
     this.#source = source
-    this.#agents = new NodeHttpAgents(options, environment)
+    this.#agents = new NodeHttpAgents(options, environment, onIdleClose)
+  }
+
+  /** node:http keeps idle sockets this long from now on (undici's pool is the platform's to replace). */
+  keepIdleSocketsFor(ms: number): void {
+    this.#agents.keepIdleSocketsFor(ms)
   }
 
   /** Which stack the next call goes out on (for tests and diagnostics). */

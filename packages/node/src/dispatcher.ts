@@ -10,8 +10,9 @@ export interface DispatcherOptions {
   connections?: number
   /**
    * How long an idle keep-alive socket is kept; default 4 000 ms (undici's
-   * default). A server's `Keep-Alive: timeout=` hint wins (less 2 s); a server
-   * seen closing idle sockets sooner without a hint lowers it to half its time.
+   * default). A server's `Keep-Alive: timeout=` hint wins (less 2 s; on
+   * node:http less 1 s); a server seen closing idle sockets sooner without a
+   * hint lowers it to half its time.
    */
   keepAliveTimeoutMs?: number
   /** An explicit proxy URL, or `false` to ignore `HTTP_PROXY`/`HTTPS_PROXY`. */

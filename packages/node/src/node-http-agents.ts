@@ -4,6 +4,7 @@ import type { Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import type { ConnectionOptions } from 'node:tls'
 import { DEFAULT_CONNECTIONS, DEFAULT_KEEP_ALIVE_TIMEOUT_MS, type DispatcherOptions, type ProxyEnvironment } from './dispatcher.js'
+import { watchIdleClose } from './keep-alive.js'
 import { proxyAuthorization, proxyRouter } from './proxy-route.js'
 
 type Https = typeof import('node:https')
@@ -64,25 +65,89 @@ function tunnelAgent(https: Https, tls: Tls, proxy: URL, options: HttpsAgentOpti
   return new TunnelAgent(options)
 }
 
+/** Sockets these agents made, and those of them not yet connected (TLS: handshake not finished). */
+const watched = new WeakSet<object>()
+const unconnected = new WeakSet<object>()
+
+/**
+ * Whether a request on this socket may have reached the server. Only a socket
+ * watched from its creation and not yet connected proves nothing was written
+ * (node:http writes a request as soon as its socket connects); any other
+ * socket (kept alive, or handed on from an earlier request) may have carried it.
+ */
+export function mayHaveWritten(socket: object): boolean {
+  return !unconnected.has(socket)
+}
+
+type SocketCallback = (error: Error | null | undefined, socket?: Duplex) => void
+type CreateConnection = (this: HttpAgent, options: RequestOptions, callback?: SocketCallback) => Duplex | null | undefined
+
+/**
+ * Watch every socket an agent makes: until it connects, nothing sent on it has
+ * left; once in use, how long the server lets it idle (keep-alive.ts). Sockets
+ * come back either returned (net, tls) or through the callback (the tunnel);
+ * net.createConnection also calls the callback, with nothing, on connect.
+ */
+function watchSockets<T extends HttpAgent>(agent: T, onIdleClose: (idleMs: number) => void): T {
+  const watch = (socket: Duplex): void => {
+    if (watched.has(socket)) return
+    watched.add(socket)
+    unconnected.add(socket)
+    socket.once((socket as { encrypted?: boolean }).encrypted ? 'secureConnect' : 'connect', () => unconnected.delete(socket))
+    watchIdleClose(socket as Socket, onIdleClose)
+  }
+  const pooled = agent as unknown as { createConnection: CreateConnection }
+  const create = pooled.createConnection
+  pooled.createConnection = function (options, callback) {
+    const made = create.call(this, options, (error, socket) => {
+      if (socket) watch(socket)
+      callback?.(error, socket)
+    })
+    if (made) watch(made)
+    return made
+  }
+  return agent
+}
+
 /**
  * The keep-alive pools of the node:http transport, one per way out (direct
  * http, direct https, through a proxy), made on first use. Idle sockets are
  * unref'd by Node, so they never keep a process alive, and close after
- * `keepAliveTimeoutMs` (sooner if the server's `Keep-Alive: timeout=` says so).
+ * `keepAliveTimeoutMs` (sooner if the server's `Keep-Alive: timeout=` says so,
+ * or once `keepIdleSocketsFor` learned that it closes idle sockets sooner).
  */
 export class NodeHttpAgents {
   readonly #agentOptions: { keepAlive: true; maxSockets: number; timeout: number }
   readonly #routeProxy: (target: URL) => URL | undefined
+  readonly #onIdleClose: (idleMs: number) => void
   #http: HttpAgent | undefined
   readonly #https = new Map<string, HttpsAgentType>()
 
-  constructor(options: DispatcherOptions, environment: ProxyEnvironment | undefined) {
+  constructor(options: DispatcherOptions, environment: ProxyEnvironment | undefined, onIdleClose: (idleMs: number) => void = () => {}) {
     this.#agentOptions = {
       keepAlive: true,
       maxSockets: options.connections ?? DEFAULT_CONNECTIONS,
       timeout: options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
     }
     this.#routeProxy = proxyRouter(options.proxy, environment)
+    this.#onIdleClose = onIdleClose
+  }
+
+  /**
+   * Keep idle sockets for `ms` from now on. The Agent reads `options.timeout`
+   * each time a socket goes idle; sockets idle already may be older than
+   * that, so they are closed (nothing is in flight on an idle socket).
+   */
+  keepIdleSocketsFor(ms: number): void {
+    this.#agentOptions.timeout = ms
+    for (const agent of this.#agents()) {
+      ;(agent as HttpAgent & { options: { timeout?: number } }).options.timeout = ms
+      for (const idle of Object.values(agent.freeSockets)) for (const socket of idle ?? []) socket.destroy()
+    }
+  }
+
+  #agents(): HttpAgent[] {
+    return this.#http ? [this.#http, ...this.#https.values()] : [...this.#https.values()]
   }
 
   /** The route for a URL: synchronous once the TLS modules are loaded (a plain-http route always is). */
@@ -93,7 +158,7 @@ export class NodeHttpAgents {
   }
 
   #plainRoute(target: URL, proxy: URL | undefined): NodeHttpRoute {
-    this.#http ??= new HttpAgent(this.#agentOptions)
+    this.#http ??= watchSockets(new HttpAgent(this.#agentOptions), this.#onIdleClose)
     if (!proxy) {
       return { send: httpRequest, options: { host: target.hostname, port: portOf(target), path: target.pathname + target.search, agent: this.#http } }
     }
@@ -136,7 +201,7 @@ export class NodeHttpAgents {
     const key = proxy?.href ?? ''
     let agent = this.#https.get(key)
     if (!agent) {
-      agent = proxy ? tunnelAgent(https, tls, proxy, this.#agentOptions) : new https.Agent(this.#agentOptions)
+      agent = watchSockets(proxy ? tunnelAgent(https, tls, proxy, this.#agentOptions) : new https.Agent(this.#agentOptions), this.#onIdleClose)
       this.#https.set(key, agent)
     }
     return agent
@@ -144,7 +209,6 @@ export class NodeHttpAgents {
 
   /** Close every pooled socket (requests still running are ended too). */
   destroy(): void {
-    this.#http?.destroy()
-    for (const agent of this.#https.values()) agent.destroy()
+    for (const agent of this.#agents()) agent.destroy()
   }
 }

@@ -1,17 +1,9 @@
 import type { ClientRequest, IncomingMessage } from 'node:http'
 import { Readable } from 'node:stream'
 import { TopTransportError, type TopHttpRequest, type TopHttpResponse } from '@tbkit/core'
-import { decodeBody, MAX_ANSWER_BYTES } from './decode-body.js'
-import type { NodeHttpAgents, NodeHttpRoute } from './node-http-agents.js'
-import { listenForAbort, tlsFailure, wireBody, type WireBody } from './transport.js'
-
-interface Answer {
-  readonly status: number
-  readonly encoding: string
-  readonly bytes: Buffer
-}
-
-const utf8 = new TextDecoder()
+import { MAX_ANSWER_BYTES } from './decode-body.js'
+import { mayHaveWritten, type NodeHttpAgents, type NodeHttpRoute } from './node-http-agents.js'
+import { httpResponse, listenForAbort, notSent, retryAfterOf, tlsFailure, wireBody, type Answer, type WireBody } from './transport.js'
 
 // A client posts to one endpoint, so the last parse is nearly always the one needed.
 let lastTarget: { url: string; target: URL } | undefined
@@ -27,7 +19,10 @@ function tooLarge(status: number): TopTransportError {
 /**
  * One request/answer exchange over node:http(s). Settles once: with the whole
  * answer, or with the first failure. An abort destroys the request, which
- * closes its socket (never returned to the pool).
+ * closes its socket (never returned to the pool). A failure before the
+ * request had a connected socket (still queued for one of the `connections`,
+ * or its connection refused, unresolved, or its TLS handshake failed) is
+ * marked `notSent`: node:http writes nothing until the socket connects.
  */
 function exchange(route: NodeHttpRoute, request: TopHttpRequest, wire: WireBody): Promise<Answer> {
   return new Promise<Answer>((resolve, reject) => {
@@ -41,7 +36,8 @@ function exchange(route: NodeHttpRoute, request: TopHttpRequest, wire: WireBody)
       return true
     }
     const fail = (error: Error): void => {
-      if (finish()) reject(error)
+      const socket = outgoing?.socket
+      if (finish()) reject(socket && mayHaveWritten(socket) ? error : notSent(error))
       outgoing?.destroy()
     }
     stopListening = listenForAbort(request, fail)
@@ -59,6 +55,7 @@ function exchange(route: NodeHttpRoute, request: TopHttpRequest, wire: WireBody)
     outgoing.on('response', (answer: IncomingMessage) => {
       const status = answer.statusCode ?? 0
       const coding = answer.headers['content-encoding'] ?? ''
+      const retryAfter = retryAfterOf(status, answer.headers['retry-after'])
       const chunks: Buffer[] = []
       let received = 0
       answer.on('data', (chunk: Buffer) => {
@@ -68,7 +65,7 @@ function exchange(route: NodeHttpRoute, request: TopHttpRequest, wire: WireBody)
       })
       answer.on('error', fail)
       answer.on('end', () => {
-        if (finish()) resolve({ status, encoding: coding, bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) })
+        if (finish()) resolve({ status, encoding: coding, bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), retryAfter })
       })
       answer.on('close', () => {
         if (!answer.complete) fail(new Error('The connection closed before the answer ended'))
@@ -85,9 +82,10 @@ function exchange(route: NodeHttpRoute, request: TopHttpRequest, wire: WireBody)
 
 /**
  * Send one gateway request with node:http/node:https: what `@tbkit/node` uses
- * until a process proves long-lived (see transport-policy.ts). Same contract
+ * until a process proves long-lived (see adaptive-transport.ts). Same contract
  * as the undici transport: proxies, content-encoding with the size cap,
- * abort closes the socket, certificate failures are not retried.
+ * abort closes the socket, certificate failures are not retried, a 429's
+ * `Retry-After` reaches core, a request that never left says so.
  */
 export async function sendWithNodeHttp(agents: NodeHttpAgents, request: TopHttpRequest): Promise<TopHttpResponse> {
   const prepared = wireBody(request)
@@ -98,9 +96,7 @@ export async function sendWithNodeHttp(agents: NodeHttpAgents, request: TopHttpR
     const answer = await exchange(route, request, wire).catch((error: unknown) => {
       throw tlsFailure(error) ?? error
     })
-    const { status, encoding, bytes } = answer
-    const text = encoding === '' || encoding === 'identity' ? utf8.decode(bytes) : await decodeBody(bytes, encoding, status)
-    return { status, text }
+    return await httpResponse(answer)
   } finally {
     wire.multipart?.close()
   }

@@ -44,13 +44,17 @@ export function createNodePlatform(options: NodePlatformOptions = {}): NodePlatf
   let closing: Promise<void> | undefined
   let keepAliveTimeoutMs = options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_TIMEOUT_MS
 
-  // The server closed an idle socket sooner than we would have dropped it:
-  // the pool is replaced by one that drops idle sockets first (keep-alive.ts);
-  // the old one finishes its requests and closes.
+  // The server closed an idle socket (on either stack) sooner than we would
+  // have dropped it: node:http's agents keep idle sockets for less, and
+  // undici's pool is replaced by one that drops idle sockets first
+  // (keep-alive.ts); the old one finishes its requests and closes. A pool
+  // made later starts with what was learned.
   function onIdleClose(idleMs: number): void {
     const shorter = keepAliveBelow(idleMs)
-    if (closing || !dispatcher || shorter >= keepAliveTimeoutMs || !undiciLoaded) return
+    if (closing || shorter >= keepAliveTimeoutMs) return
     keepAliveTimeoutMs = shorter
+    transport.keepIdleSocketsFor(shorter)
+    if (!owned || !dispatcher || !undiciLoaded) return
     const retiring = dispatcher
     dispatcher = createDispatcher(undiciLoaded, { ...options, keepAliveTimeoutMs }, environment, onIdleClose)
     retiring.close().catch(() => {})
@@ -61,13 +65,19 @@ export function createNodePlatform(options: NodePlatformOptions = {}): NodePlatf
       if (dispatcher) return dispatcher
       const undici = await loadUndici()
       if (closing) throw closedError()
-      dispatcher ??= createDispatcher(undici, options, environment, onIdleClose)
+      dispatcher ??= createDispatcher(undici, { ...options, keepAliveTimeoutMs }, environment, onIdleClose)
       return dispatcher
     },
     current: () => dispatcher,
   }
   // A dispatcher of your own is undici's: it is used from the first call.
-  const transport = new AdaptiveTransport(options.dispatcher ? 'undici' : (options.transport ?? 'auto'), undiciSource, options, environment)
+  const transport = new AdaptiveTransport(
+    options.dispatcher ? 'undici' : (options.transport ?? 'auto'),
+    undiciSource,
+    options,
+    environment,
+    onIdleClose,
+  )
 
   function send(request: TopHttpRequest): Promise<TopHttpResponse> {
     if (closing) return Promise.reject(closedError())

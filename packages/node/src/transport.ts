@@ -47,11 +47,25 @@ function targetOf(url: string): Target {
 
 const utf8 = new TextDecoder()
 
-interface Answer {
+/** One whole answer as either stack collected it. */
+export interface Answer {
   readonly status: number
   readonly encoding: string
   readonly bytes: Buffer
   readonly retryAfter: string | undefined
+}
+
+/** The `Retry-After` of a 429 (core honours it like a ban); other statuses' is not read. */
+export function retryAfterOf(status: number, header: string | string[] | undefined): string | undefined {
+  if (status !== 429) return undefined
+  return Array.isArray(header) ? header[0] : header
+}
+
+/** The answer decoded for core (content-encoding undone, UTF-8 text). */
+export async function httpResponse(answer: Answer): Promise<TopHttpResponse> {
+  const { status, encoding, bytes, retryAfter } = answer
+  const text = encoding === '' || encoding === 'identity' ? utf8.decode(bytes) : await decodeBody(bytes, encoding, status)
+  return retryAfter === undefined ? { status, text } : { status, text, retryAfter }
 }
 
 /**
@@ -59,7 +73,7 @@ interface Answer {
  * and may send even a write again. A new error, since undici may share one
  * error among several queued requests.
  */
-function notSent(reason: Error): Error {
+export function notSent(reason: Error): Error {
   const error = new Error(reason.message, { cause: reason }) as Error & { notSent: true; code?: unknown }
   error.name = reason.name
   error.notSent = true
@@ -115,10 +129,7 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
     this.status = statusCode
     const encoding = headers['content-encoding']
     this.encoding = Array.isArray(encoding) ? encoding.join(',') : (encoding ?? '')
-    if (statusCode === 429) {
-      const retryAfter = headers['retry-after']
-      this.retryAfter = Array.isArray(retryAfter) ? retryAfter[0] : retryAfter
-    }
+    this.retryAfter = retryAfterOf(statusCode, headers['retry-after'])
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -225,9 +236,7 @@ export async function sendWithUndici(dispatcher: Dispatcher, request: TopHttpReq
     }).catch((error: unknown) => {
       throw tlsFailure(error) ?? error
     })
-    const { status, encoding, bytes, retryAfter } = answer
-    const text = encoding === '' || encoding === 'identity' ? utf8.decode(bytes) : await decodeBody(bytes, encoding, status)
-    return retryAfter === undefined ? { status, text } : { status, text, retryAfter }
+    return await httpResponse(answer)
   } finally {
     wire.multipart?.close()
   }

@@ -1,15 +1,17 @@
 /**
- * Issue 13 against hostile servers on 127.0.0.1, through the real undici
- * transport: a request that never left says so (notSent), a 429's
+ * Issue 13 against hostile servers on 127.0.0.1, on both HTTP stacks
+ * (vitest.config.ts runs this file once with node:http, once with undici):
+ * a request that never left says so (notSent), a 429's
  * Retry-After is honoured, a server closing idle sockets without a hint is
  * learned, per-call options are checked before anything is sent, and gateway
  * text is neutralised in messages.
  */
 import { createServer, type Server } from 'node:http'
-import type { AddressInfo, Socket } from 'node:net'
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { TopApiError, TopRateLimitError, TopTimeoutError, TopTransportError, TopValidationError } from '@tbkit/core'
-import { createClient, type NodeClientOptions, type NodeTopClient } from '../src/index.js'
+import type { NodeClientOptions, NodeTopClient } from '../src/index.js'
+import { createClient } from './helpers/transport-under-test.js'
 import { answerJson, formParams, startServer, type TestServer } from './helpers/http-server.js'
 
 const credentials = { appKey: '12345678', appSecret: 'test-secret-do-not-leak' }
@@ -72,6 +74,47 @@ describe('10: a request that never left', () => {
     const error = await client.call(WRITE as never, {}, {}).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TopTransportError)
     expect(error).toMatchObject({ kind: 'network', notSent: true })
+  })
+})
+
+describe('10: a request that may have left is never called unsent', () => {
+  it('a queued write handed the socket of the answered one, then cut off: notSent false, received once, not sent again', async () => {
+    const { server, client } = await setup(
+      (request, response) => {
+        if (formParams(request).name === 'second') response.socket?.destroy()
+        else setTimeout(() => answerJson(response, { ok: 1 }), 100)
+      },
+      { connections: 1, maxRetries: 2 },
+    )
+    const [first, second] = await Promise.all([settle(client.call(WRITE as never, { name: 'first' })), settle(client.call(WRITE as never, { name: 'second' }))])
+    expect(first.value).toEqual({ ok: 1 })
+    expect(second.error).toBeInstanceOf(TopTransportError)
+    expect(second.error).toMatchObject({ kind: 'network', notSent: false })
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(server.requests.map((r) => formParams(r).name)).toEqual(['first', 'second'])
+    expect(server.sockets).toHaveLength(1)
+  })
+
+  it('a TLS handshake that fails (the server does not speak TLS) is notSent: tried again, no request ever received', async () => {
+    const connections: Socket[] = []
+    const plain = createNetServer((socket) => {
+      connections.push(socket)
+      socket.on('error', () => {})
+      socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n')
+    })
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve))
+    try {
+      const endpoint = `https://127.0.0.1:${(plain.address() as AddressInfo).port}/router/rest`
+      client = createClient({ ...credentials, endpoint, proxy: false, maxRetries: 2, retryBaseDelayMs: 1, retryMaxDelayMs: 2 })
+      const error = await client.call(WRITE as never, {}).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(TopTransportError)
+      expect(error).toMatchObject({ kind: 'network', notSent: true })
+      // The write was tried again (it provably never left): one connection per attempt.
+      expect(connections).toHaveLength(3)
+    } finally {
+      for (const socket of connections) socket.destroy()
+      await new Promise((resolve) => plain.close(resolve))
+    }
   })
 })
 
