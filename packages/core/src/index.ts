@@ -49,11 +49,11 @@ export {
   type PreparedRequest,
 } from './client/client.js'
 export type { CallOptions, Method, ParamsOf, ResultOf } from './client/call-types.js'
-export type { TopLimiter, TopCache, LimiterDecision } from './client/quota.js'
-export { limiterRules, type LimiterOptions, type LimiterRules } from './client/limiter-options.js'
-export { paceWait, paceAfterGrant, type PaceRule } from './client/pacing.js'
-export { memoryLimiter, type MemoryLimiterOptions } from './client/memory-limiter.js'
-export { memoryCache, cacheTtlPolicy, DEFAULT_CACHE_TTL_MS, type MemoryCacheOptions } from './client/memory-cache.js'
+export type { TopLimiter, TopCache, LimiterDecision } from './client/quota/quota.js'
+export { limiterRules, type LimiterOptions, type LimiterRules } from './client/quota/limiter-options.js'
+export { paceWait, paceAfterGrant, type PaceRule } from './client/quota/pacing.js'
+export { memoryLimiter, type MemoryLimiterOptions } from './client/quota/memory-limiter.js'
+export { memoryCache, cacheTtlPolicy, DEFAULT_CACHE_TTL_MS, type MemoryCacheOptions } from './client/quota/memory-cache.js'
 export {
   syncOrders,
   syncOrderPages,

@@ -21,10 +21,10 @@ import { runBatch, type BatchCall, type BatchOptions, type BatchResultsOf, type 
 import { paginateMethod, type PageItemOf, type PaginateArgs, type PaginateOptions } from './paginate.js'
 import { createSession, refreshSession, type SessionCallOptions, type SessionSeam } from './session.js'
 import type { TopSession } from '../protocol/oauth.js'
-import type { TopCache, TopLimiter } from './quota.js'
-import { checkQuotaOptions } from './quota-options.js'
-import { recordGatewayBan, takeSlot } from './rate-gate.js'
-import { ReadCache } from './read-cache.js'
+import type { TopCache, TopLimiter } from './quota/quota.js'
+import { checkQuotaOptions } from './quota/quota-options.js'
+import { recordGatewayBan, takeSlot } from './quota/rate-gate.js'
+import { ReadCache } from './quota/read-cache.js'
 
 export const DEFAULT_ENDPOINT = 'https://eco.taobao.com/router/rest'
 

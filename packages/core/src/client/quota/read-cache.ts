@@ -1,8 +1,8 @@
-import { utf8 } from '../protocol/bytes.js'
-import type { SigningCrypto } from '../protocol/crypto.js'
-import type { ApiMeta } from '../protocol/meta.js'
-import { decodeResponse } from '../protocol/response.js'
-import type { TopHttpResponse } from './platform.js'
+import { utf8 } from '../../protocol/bytes.js'
+import type { SigningCrypto } from '../../protocol/crypto.js'
+import type { ApiMeta } from '../../protocol/meta.js'
+import { decodeResponse } from '../../protocol/response.js'
+import type { TopHttpResponse } from '../platform.js'
 import type { TopCache } from './quota.js'
 import { DEFAULT_CACHE_TTL_MS } from './memory-cache.js'
 

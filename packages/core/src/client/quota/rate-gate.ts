@@ -1,5 +1,5 @@
-import { TopAbortError, TopError, TopRateLimitError, TopTransportError } from '../protocol/errors.js'
-import type { AttemptAbort } from './attempt-abort.js'
+import { TopAbortError, TopError, TopRateLimitError, TopTransportError } from '../../protocol/errors.js'
+import type { AttemptAbort } from '../attempt-abort.js'
 import type { LimiterDecision, TopLimiter } from './quota.js'
 
 export interface SlotRequest {

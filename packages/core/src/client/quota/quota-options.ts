@@ -1,4 +1,4 @@
-import { TopValidationError } from '../protocol/errors.js'
+import { TopValidationError } from '../../protocol/errors.js'
 import type { TopCache, TopLimiter } from './quota.js'
 
 /** Check the client's `limiter` and `cache` options have the seam's shape, before anything is sent. */

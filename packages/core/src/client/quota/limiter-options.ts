@@ -1,4 +1,4 @@
-import { TopValidationError } from '../protocol/errors.js'
+import { TopValidationError } from '../../protocol/errors.js'
 import type { PaceRule } from './pacing.js'
 
 /** What every limiter (memory, Redis, Durable Object) is configured with. */

@@ -1,4 +1,4 @@
-import { TopValidationError } from '../protocol/errors.js'
+import { TopValidationError } from '../../protocol/errors.js'
 import type { TopCache } from './quota.js'
 
 export interface MemoryCacheOptions {
