@@ -82,6 +82,17 @@ export class AdaptiveTransport {
     return this.#dispatcher || this.#mode === 'undici' ? 'undici' : 'node-http'
   }
 
+  /**
+   * Resolves once `send` can put a request on the wire at once (a client with
+   * a limiter awaits it before taking a slot): undici loaded when it is the
+   * stack in use; node:http is always at hand, and calls keep flowing over it
+   * while a handover loads undici.
+   */
+  ready(): Promise<void> {
+    if (this.#dispatcher || this.#mode !== 'undici') return Promise.resolve()
+    return this.#source.dispatcher().then(() => undefined)
+  }
+
   send(request: TopHttpRequest): Promise<TopHttpResponse> {
     if (this.#dispatcher) return sendWithUndici(this.#source.current?.() ?? this.#dispatcher, request)
     if (this.#mode === 'undici') return this.#sendWhenUndiciIsReady(request)

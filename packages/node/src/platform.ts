@@ -86,8 +86,8 @@ export function createNodePlatform(options: NodePlatformOptions = {}): NodePlatf
 
   return {
     send,
-    // Loaded before a limiter grants a slot, so the first request goes out with its grant.
-    ready: () => loadUndici().then(() => undefined),
+    // Before a limiter grants a slot, so the first request goes out with its grant.
+    ready: () => transport.ready(),
     crypto: nodeCrypto,
     isFile: isNodeStream,
     userAgent: USER_AGENT,

@@ -84,14 +84,18 @@ describe('adaptive transport', () => {
     expect(heavy.transport.current).toBe('undici')
   })
 
-  it('a one-shot process (import, one call, exit) never loads undici', async () => {
+  it.each([
+    ['without a limiter', ''],
+    // A limiter waits for the platform to be ready before taking a slot: node:http is, so undici stays unloaded.
+    ['with a limiter', ', limiter: memoryLimiter({ perSecond: 10 })'],
+  ])('a one-shot process (import, one call, exit) never loads undici, %s', async (_, limiter) => {
     const built = fileURLToPath(new URL('../dist/index.js', import.meta.url))
     expect(existsSync(built), 'build @tbkit/node first (npx tsup)').toBe(true)
     server = await startServer()
     const script = `
       import { createRequire } from 'node:module'
-      const { createClient } = await import(${JSON.stringify(built)})
-      const client = createClient({ appKey: 'k', appSecret: 's', endpoint: process.argv[1], proxy: false })
+      const { createClient, memoryLimiter } = await import(${JSON.stringify(built)})
+      const client = createClient({ appKey: 'k', appSecret: 's', endpoint: process.argv[1], proxy: false${limiter} })
       const result = await client.call('taobao.tbk.item.info.get', { num_iids: '1' })
       const loaded = Object.keys(createRequire(import.meta.url).cache)
       console.log(JSON.stringify({ result, undici: loaded.some((path) => path.includes('/undici/')) }))`
