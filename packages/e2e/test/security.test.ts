@@ -173,7 +173,7 @@ describe('no secret, session or signature leaks', () => {
             [tbk, 'call', 'taobao.tbk.tpwd.create', 'url=https://s.click.taobao.com/t?e=abc', '--dry-run', '--sign-method', signMethod, ...output],
             { HOME: home, XDG_CONFIG_HOME: home, TBK_APP_KEY: APP.appKey, TBK_APP_SECRET: APP.appSecret, TBK_SESSION: SESSION, TBK_ENDPOINT: emulator.url },
           )
-          expect(run.code).toBe(0)
+          expect(run.code, run.stderr).toBe(0)
           const fields = dryRunFields(run.stdout)
           expect(fields).toMatchObject({ session: '[redacted]', sign: '[redacted]', sign_method: signMethod })
           // The signature the CLI computed, recomputed from the fields it printed.
