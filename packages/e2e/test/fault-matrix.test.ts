@@ -388,33 +388,41 @@ describe('fault: a proxy echoing the request (session, signature) in its error p
 
 describe('fault: every socket busy (the request waits in the queue past its timeout)', () => {
   it('says which writes never left (notSent), sends those again, and no write twice', async () => {
-    // Timeouts with slack: a retried write that is sent and then answered late (a loaded machine) is
-    // rightly not retried again, which is not what this case is about.
-    const queued = createClient(clientOptions({ connections: 1, timeoutMs: 1_000 }))
+    // One socket. The first write holds it for 4 s and gives up at 3.5 s (sent: not repeated). The
+    // others give up after 1 s each while still queued behind it — never sent, so each is tried
+    // again — until the socket frees at 3.5 s, half-way through an attempt, and they go out once.
+    // (Timeouts that all end together would race the freed socket; these never do.)
+    const queued = createClient(clientOptions({ connections: 1, timeoutMs: 1_000, maxRetries: 5 }))
     try {
-      // The first write holds the one socket past the timeout; the others wait for it.
-      emulator.inject(WRITE, { fault: 'delay', ms: 3_000 })
-      const names = ['q0', 'q1', 'q2', 'q3', 'q4']
-      const outcomes = await Promise.allSettled(names.map((name) => queued.call(WRITE, { ...WRITE_PARAMS, name })))
+      emulator.inject(WRITE, { fault: 'delay', ms: 4_000 })
+      const held = queued.call(WRITE, { ...WRITE_PARAMS, name: 'q0' }, { timeoutMs: 3_500 })
+      const names = ['q1', 'q2', 'q3', 'q4']
+      const outcomes = await Promise.allSettled([held, ...names.map((name) => queued.call(WRITE, { ...WRITE_PARAMS, name }))])
       const first = outcomes[0]!
       expect(first.status).toBe('rejected')
       expect((first as PromiseRejectedResult).reason).toMatchObject({ name: 'TopTimeoutError', notSent: false })
       // The queued writes timed out unsent, were sent again, and answered.
-      expect(outcomes.slice(1).map((o) => (o.status === 'rejected' ? String((o.reason as Error).message) + ' notSent=' + String((o.reason as { notSent?: boolean }).notSent) : o.status))).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled'])
-      await new Promise((resolve) => setTimeout(resolve, 2_500)) // the held write finishes at the gateway
+      expect(outcomes.slice(1).map((o) => (o.status === 'rejected' ? `${String((o.reason as Error).message)} notSent=${String((o.reason as { notSent?: boolean }).notSent)}` : o.status))).toEqual([
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+        'fulfilled',
+      ])
+      await new Promise((resolve) => setTimeout(resolve, 800)) // the held write finishes at the gateway
       const received = emulator.requests.map((r) => r.params.name?.value)
-      expect(received.sort()).toEqual(names)
+      expect(received.sort()).toEqual(['q0', ...names])
     } finally {
       await queued.close()
     }
-  }, 15_000)
+  }, 20_000)
 
   it('a queued write that timed out unsent, with retry: false: typed notSent, and never sent', async () => {
     const queued = createClient(clientOptions({ connections: 1, timeoutMs: 300 }))
     try {
+      // The held write keeps the socket well past the waiting one's timeout, so the two never race.
       emulator.inject(WRITE, { fault: 'delay', ms: 1_000 })
       const [held, waiting] = await Promise.allSettled([
-        queued.call(WRITE, { ...WRITE_PARAMS, name: 'held' }),
+        queued.call(WRITE, { ...WRITE_PARAMS, name: 'held' }, { timeoutMs: 800 }),
         queued.call(WRITE, { ...WRITE_PARAMS, name: 'waiting' }, { retry: false }),
       ])
       expect((held as PromiseRejectedResult).reason).toMatchObject({ name: 'TopTimeoutError', notSent: false })
