@@ -43,9 +43,10 @@ describe('10: a request that never left', () => {
         const name = formParams(request).name
         setTimeout(() => answerJson(response, { ok: name }), name === 'held' ? 800 : 0)
       },
-      { connections: 1, timeoutMs: 300, maxRetries: 2 },
+      { connections: 1, timeoutMs: 300, maxRetries: 4 },
     )
-    const [held, queued] = await Promise.all([settle(client.call(WRITE as never, { name: 'held' })), settle(client.call(WRITE as never, { name: 'queued' }))])
+    // The held write gives up later than the queued one's attempts, so the freed socket never races a queued timer.
+    const [held, queued] = await Promise.all([settle(client.call(WRITE as never, { name: 'held' }, { timeoutMs: 700 })), settle(client.call(WRITE as never, { name: 'queued' }))])
     expect(held.error).toBeInstanceOf(TopTimeoutError)
     expect(held.error).toMatchObject({ notSent: false })
     expect(queued.value).toEqual({ ok: 'queued' })
@@ -58,7 +59,7 @@ describe('10: a request that never left', () => {
       (_request, response) => void setTimeout(() => answerJson(response, { ok: 1 }), 800),
       { connections: 1, timeoutMs: 300 },
     )
-    const [, queued] = await Promise.all([settle(client.call(WRITE as never, { name: 'held' })), settle(client.call(WRITE as never, { name: 'queued' }, { retry: false }))])
+    const [, queued] = await Promise.all([settle(client.call(WRITE as never, { name: 'held' }, { timeoutMs: 700 })), settle(client.call(WRITE as never, { name: 'queued' }, { retry: false }))])
     expect(queued.error).toBeInstanceOf(TopTimeoutError)
     expect(queued.error).toMatchObject({ notSent: true, retryable: true })
     expect((queued.error as Error).message).toMatch(/not sent/)
