@@ -52,9 +52,13 @@ function hasNumberNeighbours(text: string, start: number, end: number): boolean 
   return right === 44 || right === 125 || right === 93 // , } ]
 }
 
-/** Every bare-looking integer beyond ±(2^53−1), as its exact text, in document order. */
-export function findBareUnsafeIntegers(text: string): string[] {
-  const found: string[] = []
+/**
+ * Every run of 16+ digits in `text`, with a minus sign before it, as
+ * `visit(start, end)`. Probes every 16th character: a run long enough to
+ * exceed 2^53 covers at least one probe, so a body without long digit runs is
+ * passed over at 1/16 of its characters.
+ */
+function forEachLongDigitRun(text: string, visit: (start: number, end: number) => void): void {
   const length = text.length
   for (let probe = PROBE_STEP - 1; probe < length; ) {
     if (!isDigit(text.charCodeAt(probe))) {
@@ -69,13 +73,21 @@ export function findBareUnsafeIntegers(text: string): string[] {
     probe = end + PROBE_STEP
     if (end - start < PROBE_STEP) continue
     if (start > 0 && text.charCodeAt(start - 1) === 45) start-- // a minus sign
-    if (!hasNumberNeighbours(text, start, end)) continue
+    visit(start, end)
+  }
+}
+
+/** Every bare-looking integer beyond ±(2^53−1), as its exact text, in document order. */
+export function findBareUnsafeIntegers(text: string): string[] {
+  const found: string[] = []
+  forEachLongDigitRun(text, (start, end) => {
+    if (!hasNumberNeighbours(text, start, end)) return
     const digits = text.slice(start, end)
     // A slice of 13+ characters is a view that keeps the whole body alive in V8;
     // ids outlive their page (an order sync keeps a window's ids), so each gets
     // its own string. Exact: a bare JSON integer has no leading zeros.
     if (isUnsafeIntegerText(digits)) found.push(BigInt(digits).toString())
-  }
+  })
   return found
 }
 
@@ -173,28 +185,17 @@ export function restoreInDocumentOrder(value: unknown, digits: readonly string[]
 function countLookAlikes(text: string, tally: Map<string, number>): number {
   let seen = 0
   const length = text.length
-  for (let probe = PROBE_STEP - 1; probe < length; ) {
-    if (!isDigit(text.charCodeAt(probe))) {
-      probe += PROBE_STEP
-      continue
-    }
-    let start = probe
-    while (start > 0 && isDigit(text.charCodeAt(start - 1))) start--
-    let end = probe + 1
-    while (end < length && isDigit(text.charCodeAt(end))) end++
-    probe = end + PROBE_STEP
-    if (end - start < PROBE_STEP) continue
-    if (start > 0 && text.charCodeAt(start - 1) === 45) start--
+  forEachLongDigitRun(text, (start, end) => {
     let before = start - 1
     while (before >= 0 && text.charCodeAt(before) === 32) before--
     let after = end
     while (after < length && text.charCodeAt(after) === 32) after++
-    if (before < 0 || after >= length) continue
+    if (before < 0 || after >= length) return
     const left = text.charCodeAt(before)
     const right = text.charCodeAt(after)
-    if ((left !== 58 && left !== 44 && left !== 91) || (right !== 44 && right !== 125 && right !== 93)) continue
+    if ((left !== 58 && left !== 44 && left !== 91) || (right !== 44 && right !== 125 && right !== 93)) return
     const digits = text.slice(start, end)
-    if (!isUnsafeIntegerText(digits)) continue
+    if (!isUnsafeIntegerText(digits)) return
     // Spelled as the list spells it (no leading zeros); a slice is fine for a lookup.
     const exact = text.charCodeAt(digits.charCodeAt(0) === 45 ? start + 1 : start) === 48 ? BigInt(digits).toString() : digits
     const listed = tally.get(exact)
@@ -202,7 +203,7 @@ function countLookAlikes(text: string, tally: Map<string, number>): number {
       tally.set(exact, listed - 1)
       seen++
     }
-  }
+  })
   return seen
 }
 
