@@ -1,9 +1,8 @@
 import { copyFile, lstat, readFile, rename, stat, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseTimestamp } from '@tbkit/core'
-import type { Emulator } from '@tbkit/emulator'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { cleanup, expectCleanError, gatewayEnv, startGateway, tbk, tempDir } from './helpers.js'
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { cleanup, expectCleanError, gatewayEnv, useGateway, tbk, tempDir } from './helpers.js'
 import { ORDER_METHOD, scriptedOrders, scriptedResponder } from './scripted-orders.js'
 
 /**
@@ -19,20 +18,14 @@ const ORDERS = scriptedOrders(START, 1, 120)
 /** Would show up in stderr if a file's text were echoed. */
 const MARKER = 'SECRET-FILE-TEXT-7c1f'
 
-let gateway: Emulator
+const gateway = useGateway()
 let dir: string
 let env: Record<string, string>
 
-beforeAll(async () => {
-  gateway = await startGateway()
-})
 afterAll(async () => {
-  await gateway.close()
   await cleanup(dir)
 })
 beforeEach(async () => {
-  gateway.clearRequests()
-  gateway.clearFaults()
   if (dir) await cleanup(dir)
   dir = await tempDir()
   env = gatewayEnv(gateway, dir)

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { formatTimestamp, parseTimestamp } from '@tbkit/core'
-import { syntheticOrders, type Emulator } from '@tbkit/emulator'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { cleanup, expectCleanError, gatewayEnv, startGateway, tbk, tempDir } from './helpers.js'
+import { syntheticOrders } from '@tbkit/emulator'
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
+import { cleanup, expectCleanError, gatewayEnv, useGateway, tbk, tempDir } from './helpers.js'
 import { ORDER_METHOD, scriptedResponder } from './scripted-orders.js'
 
 /**
@@ -17,20 +17,14 @@ const HOUR = 3600_000
 const COUNT = 260
 const SPACING_MS = 40_000 // 260 orders in 2 h 53 min: one 3 h window, 260 pages at page size 1
 
-let gateway: Emulator
+const gateway = useGateway()
 let dir: string
 let env: Record<string, string>
 
-beforeAll(async () => {
-  gateway = await startGateway()
-})
 afterAll(async () => {
-  await gateway.close()
   await cleanup(dir)
 })
 beforeEach(async () => {
-  gateway.clearRequests()
-  gateway.clearFaults()
   if (dir) await cleanup(dir)
   dir = await tempDir()
   env = gatewayEnv(gateway, dir)
