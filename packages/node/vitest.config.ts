@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config'
 
 // The suites that exercise the wire run once per HTTP stack: node:http (what
 // a client starts on) and undici (what it hands over to when long-lived).
-const WIRE_SUITES = ['transport', 'proxy', 'proxy-rules', 'limits', 'multipart', 'emulator', 'memory', 'tls', 'hardening'].map((name) => `test/${name}.test.ts`)
+const WIRE_SUITES = ['transport', 'proxy', 'limits', 'multipart', 'emulator', 'memory', 'tls', 'hardening'].map((name) => `test/${name}.test.ts`)
 
 export default defineConfig({
   test: {
