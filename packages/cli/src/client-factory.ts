@@ -15,7 +15,6 @@ export type UntypedCall = (method: string, params?: Record<string, unknown>, opt
 export interface CliClient {
   readonly client: TopClient
   readonly call: UntypedCall
-  readonly userAgent: string | undefined
   close(): Promise<void>
 }
 
@@ -23,7 +22,7 @@ export interface CliClient {
 export async function createCliClient(settings: Settings, options: CliClientOptions = {}): Promise<CliClient> {
   const { appKey, appSecret } = requireCredentials(settings)
   checkEndpoint(settings.endpoint)
-  const { createClient, createNodePlatform } = await import('@tbkit/node')
+  const { createClient } = await import('@tbkit/node')
   const quota = await quotaFor(settings)
   const client = createClient({
     appKey,
@@ -38,7 +37,6 @@ export async function createCliClient(settings: Settings, options: CliClientOpti
   return {
     client,
     call: refuseExpiredSession(client.call.bind(client) as unknown as UntypedCall, settings),
-    userAgent: createNodePlatform().userAgent,
     async close() {
       await client.close()
       await quota?.close()

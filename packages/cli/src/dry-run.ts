@@ -7,10 +7,10 @@ const URLENCODED = 'application/x-www-form-urlencoded;charset=UTF-8'
  * The exact request `call` would send, for `--dry-run`: URL, headers and
  * every field, with the session and signature redacted.
  */
-export function renderDryRun(prepared: PreparedRequest, userAgent: string | undefined, json: boolean, tty: boolean): string {
+export function renderDryRun(prepared: PreparedRequest, json: boolean, tty: boolean): string {
   const files = Object.keys(prepared.files)
+  // The prepared headers are the client's own, the platform's User-Agent included.
   const headers: Record<string, string> = { ...prepared.headers }
-  if (userAgent) headers['user-agent'] = userAgent
   headers['content-type'] = files.length > 0 ? 'multipart/form-data; boundary=…' : URLENCODED
   const fields = redactFields(prepared.fields)
   if (json) return renderJson({ dryRun: true, httpMethod: 'POST', url: prepared.url, headers, fields, files }, tty)

@@ -89,8 +89,9 @@ describe('tbk call', () => {
     expect(result.stdout).not.toMatch(/sign=[0-9A-F]{32,}/)
 
     const json = await tbk(['call', TPWD, URL_PARAM, '--dry-run', '-o', 'json', '--session', SESSION], { env })
-    const request = JSON.parse(json.stdout) as { fields: Record<string, string>; url: string }
+    const request = JSON.parse(json.stdout) as { fields: Record<string, string>; headers: Record<string, string>; url: string }
     expect(request.fields).toMatchObject({ method: TPWD, app_key: APP_KEY, session: '[redacted]', sign: '[redacted]', v: '2.0', format: 'json' })
+    expect(request.headers['user-agent']).toMatch(/^tbkit-node\/\d+\.\d+\.\d+ /)
     expect(json.stdout).not.toContain(SESSION)
     expect(gateway.requests).toHaveLength(0)
   })

@@ -69,7 +69,7 @@ ${EXIT_CODE_TABLE}
     try {
       if (booleanFlag(args, 'dry-run')) {
         const prepared = await cli.client.prepareRequest(method, params, unvalidated)
-        await writeText(io.stdout, renderDryRun(prepared, cli.userAgent, format === 'json', tty))
+        await writeText(io.stdout, renderDryRun(prepared, format === 'json', tty))
         return EXIT.ok
       }
       const result = await cli.call(method, params, { signal: io.signal, ...unvalidated })
