@@ -1,4 +1,5 @@
 import { TopValidationError } from '../../protocol/errors.js'
+import { checkNonNegative } from '../call-options.js'
 import type { TopCache } from './quota.js'
 
 export interface MemoryCacheOptions {
@@ -12,21 +13,15 @@ export interface MemoryCacheOptions {
 
 export const DEFAULT_CACHE_TTL_MS = 60_000
 
-function nonNegative(value: number | undefined, name: string): void {
-  if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
-    throw new TopValidationError(`Option ${name} must be a non-negative number, got ${String(value)}`, { param: name })
-  }
-}
-
 /** Check the TTL options every cache store shares, and make its `ttlFor`. */
 export function cacheTtlPolicy(ttlMs: number | undefined, ttlByMethod: Readonly<Record<string, number>> | undefined): (method: string) => number {
-  nonNegative(ttlMs, 'ttlMs')
+  checkNonNegative(ttlMs, 'ttlMs')
   if (ttlByMethod !== undefined && (ttlByMethod === null || typeof ttlByMethod !== 'object')) {
     throw new TopValidationError('Option ttlByMethod must be an object { method: ttlMs }', { param: 'ttlByMethod' })
   }
   const byMethod = new Map<string, number>()
   for (const method of Object.keys(ttlByMethod ?? {})) {
-    nonNegative(ttlByMethod![method], `ttlByMethod["${method}"]`)
+    checkNonNegative(ttlByMethod![method], `ttlByMethod["${method}"]`)
     byMethod.set(method, ttlByMethod![method]!)
   }
   const fallback = ttlMs ?? DEFAULT_CACHE_TTL_MS
