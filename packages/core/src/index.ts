@@ -70,6 +70,26 @@ export {
   type OrderQueryType,
   type OrderTime,
 } from './workflows/orders.js'
+export {
+  LedgerFencedError,
+  LedgerStoreError,
+  type LedgerStore,
+  type LedgerReader,
+  type LedgerScope,
+  type LedgerStreamKind,
+  type LedgerLease,
+  type LedgerOrderRow,
+  type LedgerStatusRow,
+  type LedgerEventRow,
+  type LedgerCommit,
+  type LedgerCommitResult,
+  type LedgerOutboxEntry,
+  type LedgerStatsBy,
+  type LedgerStatsRow,
+  type LedgerRange,
+  type LedgerListQuery,
+  type LedgerHistory,
+} from './workflows/ledger/store.js'
 export { extractLinks, type FoundLink, type LinkKind, type ScanMeter } from './workflows/links.js'
 export { parseTpwd, type Tpwd, type TpwdForm } from './workflows/tpwd.js'
 export type { PaginateOptions, PaginateParams, PaginateArgs, PageItemOf, PagingParamName } from './client/paginate.js'

@@ -8,7 +8,7 @@ import * as core from '../src/index.js'
  * types.test.ts.)
  */
 const RUNTIME_EXPORTS = [
-  'BATCH_METHOD', 'BATCH_SEPARATOR', 'DEFAULT_CACHE_TTL_MS', 'DEFAULT_ENDPOINT', 'DEFAULT_ORDER_WINDOW_MS', 'FILE_MARKER', 'Md5',
+  'BATCH_METHOD', 'BATCH_SEPARATOR', 'DEFAULT_CACHE_TTL_MS', 'DEFAULT_ENDPOINT', 'DEFAULT_ORDER_WINDOW_MS', 'FILE_MARKER', 'LedgerFencedError', 'LedgerStoreError', 'Md5',
   'ORDER_DETAILS_METHOD', 'ORDER_QUERY_TYPES', 'PROMOTION_ORDER_WINDOW_MS', 'REDACTED', 'SIGN_METHODS',
   'TopAbortError', 'TopApiError', 'TopAuthError', 'TopBatchValidationError', 'TopClient', 'TopError',
   'TopJsonError', 'TopParamError', 'TopPermissionError', 'TopRateLimitError', 'TopRemoteError',

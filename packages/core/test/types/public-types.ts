@@ -32,3 +32,16 @@ export type SessionAndShareTypes = [
   AuthorizeUrlOptions, AuthorizeView, TopSession, SessionCallOptions, ConvertShareTextOptions, ShareOutput,
   ShareTextConversion, ShareTextItem, ShareItemStatus,
 ]
+
+// Issue 21: the order ledger's store seam.
+import type {
+  LedgerStore, LedgerReader, LedgerScope, LedgerStreamKind, LedgerLease, LedgerOrderRow, LedgerStatusRow,
+  LedgerEventRow, LedgerCommit, LedgerCommitResult, LedgerOutboxEntry, LedgerStatsBy, LedgerStatsRow, LedgerRange,
+  LedgerListQuery, LedgerHistory,
+} from '../../src/index.js'
+
+export type LedgerStoreTypes = [
+  LedgerStore, LedgerReader, LedgerScope, LedgerStreamKind, LedgerLease, LedgerOrderRow, LedgerStatusRow,
+  LedgerEventRow, LedgerCommit, LedgerCommitResult, LedgerOutboxEntry, LedgerStatsBy, LedgerStatsRow, LedgerRange,
+  LedgerListQuery, LedgerHistory,
+]
