@@ -31,6 +31,7 @@ export {
   type TopApiErrorFields,
   type TransportFailure,
 } from './protocol/errors.js'
+export { MAX_BAN_MS, clampBanMs } from './protocol/ban-cap.js'
 export { retryDelay, type RetryPolicy } from './client/retry.js'
 export { validateParams } from './client/validate.js'
 export { redactFields, redactUrl, REDACTED } from './protocol/redact.js'

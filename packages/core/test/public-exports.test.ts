@@ -8,12 +8,12 @@ import * as core from '../src/index.js'
  * types.test.ts.)
  */
 const RUNTIME_EXPORTS = [
-  'BATCH_METHOD', 'BATCH_SEPARATOR', 'DEFAULT_CACHE_TTL_MS', 'DEFAULT_ENDPOINT', 'DEFAULT_ORDER_WINDOW_MS', 'FILE_MARKER', 'LedgerFencedError', 'LedgerStoreError', 'Md5',
+  'BATCH_METHOD', 'BATCH_SEPARATOR', 'DEFAULT_CACHE_TTL_MS', 'DEFAULT_ENDPOINT', 'DEFAULT_ORDER_WINDOW_MS', 'FILE_MARKER', 'LedgerFencedError', 'LedgerStoreError', 'MAX_BAN_MS', 'Md5',
   'ORDER_DETAILS_METHOD', 'ORDER_QUERY_TYPES', 'PROMOTION_ORDER_WINDOW_MS', 'REDACTED', 'SIGN_METHODS',
   'TopAbortError', 'TopApiError', 'TopAuthError', 'TopBatchValidationError', 'TopClient', 'TopError',
   'TopJsonError', 'TopParamError', 'TopPermissionError', 'TopRateLimitError', 'TopRemoteError',
   'TopSignatureError', 'TopTimeoutError', 'TopTransportError', 'TopValidationError', 'VERSION',
-  'cacheTtlPolicy', 'canonicalString', 'catalog', 'displaySafe', 'createApiError', 'createFetchSender', 'createTopClient', 'decodeResponse',
+  'cacheTtlPolicy', 'canonicalString', 'clampBanMs', 'catalog', 'displaySafe', 'createApiError', 'createFetchSender', 'createTopClient', 'decodeResponse',
   'encodeParams', 'encodeValue', 'envelopeName', 'errorFromBody', 'extractLinks', 'formatTimestamp', 'hmacMd5',
   'isEmptyValue', 'isFileValue', 'limiterRules', 'md5', 'memoryCache', 'memoryLimiter', 'paceAfterGrant', 'paceWait', 'parseBanMs', 'parseJson', 'parseTimestamp', 'parseTpwd',
   'portableCrypto', 'redactFields', 'redactUrl', 'retryDelay', 'sign', 'signCanonical', 'stringifyJson',
