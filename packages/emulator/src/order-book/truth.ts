@@ -5,12 +5,12 @@
  * states, and totals and stats with money summed exactly in fen (bigint).
  * Every id is decimal text here, so the truth survives plain JSON.
  */
-import { formatTimestamp } from '@tbkit/core'
 import type { BookState } from './book-state.js'
 import { parentIdOf, refundIdOf, tradeIdOf } from './ids.js'
 import { fenText } from './money.js'
 import { orderRecord, punishRecord, refundRecord, versionMoney, type Row } from './records.js'
 import { MAX_PUNISH_STATES, MAX_REFUND_STATES, MAX_VERSIONS } from './scenario.js'
+import { secondText } from './time-text.js'
 import { traitsOf } from './traits.js'
 
 export interface TruthTransition {
@@ -104,7 +104,7 @@ export interface OrderBookTruth {
   stats(by: TruthStatsBy): readonly TruthStatsRow[]
 }
 
-const time = (sec: number) => formatTimestamp(sec * 1000)
+const time = secondText
 
 function truthOrder(state: BookState, o: number): TruthOrder {
   const { data } = state
