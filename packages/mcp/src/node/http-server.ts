@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
 import { LOOPBACK_HOSTS } from '../http/access.js'
-import { createMcpFetchHandler, type McpFetchHandlerOptions } from '../http/fetch-handler.js'
+import { createMcpRequestHandler, type McpFetchHandlerOptions } from '../http/fetch-handler.js'
 
 export interface McpHttpServerOptions extends McpFetchHandlerOptions {
   /** Default 0: any free port. */
@@ -36,13 +36,13 @@ export function allowedHostsFor(host: string, given: readonly string[] | undefin
   return [bound, ...LOOPBACK_HOSTS]
 }
 
-/** A WHATWG Request for a node:http request (the body streams through). */
-function toRequest(req: IncomingMessage, signal: AbortSignal): Request {
+/** A WHATWG Request for a node:http request (the body streams through, when `withBody`). */
+function toRequest(req: IncomingMessage, signal: AbortSignal, withBody: boolean): Request {
   const headers = new Headers()
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!)
   // The URL's host is only a placeholder: the access check reads the Host header itself.
   const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
+  const hasBody = withBody && req.method !== 'GET' && req.method !== 'HEAD'
   return new Request(url, {
     method: req.method ?? 'GET',
     headers,
@@ -65,13 +65,15 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
   const host = options.host ?? '127.0.0.1'
   const port = options.port ?? 0
   if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) throw new RangeError(`port must be 0–65535, got ${port}`)
-  const handle = createMcpFetchHandler({ ...options, allowedHosts: allowedHostsFor(host, options.allowedHosts) })
+  const handler = createMcpRequestHandler({ ...options, allowedHosts: allowedHostsFor(host, options.allowedHosts) })
+  // The checks read headers only: a refused request's body is never taken up (node:http discards it).
+  const handle = async (req: IncomingMessage, signal: AbortSignal) => (await handler.refuse(toRequest(req, signal, false))) ?? handler.serve(toRequest(req, signal, true))
   const server = createServer((req, res) => {
     const aborted = new AbortController()
     res.once('close', () => {
       if (!res.writableFinished) aborted.abort(new Error('the client went away'))
     })
-    handle(toRequest(req, aborted.signal))
+    handle(req, aborted.signal)
       .then((response) => send(response, res))
       .catch((error: unknown) => {
         options.onError?.(error)
