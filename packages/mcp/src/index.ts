@@ -12,5 +12,6 @@ export { apiDocs, docLink, type ApiDoc, type ApiDocField } from './catalog/api-d
 export { CATALOG_URI, API_URI_TEMPLATE } from './catalog/resources.js'
 export { MAX_ITEM_IDS } from './tools/item-details.js'
 export { MAX_SHARE_TEXT_LENGTH } from './tools/convert-share-text.js'
-export { MAX_SUMMARY_DAYS, MAX_STATUS_DAYS } from './tools/orders.js'
+export { MAX_STATUS_DAYS } from './tools/orders.js'
+export { MAX_API_SUMMARY_DAYS, MAX_LEDGER_SUMMARY_DAYS, type OrderSource } from './tools/order-book.js'
 export { MCP_VERSION } from './version.js'

@@ -1,5 +1,5 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
-import { catalog as fullCatalog, TopValidationError, type Catalog, type TopClient } from '@tbkit/core'
+import { catalog as fullCatalog, TopValidationError, type Catalog, type LedgerReader, type TopClient } from '@tbkit/core'
 import { registerCatalogResources } from './catalog/resources.js'
 import type { FailureHints } from './failure.js'
 import { redactor } from './redact.js'
@@ -8,7 +8,7 @@ import type { ToolContext, ToolFailure, UntypedCall } from './tools/context.js'
 import { convertShareTextTool } from './tools/convert-share-text.js'
 import { createTpwdTool } from './tools/create-tpwd.js'
 import { itemDetailsTool } from './tools/item-details.js'
-import { orderApiBook } from './tools/order-book.js'
+import { ledgerOrderBook, orderApiBook } from './tools/order-book.js'
 import { orderStatusTool, ordersSummaryTool } from './tools/orders.js'
 import { searchItemsTool } from './tools/search-items.js'
 import { registerTool } from './tools/tool.js'
@@ -34,6 +34,12 @@ export interface TbkMcpServerOptions {
   hints?: FailureHints
   /** Told of every tool failure (the message is scrubbed): the server's log. */
   onToolError?: (failure: ToolFailure) => void
+  /**
+   * The order ledger (a SQLite or PostgreSQL store of tbkit's order ledger,
+   * kept by its sync): orders_summary (by creation time) and order_status read
+   * it — any range, no quota spent — and fall back to the order API otherwise.
+   */
+  ledger?: LedgerReader
   /** Method metadata deciding what the raw tools may call; default @tbkit/core's full catalog. */
   catalog?: Catalog
   /** The clock (epoch ms); default `Date.now`. */
@@ -87,7 +93,11 @@ export function createTbkMcpServer(options: TbkMcpServerOptions): McpServer {
     onToolError: options.onToolError,
   }
   const server = new McpServer({ name: 'tbkit', title: 'tbkit: Taobao Union (淘宝客)', version: MCP_VERSION }, { instructions: INSTRUCTIONS })
-  const book = orderApiBook(context.call)
+  if (options.ledger !== undefined && (options.ledger === null || typeof options.ledger.getOrder !== 'function' || typeof options.ledger.totals !== 'function')) {
+    throw new TopValidationError('Option ledger must be a LedgerReader (an order ledger store)', { param: 'ledger' })
+  }
+  const api = orderApiBook(context.call)
+  const book = options.ledger === undefined ? api : ledgerOrderBook(options.ledger, api)
   registerTool(server, searchItemsTool(context))
   registerTool(server, itemDetailsTool(context))
   registerTool(server, convertShareTextTool(context))

@@ -135,6 +135,7 @@ Examples:
         const session = await serveStdio(createTbkMcpServer(serverOptions), { stdin: io.stdin, stdout: io.stdout as unknown as NodeJS.WritableStream })
         closers.push(() => session.close())
         log(`serving ${what} over stdio`)
+        if (io.stdin.isTTY === true) log('waiting for an MCP client on stdin: clients (Claude Desktop, Cursor, VS Code, Cline) start tbk mcp themselves; see tbk mcp --help. Ctrl-C stops.')
         await Promise.race([session.closed, aborted(io.signal)])
       }
       return EXIT.ok

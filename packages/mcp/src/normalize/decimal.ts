@@ -103,3 +103,8 @@ export class DecimalTotal {
     return format(this.#units, this.#scale)
   }
 }
+
+/** Integer fen (分) as yuan, exactly: 12345n → "123.45". */
+export function fenToYuan(fen: bigint | number): string {
+  return format(BigInt(fen), 2)
+}

@@ -80,7 +80,7 @@ const totalsSchema = {
 
 export const orderTotalsSchema = z.object({
   ...totalsSchema,
-  refunds: z.number().describe('Orders with a refund (维权)'),
+  refunds: z.number().nullable().describe('Orders with a refund (维权); null from the ledger, which keeps refunds as events'),
   by_status: z.array(z.object({ status: z.number().nullable(), status_name: z.string().nullable(), ...totalsSchema })),
 })
 export type OrderTotals = z.infer<typeof orderTotalsSchema>
