@@ -87,6 +87,7 @@ describe('tbk mcp flags', () => {
       [['mcp', '--token', 'abc'], /--token is for --http/],
       [['mcp', '--demo', '--app-key', 'k'], /drop --app-key/],
       [['mcp', '--http', '--port', '99999'], /--port/],
+      [['mcp', '--http', '--host', '0.0.0.0'], /needs --allowed-hosts/],
       [['mcp', 'extra'], /unexpected argument/],
     ] as const) {
       const result = await tbk(args, { env: { TBK_MCP_TOKEN: TOKEN } })

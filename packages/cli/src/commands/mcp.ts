@@ -161,11 +161,16 @@ function httpSettings(args: ParsedArgs, io: CliIo): HttpSettings {
   }
   if (flagToken !== undefined) io.stderr.write('tbk mcp: warning: --token lands in your shell history; prefer TBK_MCP_TOKEN\n')
   if (token.length < STRONG_TOKEN_LENGTH) io.stderr.write(`tbk mcp: warning: the token is short (${token.length} characters): use ${STRONG_TOKEN_LENGTH} or more, e.g. openssl rand -hex 32\n`)
+  const host = stringFlag(args, 'host') ?? '127.0.0.1'
+  const allowedHosts = listOf(stringFlag(args, 'allowed-hosts'))
+  if ((host === '0.0.0.0' || host === '::') && allowedHosts === undefined) {
+    throw new UsageError(`--host ${host} (every interface) needs --allowed-hosts: the host names clients use (DNS-rebinding protection)`, `tbk mcp --http --host ${host} --allowed-hosts mcp.example.com`)
+  }
   return {
     token,
-    host: stringFlag(args, 'host') ?? '127.0.0.1',
+    host,
     port: portOf(stringFlag(args, 'port')),
-    allowedHosts: listOf(stringFlag(args, 'allowed-hosts')),
+    allowedHosts,
     allowedOrigins: listOf(stringFlag(args, 'allowed-origins')),
   }
 }
