@@ -1,11 +1,11 @@
-import { catalog, durableLimiter, edgeCache, fromEnv, type LimiterNamespace, type TbkEnv } from '@tbkit/edge'
+import { catalog, durableLimiter, edgeCache, fromEnv, type LimiterNamespace, type TbkEnv, type TbkLimiterEnv, type TopLimiter, type WaitUntilContext } from '@tbkit/edge'
 import { createMcpFetchHandler, createTbkMcpServer } from '@tbkit/mcp'
 
-// The Durable Object that holds the app's quota and bans for every isolate
-// of this Worker, everywhere (bound in wrangler.jsonc).
+// The Durable Object that holds the app's pace and bans for every isolate
+// of this Worker, everywhere (bound in wrangler.jsonc; its pace is TBK_QPS).
 export { TbkLimiter } from '@tbkit/edge'
 
-interface Env extends TbkEnv {
+interface Env extends TbkEnv, TbkLimiterEnv {
   /** The TbkLimiter namespace (durable_objects in wrangler.jsonc). */
   TBK_LIMITER: LimiterNamespace
   /** The bearer token MCP clients send: a secret (`wrangler secret put TBK_MCP_TOKEN`). */
@@ -14,8 +14,6 @@ interface Env extends TbkEnv {
   TBK_ADZONE_ID?: string
   /** The 备案 site id: 淘口令 then convert as a service provider (needs TBK_SESSION). */
   TBK_SITE_ID?: string
-  /** The calls per second this Worker's fleet may spend: keep it under the app's quota. */
-  TBK_QPS?: string
   /** "true": add call_api (any read method by name). */
   TBK_MCP_ALLOW_RAW?: string
   /** "true" (with TBK_MCP_ALLOW_RAW): add call_write_api (the catalog's write methods). */
@@ -29,23 +27,30 @@ interface Env extends TbkEnv {
 // Safe reads (search, details, conversions) served from the Cache API: quota not spent again.
 const cache = edgeCache({ ttlMs: 60_000 })
 
+// One limiter per isolate, made on its first request (the binding arrives with
+// it) and kept: what it knows (a ban, a ban still to record) outlives the request.
+let limiter: TopLimiter | undefined
+
 const list = (value: string | undefined) => value?.split(',').map((item) => item.trim()).filter(Boolean)
 
 /**
- * The MCP endpoint for one request. Built per request, as workerd wants: a
- * Durable Object stub (the limiter's) belongs to the request that made it.
- * The pace and bans live in the TbkLimiter object and the cache in the Cache
- * API, so every request and isolate still shares them.
+ * The MCP endpoint for one request: the client is cheap and takes this
+ * request's `ctx` (cache writes go to its waitUntil); the pace and bans live
+ * in the TbkLimiter object and the cache in the Cache API, so every request
+ * and isolate shares them.
  */
-function handlerFor(env: Env): (request: Request) => Promise<Response> {
+function handlerFor(env: Env, ctx: WaitUntilContext): (request: Request) => Promise<Response> {
   if (!env.TBK_MCP_TOKEN) {
     throw new Error('Worker secret TBK_MCP_TOKEN is missing: run `wrangler secret put TBK_MCP_TOKEN` (locally: put it in .dev.vars); clients send it as a bearer token')
   }
+  limiter ??= durableLimiter(env.TBK_LIMITER)
   const client = fromEnv(env, {
     // Every method's metadata: the raw tools validate any catalog method before sending.
     catalog,
     cache,
-    limiter: durableLimiter(env.TBK_LIMITER, { perSecond: Number(env.TBK_QPS ?? 10) }),
+    limiter,
+    // Cache writes go to ctx.waitUntil: the answer does not wait, and the write outlives it.
+    ctx,
   })
   const allowRaw = env.TBK_MCP_ALLOW_RAW === 'true'
   const options = {
@@ -73,10 +78,10 @@ function handlerFor(env: Env): (request: Request) => Promise<Response> {
 }
 
 export default {
-  async fetch(request, env) {
+  async fetch(request, env, ctx) {
     let handler
     try {
-      handler = handlerFor(env)
+      handler = handlerFor(env, ctx)
     } catch (error) {
       // A missing binding is the deployment's fault, not the caller's: name it, never echo a value.
       return Response.json({ error: 'misconfigured', message: (error as Error).message }, { status: 500, headers: { 'cache-control': 'no-store' } })
