@@ -18,7 +18,8 @@ export interface EmulatorOptions extends Omit<GatewayOptions, 'apps'> {
   readonly apps?: GatewayOptions['apps']
   /**
    * Answer like a live account: material search pages through 120 items that
-   * echo the query, link parse/convert and 淘口令 creation derive stable
+   * echo the query, item details (`taobao.tbk.item.info.get`) answer each id
+   * asked, link parse/convert and 淘口令 creation derive stable
    * links from what you send, `taobao.tbk.dg.reports.query` answers a daily
    * report, and `taobao.tbk.order.details.get` serves one order a minute over
    * the last 7 days. Your own `handle()` calls still override any of them.
