@@ -1,8 +1,8 @@
-import type { TopClient } from '@tbkit/edge'
+import type { TopCallClient } from '@tbkit/edge'
 import { BadRequest, json } from './http.js'
 
 /** `POST /convert {"url": "https://s.click.taobao.com/…", "text"?: "…"}` → the link's 淘口令. */
-export async function convert(request: Request, client: TopClient): Promise<Response> {
+export async function convert(request: Request, client: TopCallClient): Promise<Response> {
   let body: unknown
   try {
     body = await request.json()

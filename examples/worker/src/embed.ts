@@ -1,4 +1,4 @@
-import type { TopClient } from '@tbkit/edge'
+import type { TopCallClient } from '@tbkit/edge'
 import { BadRequest, json } from './http.js'
 
 /**
@@ -6,7 +6,7 @@ import { BadRequest, json } from './http.js'
  * the image with the promoter's code embedded. The image goes on to the
  * gateway as a multipart file part, as received.
  */
-export async function embed(request: Request, client: TopClient): Promise<Response> {
+export async function embed(request: Request, client: TopCallClient): Promise<Response> {
   let form: FormData
   try {
     form = await request.formData()

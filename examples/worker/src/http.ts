@@ -1,4 +1,4 @@
-import { TopAbortError, TopApiError, TopRateLimitError, TopTimeoutError, TopTransportError, TopValidationError } from '@tbkit/edge'
+import { TbkLimiterError, TopAbortError, TopApiError, TopRateLimitError, TopTimeoutError, TopTransportError, TopValidationError } from '@tbkit/edge'
 
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return Response.json(body, { status, headers: { 'cache-control': 'no-store', ...headers } })
@@ -23,6 +23,8 @@ export function errorResponse(error: unknown): Response {
     return json({ error: 'gateway_error', code, sub_code: subCode, sub_msg: subMsg, request_id: requestId }, 502)
   }
   if (error instanceof TopTimeoutError) return json({ error: 'gateway_timeout', message: error.message }, 504)
+  // The fleet's limiter (TbkLimiter) could not be asked, so nothing was sent: try again shortly.
+  if (error instanceof TbkLimiterError) return json({ error: 'limiter_unavailable', message: error.message }, 503, { 'retry-after': '1' })
   // The caller hung up (request.signal) and the gateway call was cancelled: nobody reads
   // this answer, but 499 (client closed request) keeps it out of the 5xx in the logs.
   if (error instanceof TopAbortError) return json({ error: 'client_closed_request' }, 499)

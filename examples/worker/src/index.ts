@@ -7,21 +7,22 @@ import {
   taobao_tbk_tpwd_create,
   type LimiterNamespace,
   type TbkEnv,
+  type TbkLimiterEnv,
+  type TopCallClient,
+  type TopLimiter,
 } from '@tbkit/edge'
 import { convert } from './convert.js'
 import { embed } from './embed.js'
 import { errorResponse, json } from './http.js'
 import { item } from './item.js'
 
-// The Durable Object that holds the app's quota and bans for every isolate
-// of this Worker, everywhere (bound in wrangler.jsonc).
+// The Durable Object that holds the app's pace and bans for every isolate
+// of this Worker, everywhere (bound in wrangler.jsonc; its pace is TBK_QPS).
 export { TbkLimiter } from '@tbkit/edge'
 
-interface Env extends TbkEnv {
+interface Env extends TbkEnv, TbkLimiterEnv {
   /** The TbkLimiter namespace (durable_objects in wrangler.jsonc). */
   TBK_LIMITER: LimiterNamespace
-  /** The calls per second this Worker's fleet may spend: keep it under the app's quota. */
-  TBK_QPS?: string
   /** How long a request may wait out a ban before answering 429; default 0 (answer at once). */
   TBK_MAX_BAN_WAIT_MS?: string
 }
@@ -33,22 +34,30 @@ const methods = [taobao_tbk_tpwd_create, taobao_tbk_sc_pic_embed, taobao_tbk_ite
 // Item details change slowly: a cached answer is quota not spent. Writes are never cached.
 const cache = edgeCache({ ttlMs: 5 * 60_000 })
 
-const routes: Record<string, (request: Request, client: ReturnType<typeof fromEnv>) => Promise<Response>> = {
+// One limiter per isolate, made on its first request (the binding arrives
+// with it) and kept: what it knows (a ban, a ban still to record) outlives
+// the request. The pace is not set here but where TbkLimiter is defined.
+let limiter: TopLimiter | undefined
+
+const routes: Record<string, (request: Request, client: TopCallClient) => Promise<Response>> = {
   'POST /convert': convert,
   'POST /embed': embed,
   'GET /item': item,
 }
 
 export default {
-  async fetch(request, env) {
+  async fetch(request, env, ctx) {
     const route = routes[`${request.method} ${new URL(request.url).pathname}`]
     if (!route) return json({ error: 'not_found', routes: Object.keys(routes) }, 404)
     let client
     try {
+      limiter ??= durableLimiter(env.TBK_LIMITER)
       client = fromEnv(env, {
         methods,
         cache,
-        limiter: durableLimiter(env.TBK_LIMITER, { perSecond: Number(env.TBK_QPS ?? 10) }),
+        limiter,
+        // Cache writes go to ctx.waitUntil: the answer does not wait, and the write outlives it.
+        ctx,
         maxRateLimitWaitMs: Number(env.TBK_MAX_BAN_WAIT_MS ?? 0),
       })
     } catch (error) {

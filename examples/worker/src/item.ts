@@ -1,8 +1,8 @@
-import type { TopClient } from '@tbkit/edge'
+import type { TopCallClient } from '@tbkit/edge'
 import { BadRequest, json } from './http.js'
 
 /** `GET /item?id=653218731427` → the item's title, price and images: a safe read, served from the edge cache when fresh. */
-export async function item(request: Request, client: TopClient): Promise<Response> {
+export async function item(request: Request, client: TopCallClient): Promise<Response> {
   const id = new URL(request.url).searchParams.get('id') ?? ''
   // Item ids are 64-bit: keep them as text end to end.
   if (!/^[1-9]\d{0,19}$/.test(id)) throw new BadRequest('"id" must be a numeric item id: /item?id=653218731427')

@@ -1,4 +1,4 @@
-import { TopValidationError, type TopClient, type TopHooks, type TopLimiter } from '@tbkit/core'
+import { TopValidationError, type TopCache, type TopClient, type TopHooks, type TopLimiter } from '@tbkit/core'
 import { requireCredentials, type Settings } from './settings.js'
 import { checkEndpoint } from './endpoint-check.js'
 import { refuseExpiredSession } from './auth/session-guard.js'
@@ -7,6 +7,8 @@ export interface CliClientOptions {
   hooks?: TopHooks
   maxRateLimitWaitMs?: number
   maxRetries?: number
+  /** A read cache (long-lived commands: `tbk mcp`). */
+  cache?: TopCache
 }
 
 /** The untyped form of `call`: the CLI passes whatever method the user named. */

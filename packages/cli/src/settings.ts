@@ -142,7 +142,8 @@ function qpsOf(text: string | undefined): number | undefined {
   return qps
 }
 
-function redisPassword(url: string): string | undefined {
+/** The password in a redis:// URL, to scrub from output. */
+export function redisPassword(url: string): string | undefined {
   try {
     return decodeURIComponent(new URL(url).password) || undefined
   } catch {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { expectCleanError, tbk } from './helpers.js'
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-const COMMANDS = ['call', 'convert', 'orders', 'apis', 'describe', 'sign', 'config', 'emulator', 'completion']
+const COMMANDS = ['call', 'convert', 'orders', 'apis', 'describe', 'sign', 'config', 'emulator', 'mcp', 'completion']
 
 describe('tbk basics', () => {
   it('prints its version', async () => {

@@ -38,10 +38,11 @@ export { redactFields, redactUrl, REDACTED } from './protocol/redact.js'
 export type { ApiMeta, ParamMeta, ParamKind, SessionNeed, Catalog, Paging, PagePaging, CursorPaging, ResultPath } from './protocol/meta.js'
 export type { Platform, TopHttpRequest, TopHttpResponse, TopRequestBody } from './client/platform.js'
 export { createFetchSender, type FetchSenderOptions } from './client/fetch-sender.js'
+export { createTopClient, TopClient } from './client/top-client.js'
 export {
-  createTopClient,
-  TopClient,
+  TopCallClient,
   DEFAULT_ENDPOINT,
+  type ClientFallbacks,
   type TopClientOptions,
   type TopHooks,
   type TopRequestInfo,
@@ -55,6 +56,7 @@ export { limiterRules, type LimiterOptions, type LimiterRules } from './client/q
 export { paceWait, paceAfterGrant, type PaceRule } from './client/quota/pacing.js'
 export { memoryLimiter, type MemoryLimiterOptions } from './client/quota/memory-limiter.js'
 export { memoryCache, cacheTtlPolicy, DEFAULT_CACHE_TTL_MS, type MemoryCacheOptions } from './client/quota/memory-cache.js'
+export { defineLimiter, defineCache } from './client/quota/define.js'
 export {
   syncOrders,
   syncOrderPages,
@@ -93,8 +95,9 @@ export {
 } from './workflows/ledger/store.js'
 export { extractLinks, type FoundLink, type LinkKind, type ScanMeter } from './workflows/links.js'
 export { parseTpwd, type Tpwd, type TpwdForm } from './workflows/tpwd.js'
-export type { PaginateOptions, PaginateParams, PaginateArgs, PageItemOf, PagingParamName } from './client/paginate.js'
+export { paginate, type PaginateOptions, type PaginateParams, type PaginateArgs, type PageItemOf, type PagingParamName } from './client/paginate.js'
 export {
+  batch,
   TopBatchValidationError,
   BATCH_SEPARATOR,
   BATCH_METHOD,
@@ -107,7 +110,7 @@ export * from './generated/catalog.js'
 export type * from './generated/types.js'
 export type { TopFileTypes, TopFileInput } from './protocol/files.js'
 export { authorizeUrl, sessionFromTokenResult, AUTHORIZE_ENDPOINT, type AuthorizeUrlOptions, type AuthorizeView, type TopSession } from './protocol/oauth.js'
-export { TOKEN_CREATE_METHOD, TOKEN_REFRESH_METHOD, type SessionCallOptions } from './client/session.js'
+export { createSession, refreshSession, TOKEN_CREATE_METHOD, TOKEN_REFRESH_METHOD, type SessionCallOptions } from './client/session.js'
 export {
   convertShareText,
   TopConversionError,

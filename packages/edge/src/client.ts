@@ -1,4 +1,4 @@
-import { createTopClient, TopValidationError, type ApiMeta, type Catalog, type TopClient, type TopClientOptions } from '@tbkit/core'
+import { TopCallClient, TopValidationError, type ApiMeta, type Catalog, type TopClientOptions } from '@tbkit/core'
 import { edgePlatform } from './platform.js'
 
 export interface EdgeClientOptions extends TopClientOptions {
@@ -10,6 +10,18 @@ export interface EdgeClientOptions extends TopClientOptions {
    * costs the whole catalog's metadata in the bundle.
    */
   methods?: readonly ApiMeta[]
+  /**
+   * The request's `ExecutionContext` (the `ctx` of `fetch(request, env, ctx)`):
+   * work the answer need not wait for (edge-cache writes) is handed to
+   * `ctx.waitUntil`, so it outlives the response instead of being cancelled
+   * with it. Without it (nor `waitUntil`) the answer waits for that work.
+   */
+  ctx?: WaitUntilContext
+}
+
+/** The part of an `ExecutionContext` (or a Durable Object's state) the client uses. */
+export interface WaitUntilContext {
+  waitUntil(promise: Promise<unknown>): void
 }
 
 function catalogOf(methods: readonly ApiMeta[], base: Catalog | undefined): Catalog {
@@ -25,14 +37,27 @@ function catalogOf(methods: readonly ApiMeta[], base: Catalog | undefined): Cata
   return out
 }
 
+function waitUntilOf(ctx: WaitUntilContext | undefined): ((work: Promise<unknown>) => void) | undefined {
+  if (ctx === undefined) return undefined
+  if (ctx === null || typeof ctx !== 'object' || typeof ctx.waitUntil !== 'function') {
+    throw new TopValidationError('Option ctx must be the ExecutionContext of fetch(request, env, ctx) (something with waitUntil)', { param: 'ctx' })
+  }
+  // workerd's waitUntil must be called on its context.
+  return (work) => ctx.waitUntil(work)
+}
+
 /**
  * A TOP client for Cloudflare Workers (and any runtime with WHATWG fetch and
- * WebCrypto). Methods without metadata (see `methods`) are still callable,
- * but are sent unvalidated and never retried automatically.
+ * WebCrypto): `call` and `prepareRequest`, with pagination, batches and the
+ * session calls as functions (`paginate(client, …)`, `batch(client, …)`,
+ * `createSession(client, …)`), so a Worker bundles only what it uses.
+ * Methods without metadata (see `methods`) are still callable, but are sent
+ * unvalidated and never retried automatically.
  */
-export function createClient(options: EdgeClientOptions): TopClient {
+export function createClient(options: EdgeClientOptions): TopCallClient {
   if (options === null || typeof options !== 'object') throw new TopValidationError('Client options must be an object')
-  const { methods, ...clientOptions } = options
+  const { methods, ctx, ...clientOptions } = options
   const catalog = methods === undefined ? options.catalog : catalogOf(methods, options.catalog)
-  return createTopClient(edgePlatform(), { ...clientOptions, catalog })
+  const waitUntil = waitUntilOf(ctx) ?? options.waitUntil
+  return new TopCallClient(edgePlatform(), { ...clientOptions, catalog, ...(waitUntil && { waitUntil }) })
 }

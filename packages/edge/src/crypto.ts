@@ -14,8 +14,9 @@ const ascii = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0))
 // Known answers: a runtime passes a probe only by computing them, not merely by
 // accepting the algorithm. Deno, for one, imports an HMAC key with
 // `hash: 'MD5'` and then refuses to sign with it.
-const MD5_PROBE = { data: ascii('abc'), hex: '900150983CD24FB0D6963F7D28E17F72' } // RFC 1321
-const HMAC_MD5_PROBE = { key: ascii('Jefe'), data: ascii('what do ya want for nothing?'), hex: '750C783E6AB0B503EAA86E310A5DB738' } // RFC 2202, case 2
+// (Marked pure: a bundle without edgeCrypto, as under workerd, drops them.)
+const MD5_PROBE = { data: /* @__PURE__ */ ascii('abc'), hex: '900150983CD24FB0D6963F7D28E17F72' } // RFC 1321
+const HMAC_MD5_PROBE = { key: /* @__PURE__ */ ascii('Jefe'), data: /* @__PURE__ */ ascii('what do ya want for nothing?'), hex: '750C783E6AB0B503EAA86E310A5DB738' } // RFC 2202, case 2
 
 function probe(run: () => Promise<ArrayBuffer>, expected: string): Support {
   return run().then(
@@ -31,6 +32,55 @@ function keyId(raw: Uint8Array): string {
   return out
 }
 
+interface SubtleMd5 extends Pick<SigningCrypto, 'md5Hex' | 'hmacMd5Hex'> {
+  importKey(raw: Uint8Array): Promise<CryptoKey>
+  sign(key: Promise<CryptoKey>, data: Uint8Array): Promise<ArrayBuffer>
+}
+
+/** MD5 and HMAC-MD5 through `subtle` alone (workerd's extension), upper-case hex; HMAC-MD5 keys are imported once per secret (a few kept). */
+function subtleMd5(subtle: DigestSubtle): SubtleMd5 {
+  const hmacMd5Keys = new Map<string, Promise<CryptoKey>>()
+
+  function importKey(raw: Uint8Array): Promise<CryptoKey> {
+    return subtle.importKey('raw', raw as Uint8Array<ArrayBuffer>, { name: 'HMAC', hash: 'MD5' }, false, ['sign'])
+  }
+
+  async function sign(key: Promise<CryptoKey>, data: Uint8Array): Promise<ArrayBuffer> {
+    return subtle.sign('HMAC', await key, data as Uint8Array<ArrayBuffer>)
+  }
+
+  function hmacMd5Key(raw: Uint8Array): Promise<CryptoKey> {
+    const id = keyId(raw)
+    let key = hmacMd5Keys.get(id)
+    if (!key) {
+      if (hmacMd5Keys.size >= MAX_CACHED_KEYS) hmacMd5Keys.delete(hmacMd5Keys.keys().next().value!)
+      key = importKey(raw)
+      hmacMd5Keys.set(id, key)
+      // A failed import must not stay cached and fail every later call.
+      key.catch(() => hmacMd5Keys.delete(id))
+    }
+    return key
+  }
+
+  return {
+    importKey,
+    sign,
+    md5Hex: async (data) => toHexUpper(new Uint8Array(await subtle.digest('MD5', data as Uint8Array<ArrayBuffer>))),
+    hmacMd5Hex: async (key, data) => toHexUpper(new Uint8Array(await sign(hmacMd5Key(key), data))),
+  }
+}
+
+/**
+ * Signing digests for workerd alone, which has MD5 in `crypto.subtle`: no
+ * probe and no portable MD5 in the bundle. What `@tbkit/edge` signs with
+ * under the `workerd` export condition (wrangler's); the other conditions
+ * get `edgeCrypto`.
+ */
+export function workerdCrypto(subtle: DigestSubtle = crypto.subtle): SigningCrypto {
+  const { md5Hex, hmacMd5Hex } = subtleMd5(subtle)
+  return { md5Hex, hmacMd5Hex, hmacSha256Hex: webHmacSha256Hex }
+}
+
 /**
  * Signing digests for Workers. workerd implements MD5 in `crypto.subtle`
  * (digest and HMAC) as a Cloudflare extension; standard WebCrypto does not.
@@ -42,45 +92,24 @@ function keyId(raw: Uint8Array): string {
 export function edgeCrypto(subtle: DigestSubtle = crypto.subtle): SigningCrypto {
   let md5Support: Support | undefined
   let hmacMd5Support: Support | undefined
-  const hmacMd5Keys = new Map<string, Promise<CryptoKey>>()
-
-  function importHmacMd5(raw: Uint8Array): Promise<CryptoKey> {
-    return subtle.importKey('raw', raw as Uint8Array<ArrayBuffer>, { name: 'HMAC', hash: 'MD5' }, false, ['sign'])
-  }
-
-  async function signHmacMd5(key: Promise<CryptoKey>, data: Uint8Array): Promise<ArrayBuffer> {
-    return subtle.sign('HMAC', await key, data as Uint8Array<ArrayBuffer>)
-  }
-
-  function hmacMd5Key(raw: Uint8Array): Promise<CryptoKey> {
-    const id = keyId(raw)
-    let key = hmacMd5Keys.get(id)
-    if (!key) {
-      if (hmacMd5Keys.size >= MAX_CACHED_KEYS) hmacMd5Keys.delete(hmacMd5Keys.keys().next().value!)
-      key = importHmacMd5(raw)
-      hmacMd5Keys.set(id, key)
-      // A failed import must not stay cached and fail every later call.
-      key.catch(() => hmacMd5Keys.delete(id))
-    }
-    return key
-  }
+  const native = subtleMd5(subtle)
 
   return {
     async md5Hex(data) {
       md5Support ??= probe(() => subtle.digest('MD5', MD5_PROBE.data), MD5_PROBE.hex)
       if (!(await md5Support)) return portableCrypto.md5Hex(data)
       try {
-        return toHexUpper(new Uint8Array(await subtle.digest('MD5', data as Uint8Array<ArrayBuffer>)))
+        return await native.md5Hex(data)
       } catch {
         return portableCrypto.md5Hex(data)
       }
     },
     async hmacMd5Hex(key, data) {
-      hmacMd5Support ??= probe(() => signHmacMd5(importHmacMd5(HMAC_MD5_PROBE.key), HMAC_MD5_PROBE.data), HMAC_MD5_PROBE.hex)
+      hmacMd5Support ??= probe(() => native.sign(native.importKey(HMAC_MD5_PROBE.key), HMAC_MD5_PROBE.data), HMAC_MD5_PROBE.hex)
       // workerd refuses to import an empty HMAC key; RFC 2104 allows one.
       if (key.length === 0 || !(await hmacMd5Support)) return portableCrypto.hmacMd5Hex(key, data)
       try {
-        return toHexUpper(new Uint8Array(await signHmacMd5(hmacMd5Key(key), data)))
+        return await native.hmacMd5Hex(key, data)
       } catch {
         return portableCrypto.hmacMd5Hex(key, data)
       }

@@ -1,171 +1,228 @@
 import {
+  clampBanMs,
+  defineLimiter,
   limiterRules,
   memoryLimiter,
+  MAX_BAN_MS,
   TopError,
+  TopTransportError,
   TopValidationError,
   type LimiterDecision,
   type LimiterOptions,
   type TopLimiter,
 } from '@tbkit/core'
-
-/**
- * The fleet's shared quota on a Durable Object: one object per app key (it
- * is named after the key), so every Worker isolate, in every location, asks
- * the same single-threaded object for each slot and reads the same ban.
- * The object's clock decides; a ban is kept in its storage, so it outlives
- * the object being evicted from memory.
- */
+import { LIMITER_ORIGIN, type AcquireMessage, type BanMessage } from './limiter-protocol.js'
 
 /** The part of a Durable Object namespace binding this uses (`env.TBK_LIMITER`). */
 export interface LimiterNamespace {
   idFromName(name: string): unknown
-  get(id: never): { fetch(input: string, init?: RequestInit): Promise<Response> }
+  get(id: never, options?: { locationHint?: string }): { fetch(input: string, init?: RequestInit): Promise<Response> }
 }
 
-/** The part of `DurableObjectState` the object uses. */
-export interface LimiterState {
-  readonly storage: {
-    get<T>(key: string): Promise<T | undefined>
-    put<T>(key: string, value: T): Promise<void>
-  }
-  blockConcurrencyWhile<T>(callback: () => Promise<T>): Promise<T>
-}
-
-export interface DurableLimiterOptions extends LimiterOptions {
+export interface DurableLimiterOptions extends Partial<LimiterOptions> {
   /**
-   * When the object cannot be reached or fails: `'fail'` (default) raises a
-   * typed `TopError` and sends nothing; `'local'` paces this isolate alone
-   * with an in-memory limiter (same options) and reports it to `onDegraded`.
+   * When the object cannot be reached or fails: `'fail'` (default) raises
+   * `TbkLimiterError` and sends nothing; `'local'` paces this isolate alone,
+   * at `perSecond` (required then), probing the object again every second.
+   * The fleet's pace is the object's own (`TBK_QPS` where it is defined):
+   * `perSecond`, `burst` and `perMethod` here only ever pace this isolate
+   * while the object is out of reach.
    */
   onStoreError?: 'fail' | 'local'
-  /** Called (once per failure) when `'local'` takes over; never with secrets. */
+  /**
+   * Called once each time the object stops answering (an outage, or a ban
+   * it could not record), in either mode; again only after it has answered
+   * since. Never with secrets; whatever it throws is dropped.
+   */
   onDegraded?: (error: TopError) => void
+  /**
+   * Where to create the object when it does not exist yet, e.g. `'apac'`:
+   * near the Workers that call the gateway (which is in China). See the
+   * README's "Placement".
+   */
+  locationHint?: string
 }
 
-interface AcquireMessage {
-  readonly op: 'acquire'
-  readonly method: string
-  readonly rules: { readonly perSecond: number; readonly burst?: number; readonly perMethod?: Readonly<Record<string, number>> }
-}
-interface BanMessage {
-  readonly op: 'ban'
-  /** How long the ban has left, as the caller saw it: the object adds it to its own clock. */
-  readonly remainingMs: number
+/** The shared limiter could not be asked (unreachable, overloaded, misconfigured, its storage failing): nothing was sent. */
+export class TbkLimiterError extends TopTransportError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { kind: 'network', notSent: true, retryable: false, cause })
+  }
 }
 
-const BAN_KEY = 'ban-until'
-const ORIGIN = 'https://tbk-limiter.internal'
+/** How long an isolate in `'local'` mode leaves the object alone after it failed. */
+const PROBE_AFTER_MS = 1000
+/** Slack for the answer's way back: the object holds a caller no longer than the caller can wait, less this. */
+const RETURN_ALLOWANCE_MS = 250
+const MAX_ERROR_EXCERPT = 200
+
+type Stub = ReturnType<LimiterNamespace['get']>
 
 /**
- * The Durable Object class. Export it from your Worker's entry
- * (`export { TbkLimiter } from '@tbkit/edge'`) and bind it in wrangler.jsonc
- * (`durable_objects.bindings: [{ name: "TBK_LIMITER", class_name: "TbkLimiter" }]`
- * plus a migration with `new_sqlite_classes: ["TbkLimiter"]`).
+ * What an isolate knows about the object, shared by every `durableLimiter`
+ * made on the same binding: a Worker that builds one per request still asks
+ * once per slot, holds back on a ban it already knows of, and reports an
+ * outage once.
  */
-export class TbkLimiter {
-  readonly #state: LimiterState
-  /** Pacing per limiter configuration: Workers configured differently pace apart, but share the ban. */
-  readonly #pacers = new Map<string, TopLimiter>()
-  #banUntil = 0
-
-  constructor(state: LimiterState, _env?: unknown) {
-    this.#state = state
-    void state.blockConcurrencyWhile(async () => {
-      this.#banUntil = (await state.storage.get<number>(BAN_KEY)) ?? 0
-    })
-  }
-
-  async fetch(request: Request): Promise<Response> {
-    let message: AcquireMessage | BanMessage
-    try {
-      message = (await request.json()) as AcquireMessage | BanMessage
-    } catch {
-      return Response.json({ error: 'bad message' }, { status: 400 })
-    }
-    const now = Date.now()
-    if (message.op === 'ban') {
-      const until = now + Math.max(0, Number(message.remainingMs) || 0)
-      if (until > this.#banUntil) {
-        this.#banUntil = until
-        await this.#state.storage.put(BAN_KEY, until)
-      }
-      return Response.json({ ok: true })
-    }
-    if (this.#banUntil > now) {
-      const decision: LimiterDecision = { granted: false, retryAfterMs: Math.ceil(this.#banUntil - now), reason: 'ban' }
-      return Response.json(decision)
-    }
-    const key = JSON.stringify(message.rules)
-    let pacer = this.#pacers.get(key)
-    if (!pacer) {
-      pacer = memoryLimiter(message.rules)
-      this.#pacers.set(key, pacer)
-    }
-    return Response.json(await pacer.acquire({ appKey: '', method: message.method, nowMs: now }))
-  }
+interface IsolateView {
+  /** Object ids per app key. Stubs are not kept: workerd ties one to the request that made it. */
+  readonly ids: Map<string, unknown>
+  /** Bans this isolate knows of, per app key (epoch ms on this isolate's clock). */
+  readonly bans: Map<string, number>
+  /** Bans this isolate saw but could not record in the object yet, per app key. */
+  readonly unrecorded: Map<string, number>
+  degraded: boolean
+  /** `'local'` mode: the object failed; leave it alone until then. */
+  quietUntil: number
+  /** When to try recording an unrecorded ban again (at most once per PROBE_AFTER_MS). */
+  rewriteAt: number
 }
 
-function storeError(cause: unknown): TopError {
-  return new TopError('The shared rate limiter (Durable Object TbkLimiter) did not answer; nothing was sent', { cause })
+const views = new WeakMap<object, IsolateView>()
+
+function viewOf(namespace: LimiterNamespace): IsolateView {
+  let view = views.get(namespace)
+  if (!view) {
+    view = { ids: new Map(), bans: new Map(), unrecorded: new Map(), degraded: false, quietUntil: 0, rewriteAt: 0 }
+    views.set(namespace, view)
+  }
+  return view
+}
+
+function decisionOf(value: unknown): LimiterDecision {
+  const d = value as { granted?: unknown; retryAfterMs?: unknown; reason?: unknown } | null
+  if (d?.granted === true) return { granted: true }
+  if (d?.granted === false && typeof d.retryAfterMs === 'number' && d.retryAfterMs >= 0 && (d.reason === 'rate' || d.reason === 'ban')) {
+    return { granted: false, retryAfterMs: Math.min(d.retryAfterMs, MAX_BAN_MS), reason: d.reason }
+  }
+  throw new Error('TbkLimiter answered an unexpected shape')
 }
 
 /**
  * A `TopLimiter` on the `TbkLimiter` Durable Object bound as `namespace`:
- * `createClient({ …, limiter: durableLimiter(env.TBK_LIMITER, { perSecond: 8 }) })`.
+ * `createClient({ …, limiter: durableLimiter(env.TBK_LIMITER) })`. Make it
+ * once per isolate (module scope), not per request. Each call asks the
+ * object once and is answered when its slot comes.
  */
-export function durableLimiter(namespace: LimiterNamespace, options: DurableLimiterOptions): TopLimiter {
+export function durableLimiter(namespace: LimiterNamespace, options: DurableLimiterOptions = {}): TopLimiter {
   if (namespace === null || typeof namespace !== 'object' || typeof namespace.idFromName !== 'function') {
     throw new TopValidationError('durableLimiter needs the Durable Object namespace binding (env.TBK_LIMITER): see wrangler.jsonc durable_objects', {
       param: 'namespace',
     })
   }
-  limiterRules(options) // a typed error now for bad options, not on the first call
-  const { onStoreError = 'fail', onDegraded, ...rules } = options
+  if (options === null || typeof options !== 'object') throw new TopValidationError('durableLimiter options must be an object')
+  const { onStoreError = 'fail', onDegraded, locationHint, ...pace } = options
   if (onStoreError !== 'fail' && onStoreError !== 'local') {
     throw new TopValidationError(`Option onStoreError must be 'fail' or 'local', got ${String(onStoreError)}`, { param: 'onStoreError' })
   }
-  const local = onStoreError === 'local' ? memoryLimiter(rules) : undefined
-  const stubs = new Map<string, ReturnType<LimiterNamespace['get']>>()
-  const stubFor = (appKey: string) => {
-    let stub = stubs.get(appKey)
-    if (!stub) {
-      stub = namespace.get(namespace.idFromName(appKey) as never)
-      stubs.set(appKey, stub)
-    }
-    return stub
+  if (onDegraded !== undefined && typeof onDegraded !== 'function') throw new TopValidationError('Option onDegraded must be a function', { param: 'onDegraded' })
+  if (locationHint !== undefined && (typeof locationHint !== 'string' || locationHint === '')) {
+    throw new TopValidationError('Option locationHint must be a location hint such as "apac"', { param: 'locationHint' })
   }
-  const ask = async (appKey: string, path: string, message: AcquireMessage | BanMessage): Promise<unknown> => {
-    const response = await stubFor(appKey).fetch(`${ORIGIN}/${path}`, { method: 'POST', body: JSON.stringify(message) })
-    if (!response.ok) throw new Error(`TbkLimiter answered HTTP ${response.status}`)
+  if (onStoreError === 'local' && pace.perSecond === undefined) {
+    throw new TopValidationError("Option onStoreError 'local' needs perSecond: this isolate's own pace while the object cannot be reached", { param: 'perSecond' })
+  }
+  const hasPace = pace.perSecond !== undefined || pace.burst !== undefined || pace.perMethod !== undefined
+  if (hasPace) limiterRules(pace as LimiterOptions) // a typed error now for bad options, not on the first call
+  const local = onStoreError === 'local' ? memoryLimiter(pace as LimiterOptions) : undefined
+  const view = viewOf(namespace)
+
+  const stubFor = (appKey: string): Stub => {
+    let id = view.ids.get(appKey)
+    if (id === undefined) view.ids.set(appKey, (id = namespace.idFromName(appKey)))
+    return namespace.get(id as never, locationHint === undefined ? undefined : { locationHint })
+  }
+
+  const ask = async (appKey: string, path: 'acquire' | 'ban', message: AcquireMessage | BanMessage): Promise<unknown> => {
+    const response = await stubFor(appKey).fetch(`${LIMITER_ORIGIN}/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(message),
+    })
+    if (!response.ok) {
+      const detail = (await response.text().catch(() => '')).slice(0, MAX_ERROR_EXCERPT)
+      throw new Error(`TbkLimiter answered HTTP ${response.status}${detail ? `: ${detail}` : ''}`)
+    }
     return response.json()
   }
-  const degrade = (cause: unknown): void => {
-    if (!local) throw storeError(cause)
+
+  const failure = (what: string, cause: unknown): TbkLimiterError => {
+    const reason = cause instanceof Error ? cause.message : String(cause)
+    return new TbkLimiterError(`The shared rate limiter (Durable Object TbkLimiter) ${what}; nothing was sent: ${reason}`, cause)
+  }
+
+  const report = (error: TbkLimiterError): void => {
+    if (view.degraded) return
+    view.degraded = true
     try {
-      onDegraded?.(storeError(cause))
+      onDegraded?.(error)
     } catch {
       // A reporting hook must not change the call's outcome.
     }
   }
 
-  return {
-    async acquire(request) {
-      try {
-        const decision = (await ask(request.appKey, 'acquire', { op: 'acquire', method: request.method, rules })) as LimiterDecision
-        if (decision?.granted === true || (decision?.granted === false && Number.isFinite(decision.retryAfterMs))) return decision
-        throw new Error('TbkLimiter answered an unexpected shape')
-      } catch (error) {
-        degrade(error)
-        return local!.acquire(request)
-      }
-    },
-    async recordBan(request) {
-      await local?.recordBan(request)
-      try {
-        await ask(request.appKey, 'ban', { op: 'ban', remainingMs: request.untilMs - Date.now() })
-      } catch (error) {
-        degrade(error)
-      }
-    },
+  const recover = (): void => {
+    view.degraded = false
+    view.quietUntil = 0
   }
+
+  /** Record a ban in the object; a failure keeps it to record later, reports it and throws. */
+  const writeBan = async (appKey: string, untilMs: number): Promise<void> => {
+    const remainingMs = clampBanMs(untilMs - Date.now())
+    if (!remainingMs) {
+      view.unrecorded.delete(appKey)
+      return
+    }
+    try {
+      await ask(appKey, 'ban', { remainingMs })
+      if ((view.unrecorded.get(appKey) ?? Infinity) <= untilMs) view.unrecorded.delete(appKey)
+    } catch (cause) {
+      view.unrecorded.set(appKey, Math.max(view.unrecorded.get(appKey) ?? 0, untilMs))
+      const error = failure('could not record the gateway\'s ban (this isolate holds back on its own and records it with its next call)', cause)
+      report(error)
+      throw error
+    }
+  }
+
+  return defineLimiter<TopLimiter>({
+    waitsForSlot: true,
+
+    async acquire(request) {
+      const { appKey, method } = request
+      // A ban this isolate could not record is tried again first (at most once a second): the fleet must learn of it.
+      const unrecorded = view.unrecorded.get(appKey)
+      if (unrecorded !== undefined && Date.now() >= view.rewriteAt) {
+        view.rewriteAt = Date.now() + PROBE_AFTER_MS
+        await writeBan(appKey, unrecorded).catch(() => {})
+      }
+      const now = Date.now()
+      const bannedUntil = view.bans.get(appKey) ?? 0
+      if (bannedUntil > now) return { granted: false, retryAfterMs: Math.ceil(bannedUntil - now), reason: 'ban' }
+      if (local && view.quietUntil > now) return local.acquire(request)
+      try {
+        const maxWaitMs = Math.max(0, (request.maxWaitMs ?? 0) - RETURN_ALLOWANCE_MS)
+        const decision = decisionOf(await ask(appKey, 'acquire', { method, maxWaitMs }))
+        recover()
+        if (!decision.granted && decision.reason === 'ban') view.bans.set(appKey, Date.now() + decision.retryAfterMs)
+        return decision
+      } catch (cause) {
+        const error = cause instanceof TbkLimiterError ? cause : failure('did not answer', cause)
+        report(error)
+        if (!local) throw error
+        view.quietUntil = Date.now() + PROBE_AFTER_MS
+        return local.acquire(request)
+      }
+    },
+
+    async recordBan({ appKey, untilMs }) {
+      const remainingMs = clampBanMs(untilMs - Date.now())
+      if (!remainingMs) return
+      const until = Date.now() + remainingMs
+      // This isolate holds back at once, whatever becomes of the write.
+      view.bans.set(appKey, Math.max(view.bans.get(appKey) ?? 0, until))
+      await local?.recordBan({ appKey, untilMs: until })
+      await writeBan(appKey, until)
+      recover()
+    },
+  })
 }

@@ -1,4 +1,4 @@
-import { cacheTtlPolicy, toHexUpper, TopValidationError, type TopCache } from '@tbkit/core'
+import { cacheTtlPolicy, defineCache, toHexUpper, TopValidationError, type TopCache } from '@tbkit/core'
 
 /**
  * The read cache on the Workers Cache API. Entries live in the data centre
@@ -45,7 +45,7 @@ export function edgeCache(options: EdgeCacheOptions = {}): TopCache {
     return store
   }
 
-  return {
+  return defineCache<TopCache>({
     ttlFor,
     async get(key) {
       const response = await (await open()).match(new Request(await keyUrl(key)))
@@ -70,5 +70,5 @@ export function edgeCache(options: EdgeCacheOptions = {}): TopCache {
       })
       await (await open()).put(new Request(await keyUrl(key)), response)
     },
-  }
+  })
 }

@@ -1,4 +1,4 @@
-import { TopValidationError, type TopClient } from '@tbkit/core'
+import { TopValidationError, type TopCallClient } from '@tbkit/core'
 import { createClient, type EdgeClientOptions } from './client.js'
 
 /** The Worker bindings `fromEnv` reads. */
@@ -12,6 +12,13 @@ export interface TbkEnv {
   /** Gateway URL; default `https://eco.taobao.com/router/rest`. */
   TBK_ENDPOINT?: string
 }
+
+/**
+ * What `fromEnv` accepts: the Worker's `env` as `wrangler types` generates it,
+ * whether or not it lists the secrets (a fresh clone has no `.dev.vars` for
+ * it to read them from); a missing binding is a typed error at run time.
+ */
+export type TbkEnvInput = { readonly [K in keyof TbkEnv]?: TbkEnv[K] | undefined }
 
 const HOW_TO_SET: Record<keyof TbkEnv, string> = {
   TBK_APP_KEY: 'add it to "vars" in your wrangler config',
@@ -36,9 +43,9 @@ function readBinding(env: Record<string, unknown>, name: keyof TbkEnv, required:
 /**
  * A client from the Worker's bindings (`env`): `TBK_APP_KEY`,
  * `TBK_APP_SECRET`, optional `TBK_SESSION` and `TBK_ENDPOINT`. `overrides`
- * add or replace client options, e.g. `{ methods: [taobao_tbk_tpwd_create] }`.
+ * add or replace client options, e.g. `{ methods: [taobao_tbk_tpwd_create], ctx }`.
  */
-export function fromEnv(env: TbkEnv, overrides: Partial<EdgeClientOptions> = {}): TopClient {
+export function fromEnv(env: TbkEnvInput, overrides: Partial<EdgeClientOptions> = {}): TopCallClient {
   if (env === null || typeof env !== 'object') {
     throw new TopValidationError('fromEnv(env) needs the Worker bindings object (the `env` argument of fetch)')
   }

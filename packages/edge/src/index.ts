@@ -6,10 +6,11 @@
 // One import for a Worker: the edge client plus core's errors, types and
 // per-method metadata (tree-shaken: only what the Worker uses is bundled).
 export * from '@tbkit/core'
-export { createClient, type EdgeClientOptions } from './client.js'
-export { fromEnv, type TbkEnv } from './env.js'
+export { createClient, type EdgeClientOptions, type WaitUntilContext } from './client.js'
+export { fromEnv, type TbkEnv, type TbkEnvInput } from './env.js'
 export { edgePlatform } from './platform.js'
-export { edgeCrypto, type DigestSubtle } from './crypto.js'
+export { edgeCrypto, workerdCrypto, type DigestSubtle } from './crypto.js'
 export { EDGE_VERSION } from './version.js'
-export { TbkLimiter, durableLimiter, type DurableLimiterOptions, type LimiterNamespace, type LimiterState } from './durable-limiter.js'
+export { durableLimiter, TbkLimiterError, type DurableLimiterOptions, type LimiterNamespace } from './durable-limiter.js'
+export { TbkLimiter, type LimiterState, type TbkLimiterEnv } from './limiter-object.js'
 export { edgeCache, type EdgeCacheOptions } from './edge-cache.js'

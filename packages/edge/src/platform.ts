@@ -1,5 +1,5 @@
 import { createFetchSender, type Platform, type SigningCrypto } from '@tbkit/core'
-import { edgeCrypto } from './crypto.js'
+import { platformCrypto } from './platform-crypto.js'
 import { EDGE_VERSION } from './version.js'
 
 // One per isolate, not per client: Workers build a client per request (the
@@ -9,10 +9,11 @@ let isolateCrypto: SigningCrypto | undefined
 
 /**
  * The Workers platform: the global `fetch` with the global `FormData` and
- * `Blob` (which it understands natively), and workerd's MD5 where it exists.
+ * `Blob` (which it understands natively), and workerd's MD5 where it exists
+ * (`workerdCrypto` under the `workerd` export condition, else `edgeCrypto`).
  */
 export function edgePlatform(): Platform {
-  isolateCrypto ??= edgeCrypto()
+  isolateCrypto ??= platformCrypto()
   return {
     send: createFetchSender({ fetch: globalThis.fetch.bind(globalThis) }),
     crypto: isolateCrypto,

@@ -15,6 +15,7 @@ export const DEMO_RESPONDERS: Readonly<Record<string, Responder>> = {
   'taobao.tbk.dg.general.link.convert': linkConvert,
   'taobao.tbk.tpwd.create': tpwdCreate,
   'taobao.tbk.dg.reports.query': reportsQuery,
+  'taobao.tbk.item.info.get': itemInfo,
 }
 
 /** How many items a demo search finds, whatever the query: enough for several pages. */
@@ -54,6 +55,39 @@ function materialSearch({ params }: { params: Readonly<Record<string, string>> }
     }
   })
   return { total_results: DEMO_SEARCH_TOTAL, result_list }
+}
+
+/** A numeric item id, or the 新商品id form the demo search answers (`token-token`). */
+const DEMO_ITEM_ID_FORM = /^(?:\d{6,20}|[A-Za-z0-9]{6,32}-[A-Za-z0-9]{6,32})$/
+
+/** Details for each well-formed id asked (a malformed one is left out, as the platform leaves out what it does not know). */
+function itemInfo({ params }: { params: Readonly<Record<string, string>> }) {
+  const ids = (params.num_iids ?? '').split(',').map((id) => id.trim())
+  const results = ids
+    .filter((id) => DEMO_ITEM_ID_FORM.test(id))
+    .map((id) => {
+      const price = 19.9 + Math.round(demoFraction(`${id}|price`) * 300)
+      const shop = 1 + Math.floor(demoFraction(`${id}|shop`) * 7)
+      return {
+        input_num_iid: id,
+        num_iid: id,
+        title: `示例商品 ${demoToken(id, 6)}`,
+        pict_url: `//img.alicdn.com/demo/${demoToken(id, 12)}.jpg`,
+        small_images: [`//img.alicdn.com/demo/${demoToken(`${id}|1`, 12)}.jpg`],
+        reserve_price: (price * 1.5).toFixed(2),
+        zk_final_price: price.toFixed(2),
+        user_type: shop % 2,
+        provcity: '浙江 杭州',
+        item_url: `https://item.taobao.com/item.htm?id=${/^\d+$/.test(id) ? id : DEMO_ITEM_ID}`,
+        nick: `示例旗舰店 ${shop}`,
+        seller_id: 2_200_000_000 + shop,
+        volume: Math.round(demoFraction(`${id}|volume`) * 5000),
+        cat_name: '女装',
+        cat_leaf_name: '连衣裙',
+        free_shipment: true,
+      }
+    })
+  return { results }
 }
 
 function materialOf(json: string | undefined): string {

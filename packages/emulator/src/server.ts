@@ -21,7 +21,8 @@ export interface EmulatorOptions extends Omit<GatewayOptions, 'apps'> {
   readonly apps?: GatewayOptions['apps']
   /**
    * Answer like a live account: material search pages through 120 items that
-   * echo the query, link parse/convert and 淘口令 creation derive stable
+   * echo the query, item details (`taobao.tbk.item.info.get`) answer each id
+   * asked, link parse/convert and 淘口令 creation derive stable
    * links from what you send, `taobao.tbk.dg.reports.query` answers a daily
    * report, and the order, refund and punishment APIs answer from a small
    * live order book over the last 7 days (`demoOrderBook`). Your own

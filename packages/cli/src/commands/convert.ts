@@ -7,6 +7,7 @@ import {
   type ShareTextItem,
   type TopClient,
 } from '@tbkit/core'
+import { adzoneIdOf } from '../adzone.js'
 import { stringFlag, type ParsedArgs } from '../args.js'
 import { createCliClient } from '../client-factory.js'
 import { COMMON_FLAGS, CREDENTIAL_FLAGS, CREDENTIAL_HELP, OUTPUT_FLAGS, type Command } from '../command.js'
@@ -106,22 +107,11 @@ function concurrencyOf(args: ParsedArgs): number | undefined {
   return Number(value)
 }
 
-/** A flag beats the profile; an adzone id beats a pid at the same level. */
+/** The 推广位 from the flags or the profile; conversion needs one. */
 function adzoneIdFrom(args: ParsedArgs, settings: Settings): string {
-  const flagAdzone = stringFlag(args, 'adzone-id')
-  const flagPid = stringFlag(args, 'pid')
-  if (flagAdzone !== undefined || (flagPid === undefined && settings.adzoneId)) {
-    const id = flagAdzone ?? settings.adzoneId!
-    if (!/^\d+$/.test(id)) throw new TopValidationError(`adzone id must be digits, got ${JSON.stringify(id)}`, { param: 'adzone_id' })
-    return id
-  }
-  const pid = flagPid ?? settings.pid
-  if (pid !== undefined) {
-    const match = /^mm_\d+_\d+_(\d+)$/.exec(pid)
-    if (!match) throw new TopValidationError(`pid must look like mm_123_456_789, got ${JSON.stringify(pid)}`, { param: 'pid' })
-    return match[1]!
-  }
-  throw new TopValidationError('no adzone id: pass --adzone-id or --pid, or run `tbk config set adzone_id <id>`', { param: 'adzone_id' })
+  const id = adzoneIdOf(args, settings)
+  if (id === undefined) throw new TopValidationError('no adzone id: pass --adzone-id or --pid, or run `tbk config set adzone_id <id>`', { param: 'adzone_id' })
+  return id
 }
 
 function errorOf(item: ShareTextItem): Record<string, unknown> | undefined {

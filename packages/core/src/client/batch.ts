@@ -14,9 +14,10 @@
 import type { CallOptions, Method, ResultOf } from './call-types.js'
 import { TopError, TopTransportError, TopValidationError } from '../protocol/errors.js'
 import { excerptOf } from '../protocol/json.js'
-import { checkEndpoint, checkSession } from './call-options.js'
+import { checkCallOptions, checkEndpoint, checkSession } from './call-options.js'
 import type { ApiMeta } from '../protocol/meta.js'
-import type { TopHttpRequest, TopHttpResponse } from './platform.js'
+import type { TopHttpResponse } from './platform.js'
+import { internalsOf, type ClientInternals, type HasClientInternals } from './internals.js'
 import { decodeResponse, errorFromBody, parseBody } from '../protocol/response.js'
 
 /** Between calls in a batch body, and between their answers. */
@@ -57,37 +58,8 @@ export class TopBatchValidationError extends TopValidationError {
   }
 }
 
-/** One call, checked and encoded as `call` would. */
-export interface CheckedBatchCall {
-  readonly meta: ApiMeta | undefined
-  readonly fields: Readonly<Record<string, string>>
-  readonly files: Readonly<Record<string, unknown>>
-  readonly session: string | undefined
-}
-
-type Build = () => Promise<{
-  /** The client attaches the attempt's abort (signal/onAbort). */
-  request: Omit<TopHttpRequest, 'signal' | 'onAbort'>
-  info: { params: Readonly<Record<string, string>>; files: readonly string[] }
-}>
-
 /** What batching needs from the client's private state; the secret stays behind `envelope`. */
-export interface BatchSeam {
-  readonly endpoint: string
-  /** The client's `allowInsecureHttp`: a batch's own endpoint passes the same guard as the client's. */
-  readonly allowInsecureHttp: boolean
-  readonly headers: Readonly<Record<string, string>>
-  checkCall(method: string, params: Record<string, unknown>, options: CallOptions): CheckedBatchCall
-  /** The system params for the query, `sign` included, signed over them and `body`. */
-  envelope(body: string): Promise<Record<string, string>>
-  execute(
-    method: string,
-    meta: ApiMeta | undefined,
-    options: CallOptions,
-    build: Build,
-    decode: (response: TopHttpResponse) => unknown,
-  ): Promise<unknown>
-}
+export type BatchSeam = ClientInternals
 
 /** System params the client sets; a call's own params must not reuse them (`target_app_key` is the caller's). */
 /** Codes only the envelope can earn: a lone error answer with one of these failed the whole batch. */
@@ -215,4 +187,15 @@ export async function runBatch(seam: BatchSeam, calls: readonly BatchCall[], opt
     (response) => decodeBatchAnswer(response, methods),
   )
   return result as BatchResult[]
+}
+
+/**
+ * Several calls in one `/router/batch` request, outcomes in order (see
+ * `runBatch`): `batch(client, [{ method, params }, …])`. `TopClient` has it
+ * as `client.batch(calls)`; as a function it is bundled only where used.
+ */
+export async function batch<const C extends readonly BatchCall[]>(client: HasClientInternals, calls: C, options: BatchOptions = {}): Promise<BatchResultsOf<C>> {
+  const internals = internalsOf(client, 'batch')
+  checkCallOptions(options)
+  return runBatch(internals, calls, options) as Promise<BatchResultsOf<C>>
 }

@@ -1,5 +1,5 @@
 import { AttemptAbort, AttemptRequest, type BuiltRequest } from './attempt-abort.js'
-import { portableCrypto, webHmacSha256Hex, type SigningCrypto } from '../protocol/crypto.js'
+import { webHmacSha256Hex, type SigningCrypto } from '../protocol/crypto.js'
 import { encodeParams, isFileValue } from '../protocol/encode.js'
 import { TopAbortError, TopError, TopRateLimitError, TopTimeoutError, TopTransportError, TopValidationError } from '../protocol/errors.js'
 import type { CallOptions, Method, ParamsOf, ResultOf } from './call-types.js'
@@ -9,22 +9,16 @@ import { redactFields, redactSecrets, redactUrl } from '../protocol/redact.js'
 import { displaySafe } from '../protocol/sanitize.js'
 import { decodeResponse, requestIdOf } from '../protocol/response.js'
 import { retryDelay, type RetryPolicy } from './retry.js'
-import { nearMissMethod } from './method-typo.js'
-import { canonicalString, SIGN_METHODS, signCanonical, type SignMethod } from '../protocol/sign.js'
+import { canonicalString, SIGN_METHODS, signCanonicalWith, type SignMethod } from '../protocol/sign.js'
 import { formatTimestamp } from '../protocol/timestamp.js'
 import { validateParams } from './validate.js'
 import { CLIENT_WEB_APIS, requireWebApis } from '../protocol/web-apis.js'
 import { checkCallOptions, checkEndpoint, checkNonNegative, checkSession, checkTiming, readHooks, type ReadHooks } from './call-options.js'
 import { sleep } from './timers.js'
 import { httpRateLimitError } from '../protocol/http-rate-limit.js'
-import { runBatch, type BatchCall, type BatchOptions, type BatchResultsOf, type BatchSeam } from './batch.js'
-import { paginateMethod, type PageItemOf, type PaginateArgs, type PaginateOptions } from './paginate.js'
-import { createSession, refreshSession, type SessionCallOptions, type SessionSeam } from './session.js'
-import type { TopSession } from '../protocol/oauth.js'
 import type { TopCache, TopLimiter } from './quota/quota.js'
-import { checkQuotaOptions } from './quota/quota-options.js'
-import { recordGatewayBan, takeSlot } from './quota/rate-gate.js'
-import { ReadCache } from './quota/read-cache.js'
+import { clientQuota, type ClientQuota, type ClientReadCache, type QuotaPolicy } from './quota/policy.js'
+import { CLIENT_INTERNALS, type ClientInternals } from './internals.js'
 
 export const DEFAULT_ENDPOINT = 'https://eco.taobao.com/router/rest'
 
@@ -103,7 +97,27 @@ export interface TopClientOptions {
   limiter?: TopLimiter
   /** Serves repeated safe reads without a request (`memoryCache`, `redisCache`, `edgeCache`). */
   cache?: TopCache
+  /**
+   * Takes work the answer need not wait for (cache writes) so that it
+   * outlives the response: a Worker's `(work) => ctx.waitUntil(work)`.
+   * Without it the answer waits for such work.
+   */
+  waitUntil?: (work: Promise<unknown>) => void
 }
+
+/**
+ * What a client fills in that its platform and options leave out.
+ * `TopCallClient` brings only HMAC-SHA256; `TopClient` brings the portable
+ * MD5, the quota policy for any store and near-miss method suggestions.
+ */
+export interface ClientFallbacks {
+  readonly crypto: Partial<SigningCrypto>
+  readonly quota: QuotaPolicy | undefined
+  /** The catalog method a misspelt name most likely meant (without it, an unknown name is sent as is). */
+  readonly nearMissMethod: ((method: string, catalog: Catalog) => string | undefined) | undefined
+}
+
+const CALL_CLIENT_FALLBACKS: ClientFallbacks = { crypto: { hmacSha256Hex: webHmacSha256Hex }, quota: undefined, nearMissMethod: undefined }
 
 
 type CallArgs<M extends Method> = {} extends ParamsOf<M>
@@ -181,8 +195,14 @@ function encodeComponent(text: string): string {
   return text
 }
 
-/** A client for one app: signs, sends, retries what is safe to repeat, and decodes. */
-export class TopClient {
+/**
+ * A client for one app: signs, sends, retries what is safe to repeat, and
+ * decodes — `call` and `prepareRequest`, and nothing a call does not use.
+ * `TopClient` adds `paginate`, `batch` and the session methods; on this
+ * client they are functions (`paginate(client, …)`, `batch(client, …)`,
+ * `createSession(client, …)`), so a bundle keeps only the ones it imports.
+ */
+export class TopCallClient {
   readonly endpoint: string
   readonly signMethod: SignMethod
   readonly catalog: Catalog
@@ -198,8 +218,8 @@ export class TopClient {
   readonly #session: string | undefined
   readonly #platform: Platform
   readonly #hooks: ReadHooks<never> | undefined
-  readonly #limiter: TopLimiter | undefined
-  readonly #readCache: ReadCache | undefined
+  readonly #quota: ClientQuota | undefined
+  readonly #nearMissMethod: ClientFallbacks['nearMissMethod']
 
   constructor(platform: Platform, options: Readonly<TopClientOptions>) {
     // A runtime without these fails here, naming what is missing, not at first use.
@@ -212,19 +232,31 @@ export class TopClient {
     this.#appSecret = options.appSecret
     this.#session = options.session || undefined
     this.#hooks = readHooks(options.hooks)
-    this.crypto = { ...portableCrypto, ...platform.crypto }
+    const fallbacks = this.fallbacks()
+    this.crypto = { ...fallbacks.crypto, ...platform.crypto } as SigningCrypto
     if (this.signMethod === 'hmac-sha256' && this.crypto.hmacSha256Hex === webHmacSha256Hex) {
       requireWebApis(['crypto.subtle'], 'HMAC-SHA256 signing (sign method hmac-sha256; choose md5 or hmac without it)')
     }
+    if (this.signMethod !== 'hmac-sha256' && typeof this.crypto[this.signMethod === 'md5' ? 'md5Hex' : 'hmacMd5Hex'] !== 'function') {
+      throw new TopValidationError(`Sign method ${this.signMethod} needs MD5, which this platform lacks`, { param: 'signMethod' })
+    }
+    this.#nearMissMethod = fallbacks.nearMissMethod
     const platformIsFile = platform.isFile
     this.isFile = platformIsFile ? (v) => isFileValue(v) || platformIsFile(v) : isFileValue
     this.now = platform.now ?? Date.now
     this.random = platform.random ?? Math.random
     this.headers = { accept: 'application/json', 'accept-encoding': 'gzip' }
     if (platform.userAgent) this.headers['user-agent'] = platform.userAgent
-    checkQuotaOptions(options)
-    this.#limiter = options.limiter
-    this.#readCache = options.cache && new ReadCache(options.cache, options.appKey, options.appSecret, this.crypto, options.timeoutMs ?? 15_000)
+    if (options.waitUntil !== undefined && typeof options.waitUntil !== 'function') {
+      throw new TopValidationError('Option waitUntil must be a function, e.g. (work) => ctx.waitUntil(work)', { param: 'waitUntil' })
+    }
+    const setup = { appKey: options.appKey, appSecret: options.appSecret, crypto: this.crypto, limitMs: options.timeoutMs ?? 15_000, waitUntil: options.waitUntil }
+    this.#quota = clientQuota(options, setup, fallbacks.quota)
+  }
+
+  /** What this client fills in that the platform leaves out (overridden by `TopClient`). */
+  protected fallbacks(): ClientFallbacks {
+    return CALL_CLIENT_FALLBACKS
   }
 
   /** The appKey this client signs for (the secret stays private). */
@@ -245,7 +277,8 @@ export class TopClient {
     const meta = this.checkCall(method, params, options)
     const { fields, files } = encodeParams(params, meta ? fileParamsOf(meta) : [], this.isFile)
     const session = this.sessionFor(meta, options)
-    const cache = this.#readCache && ReadCache.cacheable(meta, files) ? this.#readCache : undefined
+    const readCache: ClientReadCache | undefined = this.#quota?.readCache
+    const cache = readCache?.cacheable(meta, files) ? readCache : undefined
     const cacheKey = cache && (await cache.keyFor(method, fields, session))
     if (cache && cacheKey !== undefined) {
       const hit = await cache.lookup(method, cacheKey)
@@ -275,43 +308,14 @@ export class TopClient {
     return this.prepare(method, fields, files, this.sessionFor(meta, options))
   }
 
-  /** Iterate the records of a paged method, page after page (see `paginate.ts`). */
-  paginate<M extends Method>(method: M, ...args: PaginateArgs<M>): AsyncGenerator<PageItemOf<ResultOf<M>>, void, undefined>
-  /** Iterate a method the catalog does not know yet; describe its paging in `options.paging`. */
-  paginate<M extends string>(
-    method: M extends Method ? never : M,
-    params?: Record<string, unknown>,
-    options?: PaginateOptions,
-  ): AsyncGenerator<unknown, void, undefined>
-  paginate(method: string, params: Record<string, unknown> = {}, options: PaginateOptions = {}): AsyncGenerator<unknown, void, undefined> {
-    return paginateMethod(this.catalog, method, params, options, (page, callOptions) => this.call(method as never, page, callOptions))
-  }
-
-  /** Several calls in one `/router/batch` request, outcomes in order (see `batch.ts`). */
-  async batch<const C extends readonly BatchCall[]>(calls: C, options: BatchOptions = {}): Promise<BatchResultsOf<C>> {
-    checkCallOptions(options)
-    return runBatch(this.#batchSeam(), calls, options) as Promise<BatchResultsOf<C>>
-  }
-
-  /** Trade an OAuth authorization code for the user's session (`taobao.top.auth.token.create`; see session.ts). */
-  createSession(code: string, options?: SessionCallOptions): Promise<TopSession> {
-    return createSession(this.#sessionSeam(), code, options)
-  }
-
-  /** Trade a refresh token for a fresh session (`taobao.top.auth.token.refresh`). */
-  refreshSession(refreshToken: string, options?: SessionCallOptions): Promise<TopSession> {
-    return refreshSession(this.#sessionSeam(), refreshToken, options)
-  }
-
-  #sessionSeam(): SessionSeam {
-    return { call: (method, params, options) => this.call(method as never, params, options) as Promise<Record<string, unknown>>, now: this.now }
-  }
-
-  #batchSeam(): BatchSeam {
+  /** What batch and the session calls need (see internals.ts); never the secret itself. */
+  [CLIENT_INTERNALS](): ClientInternals {
     return {
       endpoint: this.endpoint,
       allowInsecureHttp: this.#options.allowInsecureHttp === true,
       headers: this.headers,
+      now: this.now,
+      call: (method, params, options) => this.call(method as never, params, options) as Promise<Record<string, unknown>>,
       checkCall: (method, params, options) => {
         const meta = this.checkCall(method, params, options)
         const { fields, files } = encodeParams(params, meta ? fileParamsOf(meta) : [], this.isFile)
@@ -319,7 +323,7 @@ export class TopClient {
       },
       envelope: async (body) => {
         const fields = this.#systemFields(undefined)
-        fields.sign = await signCanonical(canonicalString(fields) + body, this.#appSecret, this.signMethod, this.crypto)
+        fields.sign = await signCanonicalWith(canonicalString(fields) + body, this.#appSecret, this.signMethod, this.crypto)
         return fields
       },
       execute: (method, meta, options, build, decode) => this.execute(method, meta, options, build, decode),
@@ -343,7 +347,7 @@ export class TopClient {
     const meta = Object.hasOwn(this.catalog, method) ? this.catalog[method] : undefined
     if (!meta && (options.validate ?? this.#options.validate ?? true)) {
       // A slip like `tpwd.creat` would fail at the gateway with "22 Invalid method"; other unknown names stay callable.
-      const guess = nearMissMethod(method, this.catalog)
+      const guess = this.#nearMissMethod?.(method, this.catalog)
       if (guess !== undefined) {
         throw new TopValidationError(`Unknown method ${method}: did you mean ${guess}? (pass validate: false to send it as is)`, { method, param: 'method' })
       }
@@ -375,7 +379,7 @@ export class TopClient {
     const fields: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, { method }, this.#systemFields(session))
     for (const key of Object.keys(params)) fields[key] = params[key]!
     const canonical = canonicalString(fields)
-    fields.sign = await signCanonical(canonical, this.#appSecret, this.signMethod, this.crypto)
+    fields.sign = await signCanonicalWith(canonical, this.#appSecret, this.signMethod, this.crypto)
     return { method, url: this.endpoint, headers: { ...this.headers }, fields, files, canonical }
   }
 
@@ -435,10 +439,11 @@ export class TopClient {
       let sent = false
       try {
         let built = await build()
-        if (this.#limiter) {
+        const quota = this.#quota
+        if (quota?.limiter) {
           await this.#platform.ready?.()
           const waitUntil = Math.min(deadlineAt, attemptStart + attemptTimeout)
-          const waitedMs = await takeSlot(this.#limiter, { appKey: this.appKey, method, abort, userSignal, waitUntil, maxBanWaitMs: policy.maxRateLimitWaitMs })
+          const waitedMs = await quota.policy.takeSlot(quota.limiter, { appKey: this.appKey, method, abort, userSignal, waitUntil, maxBanWaitMs: policy.maxRateLimitWaitMs })
           // After a long wait (a ban) the signed timestamp is stale; the gateway allows 10 minutes of skew.
           if (waitedMs > STALE_SIGNATURE_MS) built = await build()
         }
@@ -460,7 +465,7 @@ export class TopClient {
           const banned = httpRateLimitError(method, response.text, response.retryAfter, Date.now())
           if (banned) throw banned
         }
-        const result = decode(response)
+        const result = await decode(response)
         if (hooks?.onResponse) {
           notify(hooks, 'onResponse', {
             method,
@@ -474,7 +479,8 @@ export class TopClient {
         return result
       } catch (error) {
         if (!(error instanceof TopError)) throw error
-        if (sent && error instanceof TopRateLimitError && this.#limiter) await recordGatewayBan(this.#limiter, this.appKey, error)
+        const quota = this.#quota
+        if (sent && error instanceof TopRateLimitError && quota?.limiter) await quota.policy.recordBan(quota.limiter, this.appKey, error)
         notify(hooks, 'onResponse', { method, attempt, durationMs: Date.now() - attemptStart, status, requestId: error.requestId, error })
         const delay = retryDelay(error, attempt - 1, policy, this.random)
         if (delay === undefined || Date.now() + delay >= deadlineAt) throw error
@@ -548,7 +554,3 @@ function transportFailure(
   return new TopTransportError(`${method}: network error${notSent ? ' (not sent)' : ''}: ${reason}`, { method, kind: 'network', cause, notSent })
 }
 
-/** Build a client on a platform. Platform packages wrap this as `createClient(options)`. */
-export function createTopClient(platform: Platform, options: TopClientOptions): TopClient {
-  return new TopClient(platform, options)
-}

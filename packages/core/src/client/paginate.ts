@@ -1,8 +1,9 @@
 /**
- * `client.paginate`: iterate the records of a paged method, page after page,
+ * `paginate(client, …)` (`client.paginate` on `TopClient`): iterate the records of a paged method, page after page,
  * as the catalog's paging metadata describes it (numbered pages or a cursor).
  */
-import type { CallOptions, Method, ParamsOf } from './call-types.js'
+import type { CallOptions, Method, ParamsOf, ResultOf } from './call-types.js'
+import type { TopCallClient } from './client.js'
 import { TopAbortError, TopTransportError, TopValidationError } from '../protocol/errors.js'
 import type { Catalog, CursorPaging, PagePaging, Paging, ResultPath } from '../protocol/meta.js'
 
@@ -230,4 +231,24 @@ export function paginateMethod(
   paramCount(params, paging.pageParam, method)
   paramCount(params, paging.sizeParam, method)
   return paging.style === 'page' ? numberedPages(run, paging, params, size) : cursorPages(run, paging, params, size)
+}
+
+/**
+ * Iterate the records of a paged method, page after page:
+ * `for await (const item of paginate(client, method, params, { pageSize }))`.
+ * `TopClient` has it as `client.paginate(…)`; as a function it is bundled only where used.
+ */
+export function paginate<M extends Method>(client: TopCallClient, method: M, ...args: PaginateArgs<M>): AsyncGenerator<PageItemOf<ResultOf<M>>, void, undefined>
+/** Iterate a method the catalog does not know yet; describe its paging in `options.paging`. */
+export function paginate<M extends string>(
+  client: TopCallClient,
+  method: M extends Method ? never : M,
+  params?: Record<string, unknown>,
+  options?: PaginateOptions,
+): AsyncGenerator<unknown, void, undefined>
+export function paginate(client: TopCallClient, method: string, params: Record<string, unknown> = {}, options: PaginateOptions = {}): AsyncGenerator<unknown, void, undefined> {
+  if (client === null || typeof client !== 'object' || typeof client.call !== 'function') {
+    throw new TopValidationError('paginate needs a client made by createClient (@tbkit/node, @tbkit/edge) or createTopClient', { param: 'client' })
+  }
+  return paginateMethod(client.catalog ?? {}, method, params, options, (page, callOptions) => client.call(method as never, page, callOptions))
 }

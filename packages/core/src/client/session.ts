@@ -1,6 +1,6 @@
 /**
- * `client.createSession(code)` and `client.refreshSession(refreshToken)`:
- * the two token calls of the OAuth flow, decoded into a `TopSession`.
+ * `createSession(client, code)` and `refreshSession(client, refreshToken)`
+ * (methods of `TopClient`): the two token calls of the OAuth flow, decoded into a `TopSession`.
  * Neither call is repeated automatically (a code is single-use; a refresh
  * may retire the old token), and no error they raise shows a token.
  */
@@ -8,15 +8,13 @@ import { createApiError, TopApiError, TopTransportError, TopValidationError } fr
 import { sessionFromTokenResult, type TopSession } from '../protocol/oauth.js'
 import { REDACTED } from '../protocol/redact.js'
 import type { CallOptions } from './call-types.js'
+import { internalsOf, type ClientInternals, type HasClientInternals } from './internals.js'
 
 export const TOKEN_CREATE_METHOD = 'taobao.top.auth.token.create'
 export const TOKEN_REFRESH_METHOD = 'taobao.top.auth.token.refresh'
 
 /** What the token calls need from the client. */
-export interface SessionSeam {
-  call(method: string, params: Record<string, unknown>, options: CallOptions): Promise<Record<string, unknown>>
-  now(): number
-}
+export type SessionSeam = Pick<ClientInternals, 'call' | 'now'>
 
 /** Options for the token calls; the session option is not taken (they are made without one). */
 export type SessionCallOptions = Omit<CallOptions, 'session' | 'retry' | 'maxRetries'>
@@ -66,14 +64,16 @@ async function tokenCall(seam: SessionSeam, method: string, params: Record<strin
   return sessionFromTokenResult(method, result.token_result, sentAt)
 }
 
-/** Trade an authorization code (from the OAuth callback) for the user's session. */
-export async function createSession(seam: SessionSeam, code: string, options: SessionCallOptions = {}): Promise<TopSession> {
+/** Trade an authorization code (from the OAuth callback) for the user's session (`taobao.top.auth.token.create`). */
+export async function createSession(client: HasClientInternals, code: string, options: SessionCallOptions = {}): Promise<TopSession> {
+  const seam = internalsOf(client, 'createSession')
   const valid = requireToken(code, 'code', TOKEN_CREATE_METHOD)
   return tokenCall(seam, TOKEN_CREATE_METHOD, { code: valid }, valid, options)
 }
 
-/** Trade a refresh token for a fresh session and refresh token. */
-export async function refreshSession(seam: SessionSeam, refreshToken: string, options: SessionCallOptions = {}): Promise<TopSession> {
+/** Trade a refresh token for a fresh session and refresh token (`taobao.top.auth.token.refresh`). */
+export async function refreshSession(client: HasClientInternals, refreshToken: string, options: SessionCallOptions = {}): Promise<TopSession> {
+  const seam = internalsOf(client, 'refreshSession')
   const valid = requireToken(refreshToken, 'refresh_token', TOKEN_REFRESH_METHOD)
   return tokenCall(seam, TOKEN_REFRESH_METHOD, { refresh_token: valid }, valid, options)
 }

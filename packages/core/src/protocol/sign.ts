@@ -71,12 +71,17 @@ function signingFailure(method: SignMethod, error: unknown): TopError {
 }
 
 /** Digest an already-built canonical string (batch requests append their body to it). */
-export async function signCanonical(
+export function signCanonical(
   canonical: string,
   secret: string,
   method: SignMethod,
   crypto: SigningCrypto = portableCrypto,
 ): Promise<string> {
+  return signCanonicalWith(canonical, secret, method, crypto)
+}
+
+/** `signCanonical` with the digests given, never defaulting to the portable ones (a client brings its platform's, and need not bundle MD5). */
+export async function signCanonicalWith(canonical: string, secret: string, method: SignMethod, crypto: SigningCrypto): Promise<string> {
   try {
     return await digest(canonical, secret, method, crypto)
   } catch (error) {

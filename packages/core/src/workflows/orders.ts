@@ -1,5 +1,5 @@
 import type { CallOptions } from '../client/call-types.js'
-import type { TopClient } from '../client/client.js'
+import type { TopCallClient } from '../client/client.js'
 import { TopError, TopValidationError } from '../protocol/errors.js'
 import { formatTimestamp, parseTimestamp } from '../protocol/timestamp.js'
 
@@ -190,7 +190,7 @@ interface Delivered {
 const MIN_SLICE_MS = 1000
 
 /** Sync orders page by page; each page carries a checkpoint to persist. */
-export async function* syncOrderPages(client: Pick<TopClient, 'call'>, options: SyncOrdersOptions): AsyncGenerator<OrderSyncPage> {
+export async function* syncOrderPages(client: Pick<TopCallClient, 'call'>, options: SyncOrdersOptions): AsyncGenerator<OrderSyncPage> {
   const plan = planOf(options)
   const extra = extraParamsOf(options.params)
   let cursor: Cursor
@@ -298,7 +298,7 @@ export async function* syncOrderPages(client: Pick<TopClient, 'call'>, options: 
  * }
  * ```
  */
-export async function* syncOrders(client: Pick<TopClient, 'call'>, options: SyncOrdersOptions): AsyncGenerator<SyncedOrder> {
+export async function* syncOrders(client: Pick<TopCallClient, 'call'>, options: SyncOrdersOptions): AsyncGenerator<SyncedOrder> {
   for await (const page of syncOrderPages(client, options)) yield* page.orders
 }
 

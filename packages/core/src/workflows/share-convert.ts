@@ -13,7 +13,7 @@
  * alone, reported with its typed error.
  */
 import type { CallOptions } from '../client/call-types.js'
-import type { TopClient } from '../client/client.js'
+import type { TopCallClient } from '../client/client.js'
 import { TopAbortError, TopError, TopValidationError } from '../protocol/errors.js'
 import type { LinkKind } from './links.js'
 import { findShareItems, type ShareItem } from './share-items.js'
@@ -147,7 +147,7 @@ interface Commissioned {
 
 /** Convert every link and 淘口令 in a share text into the user's own (see the module comment). */
 export async function convertShareText(
-  client: Pick<TopClient, 'call'>,
+  client: Pick<TopCallClient, 'call'>,
   text: string,
   options: ConvertShareTextOptions,
 ): Promise<ShareTextConversion> {

@@ -45,3 +45,8 @@ export type LedgerStoreTypes = [
   LedgerEventRow, LedgerCommit, LedgerCommitResult, LedgerOutboxEntry, LedgerStatsBy, LedgerStatsRow, LedgerRange,
   LedgerListQuery, LedgerHistory,
 ]
+
+// Issue 23: the tree-shakable call client.
+import type { ClientFallbacks } from '../../src/index.js'
+
+export type CallClientTypes = [ClientFallbacks]

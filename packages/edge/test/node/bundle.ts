@@ -2,8 +2,12 @@ import { build } from 'esbuild'
 import { fileURLToPath } from 'node:url'
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
+const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url))
 export const EXAMPLE_WORKER = fileURLToPath(new URL('../../../../examples/worker/src/index.ts', import.meta.url))
-export const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url))
+export const fixture = (name: string) => `${FIXTURES}${name}`
+
+/** wrangler's export conditions: workerd first. */
+export const WRANGLER_CONDITIONS = ['workerd', 'worker', 'browser']
 
 export interface WorkerBundle {
   readonly code: string
@@ -15,11 +19,14 @@ export interface WorkerBundle {
 /**
  * Bundle a Worker the way wrangler does (ESM, the workerd/worker/browser
  * export conditions, names kept, no Node built-ins), resolving `@tbkit/edge` through the
- * workspace to its built dist.
+ * workspace to its built dist. `entry` is a file, or source text (resolved from the fixtures).
  */
-export async function bundleWorker(entry: string, options: { minify: boolean }): Promise<WorkerBundle> {
+export async function bundleWorker(
+  entry: string | { readonly contents: string },
+  options: { minify: boolean; conditions?: readonly string[] },
+): Promise<WorkerBundle> {
   const result = await build({
-    entryPoints: [entry],
+    ...(typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: { contents: entry.contents, resolveDir: FIXTURES, loader: 'ts' } }),
     absWorkingDir: REPO_ROOT,
     bundle: true,
     write: false,
@@ -30,7 +37,7 @@ export async function bundleWorker(entry: string, options: { minify: boolean }):
     format: 'esm',
     target: 'es2022',
     platform: 'neutral',
-    conditions: ['workerd', 'worker', 'browser'],
+    conditions: [...(options.conditions ?? WRANGLER_CONDITIONS)],
     mainFields: ['browser', 'module', 'main'],
     logLevel: 'silent',
   })

@@ -3,10 +3,10 @@ import { canonicalString, parseTimestamp, signCanonical, TopAbortError } from '@
 import { FormData, Miniflare } from 'miniflare'
 import { createHmac } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { bundleWorker, EXAMPLE_WORKER } from './bundle.js'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { formOf, startGateway, type Gateway, type GatewayAnswer, type ReceivedRequest } from './gateway.js'
 import { readWranglerConfig } from './wrangler-config.js'
+import { buildExampleWithWrangler, RuntimeOutput } from './workers.js'
 import { errorResponse } from '../../../../examples/worker/src/http.js'
 
 const SECRET = 'example-secret-c41d7e'
@@ -22,6 +22,7 @@ const tpwdAnswer = () => ok({ data: { password_simple: '￥SIH6XbwRfyt￥', mode
 
 let gateway: Gateway
 let worker: Miniflare
+let output: RuntimeOutput
 
 function bindings(overrides: Record<string, string | undefined> = {}): Record<string, string> {
   const all: Record<string, string | undefined> = {
@@ -34,10 +35,12 @@ function bindings(overrides: Record<string, string | undefined> = {}): Record<st
   return Object.fromEntries(Object.entries(all).filter((entry): entry is [string, string] => entry[1] !== undefined))
 }
 
-async function startWorker(env: Record<string, string>): Promise<Miniflare> {
-  const { code } = await bundleWorker(EXAMPLE_WORKER, { minify: true })
+/** The example as `wrangler deploy` builds it, in workerd, called over HTTP (`dispatchFetch`), its output kept in `output`. */
+async function startWorker(env: Record<string, string>, into = (output = new RuntimeOutput())): Promise<Miniflare> {
+  const { code } = await buildExampleWithWrangler()
   // Exactly the deployed config's date and flags (none): no nodejs_compat.
   const mf = new Miniflare({
+    handleRuntimeStdio: into.handleRuntimeStdio,
     modules: true,
     script: code,
     compatibilityDate: config.compatibility_date,
@@ -84,6 +87,11 @@ afterAll(async () => {
 beforeEach(() => {
   gateway.requests.length = 0
   gateway.answer = tpwdAnswer
+})
+
+// A passing run is quiet: nothing failed inside workerd either (no cache write cut off with the response).
+afterEach(() => {
+  expect(output.errors()).toEqual([])
 })
 
 describe('example Worker in Miniflare, against a gateway on 127.0.0.1', () => {
@@ -197,6 +205,26 @@ describe('example Worker in Miniflare, against a gateway on 127.0.0.1', () => {
     expect(limitedText + remoteText).not.toContain(fields.sign!)
   })
 
+  it('GET /item: a repeated read within the cache TTL makes no second gateway call', async () => {
+    gateway.answer = () => ok({ results: [{ num_iid: 653218731427, title: '连衣裙', zk_final_price: '89.00', pict_url: 'https://img.alicdn.com/1.jpg' }] })
+    const id = String(600000000000 + Math.floor(Math.random() * 1e9)) // fresh in this worker's cache
+    const answers = []
+    for (let i = 0; i < 3; i++) {
+      const response = await worker.dispatchFetch(`http://worker/item?id=${id}`)
+      answers.push({ status: response.status, body: await response.json() })
+      // The cache write was handed to ctx.waitUntil: the answer did not wait for it, so give it a moment.
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200])
+    expect(answers[1]!.body).toEqual(answers[0]!.body)
+    expect(answers[2]!.body).toEqual(answers[0]!.body)
+    expect(answers[0]!.body).toMatchObject({ title: '连衣裙', price: '89.00' })
+    expect(gateway.requests).toHaveLength(1)
+    // Another id is another read.
+    await worker.dispatchFetch(`http://worker/item?id=${id}1`)
+    expect(gateway.requests).toHaveLength(2)
+  })
+
   it('answers 404 with the routes for anything else', async () => {
     const response = await worker.dispatchFetch('http://worker/convert')
     expect(response.status).toBe(404)
@@ -205,8 +233,9 @@ describe('example Worker in Miniflare, against a gateway on 127.0.0.1', () => {
 })
 
 describe('example Worker with a binding missing', () => {
-  it('answers 500 naming the binding, without echoing any value', async () => {
-    const misconfigured = await startWorker(bindings({ TBK_APP_SECRET: undefined }))
+  it('answers 500 naming the binding, without echoing any value, and logs it once', async () => {
+    const logged = new RuntimeOutput()
+    const misconfigured = await startWorker(bindings({ TBK_APP_SECRET: undefined }), logged)
     try {
       const response = await misconfigured.dispatchFetch('http://worker/convert', { method: 'POST', body: JSON.stringify({ url: 'https://s.click.taobao.com/t' }) })
       expect(response.status).toBe(500)
@@ -219,6 +248,27 @@ describe('example Worker with a binding missing', () => {
       await misconfigured.dispose()
     }
     expect(gateway.requests).toHaveLength(0)
+    // The deployment's fault is logged (console.error), naming the binding: the one error line of this run.
+    expect(logged.errors()).toHaveLength(1)
+    expect(logged.errors()[0]).toContain('TBK_APP_SECRET')
+    expectNoSecrets(logged.lines.join('\n'))
+  })
+
+  it('answers 503 when the fleet limiter has no pace (TBK_QPS unset where TbkLimiter is defined), sending nothing', async () => {
+    const quiet = new RuntimeOutput()
+    const unpaced = await startWorker(bindings({ TBK_QPS: undefined }), quiet)
+    try {
+      const response = await unpaced.dispatchFetch('http://worker/item?id=653218731427')
+      expect(response.status).toBe(503)
+      expect(response.headers.get('retry-after')).toBe('1')
+      const body = (await response.json()) as { error: string; message: string }
+      expect(body.error).toBe('limiter_unavailable')
+      expect(body.message).toContain('TBK_QPS')
+    } finally {
+      await unpaced.dispose()
+    }
+    expect(gateway.requests).toHaveLength(0)
+    expect(quiet.errors()).toEqual([])
   })
 })
 

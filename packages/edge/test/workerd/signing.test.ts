@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { signingVectors as vectors } from '../../../core/test/fixtures/signing-vectors.js'
-import { canonicalString, createClient, edgeCrypto, portableCrypto, sign, signCanonical, type DigestSubtle } from '../../src/index.js'
+import { canonicalString, createClient, edgeCrypto, portableCrypto, sign, signCanonical, TopError, workerdCrypto, type DigestSubtle } from '../../src/index.js'
 import { observedSubtle } from './subtle.js'
 
 const utf8 = (text: string) => new TextEncoder().encode(text)
@@ -120,6 +120,26 @@ describe('edgeCrypto', () => {
     }
     // Back to the first secret after it was evicted.
     expect(await crypto.hmacMd5Hex(utf8('s密钥'), utf8('x'))).toBe(portableCrypto.hmacMd5Hex(utf8('s密钥'), utf8('x')))
+  })
+})
+
+describe('workerdCrypto (what @tbkit/edge signs with under the workerd condition)', () => {
+  for (const v of vectors) {
+    it(`${v.name}: workerd's own MD5, no probe`, async () => {
+      const { subtle, use } = observedSubtle({ behaviour: 'workerd' })
+      expect(await sign(v.params, v.secret, v.signMethod, v.fileParams, workerdCrypto(subtle))).toBe(v.sign)
+      if (v.signMethod === 'md5') expect(use.md5Digests).toBe(1)
+      if (v.signMethod === 'hmac') expect(use.hmacMd5Signs).toBe(1)
+    })
+  }
+
+  it('has no portable MD5 to fall back on: where MD5 is missing, signing fails with a TopError', async () => {
+    const { subtle } = observedSubtle({ behaviour: 'standard' })
+    await expect(sign({ a: '1' }, 'secret', 'md5', [], workerdCrypto(subtle))).rejects.toBeInstanceOf(TopError)
+    await expect(sign({ a: '1' }, 'secret', 'hmac', [], workerdCrypto(subtle))).rejects.toBeInstanceOf(TopError)
+    // hmac-sha256 is standard WebCrypto.
+    const v = vectors.find((x) => x.signMethod === 'hmac-sha256')!
+    expect(await sign(v.params, v.secret, v.signMethod, v.fileParams, workerdCrypto(subtle))).toBe(v.sign)
   })
 })
 

@@ -1,6 +1,9 @@
 import { TopValidationError } from '../../protocol/errors.js'
-import { checkNonNegative } from '../call-options.js'
+import { cacheTtlPolicy } from './cache-ttl.js'
+import { withQuotaPolicy } from './define.js'
 import type { TopCache } from './quota.js'
+
+export { cacheTtlPolicy, DEFAULT_CACHE_TTL_MS } from './cache-ttl.js'
 
 export interface MemoryCacheOptions {
   /** Entries kept; the least recently used goes first. Default 1 000. */
@@ -9,23 +12,6 @@ export interface MemoryCacheOptions {
   ttlMs?: number
   /** TTL per method, overriding `ttlMs`; 0 = never cache that method. */
   ttlByMethod?: Readonly<Record<string, number>>
-}
-
-export const DEFAULT_CACHE_TTL_MS = 60_000
-
-/** Check the TTL options every cache store shares, and make its `ttlFor`. */
-export function cacheTtlPolicy(ttlMs: number | undefined, ttlByMethod: Readonly<Record<string, number>> | undefined): (method: string) => number {
-  checkNonNegative(ttlMs, 'ttlMs')
-  if (ttlByMethod !== undefined && (ttlByMethod === null || typeof ttlByMethod !== 'object')) {
-    throw new TopValidationError('Option ttlByMethod must be an object { method: ttlMs }', { param: 'ttlByMethod' })
-  }
-  const byMethod = new Map<string, number>()
-  for (const method of Object.keys(ttlByMethod ?? {})) {
-    checkNonNegative(ttlByMethod![method], `ttlByMethod["${method}"]`)
-    byMethod.set(method, ttlByMethod![method]!)
-  }
-  const fallback = ttlMs ?? DEFAULT_CACHE_TTL_MS
-  return (method) => byMethod.get(method) ?? fallback
 }
 
 /** A read cache for one process: a bounded LRU map of answer texts with expiry times. */
@@ -38,7 +24,7 @@ export function memoryCache(options: MemoryCacheOptions = {}): TopCache {
   const ttlFor = cacheTtlPolicy(options.ttlMs, options.ttlByMethod)
   const entries = new Map<string, { readonly value: string; readonly expiresAt: number }>()
 
-  return {
+  return withQuotaPolicy({
     ttlFor,
     async get(key) {
       const entry = entries.get(key)
@@ -54,5 +40,5 @@ export function memoryCache(options: MemoryCacheOptions = {}): TopCache {
       entries.set(key, { value, expiresAt: Date.now() + ttlMs })
       while (entries.size > maxEntries) entries.delete(entries.keys().next().value!)
     },
-  }
+  })
 }

@@ -1,6 +1,7 @@
 import type { LimiterDecision, TopLimiter } from './quota.js'
 import { limiterRules, type LimiterOptions } from './limiter-options.js'
 import { paceAfterGrant, paceWait, type PaceRule } from './pacing.js'
+import { withQuotaPolicy } from './define.js'
 
 export type MemoryLimiterOptions = LimiterOptions
 
@@ -14,7 +15,7 @@ export function memoryLimiter(options: MemoryLimiterOptions): TopLimiter {
   const arrivals = new Map<string, number>()
   const bans = new Map<string, number>()
 
-  return {
+  return withQuotaPolicy({
     async acquire({ appKey, method, nowMs }): Promise<LimiterDecision> {
       const bannedUntil = bans.get(appKey)
       if (bannedUntil !== undefined) {
@@ -34,5 +35,5 @@ export function memoryLimiter(options: MemoryLimiterOptions): TopLimiter {
       if (!Number.isFinite(untilMs)) return
       bans.set(appKey, Math.max(bans.get(appKey) ?? 0, untilMs))
     },
-  }
+  })
 }

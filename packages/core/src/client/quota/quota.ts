@@ -23,9 +23,22 @@ export type LimiterDecision =
 export interface TopLimiter {
   /** Take one slot for `method` (the app-wide bucket, and the method's bucket when perMethod names it),
    *  both or neither; or say how long until it could be granted, or that a ban is in force. */
-  acquire(request: { readonly appKey: string; readonly method: string; readonly nowMs: number }): Promise<LimiterDecision>
+  acquire(request: {
+    readonly appKey: string
+    readonly method: string
+    readonly nowMs: number
+    /** How long the caller can wait for its slot (its deadline or attempt timeout): a store that waits (`waitsForSlot`) grants no slot later than this. */
+    readonly maxWaitMs?: number
+  }): Promise<LimiterDecision>
   /** Record that the app is banned until `untilMs` (epoch ms); keeps the later of the stored and the new time. */
   recordBan(request: { readonly appKey: string; readonly untilMs: number }): Promise<void>
+  /**
+   * `true` when `acquire` itself waits until the slot comes (the store keeps
+   * the waiting line and answers each caller at its turn, as the Durable
+   * Object limiter does): the client then asks for every call at once,
+   * instead of queueing its calls so that only the first polls the store.
+   */
+  readonly waitsForSlot?: boolean
 }
 
 /** Bytes with a TTL; core decides what is cacheable, the key and the TTL. */

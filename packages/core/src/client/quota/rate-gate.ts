@@ -32,6 +32,12 @@ const waitingLines = new WeakMap<TopLimiter, Map<string, Promise<void>>>()
  * so a call never waits behind another method's stricter limit.
  */
 export async function takeSlot(limiter: TopLimiter, request: SlotRequest): Promise<number> {
+  // A store that keeps the line itself answers each caller at its turn: one request per slot, no herd to avoid.
+  if (limiter.waitsForSlot === true) {
+    const startedAt = Date.now()
+    await pollSlot(limiter, request)
+    return Date.now() - startedAt
+  }
   let lines = waitingLines.get(limiter)
   if (!lines) waitingLines.set(limiter, (lines = new Map()))
   const line = `${request.appKey}\n${request.method}`
@@ -59,7 +65,8 @@ async function pollSlot(limiter: TopLimiter, request: SlotRequest): Promise<void
     try {
       // A limiter that does not answer must not hang the call.
       const late = () => new TopTransportError(`${method}: the limiter did not answer in time, nothing was sent`, { method, kind: 'timeout', retryable: false })
-      decision = await within(request, limiter.acquire({ appKey, method, nowMs: Date.now() }), request.waitUntil - Date.now(), late)
+      const nowMs = Date.now()
+      decision = await within(request, limiter.acquire({ appKey, method, nowMs, maxWaitMs: Math.max(0, request.waitUntil - nowMs) }), request.waitUntil - nowMs, late)
       if (decision === null || typeof decision !== 'object') throw new Error('no decision')
       if (!decision.granted && !(Number.isFinite(decision.retryAfterMs) && decision.retryAfterMs >= 0)) throw new Error(`retryAfterMs ${String(decision.retryAfterMs)}`)
     } catch (cause) {

@@ -1,10 +1,11 @@
 import { utf8 } from '../../protocol/bytes.js'
 import type { SigningCrypto } from '../../protocol/crypto.js'
+import type { ClientReadCache, ReadCacheSetup } from './policy.js'
 import type { ApiMeta } from '../../protocol/meta.js'
 import { decodeResponse } from '../../protocol/response.js'
 import type { TopHttpResponse } from '../platform.js'
 import type { TopCache } from './quota.js'
-import { DEFAULT_CACHE_TTL_MS } from './memory-cache.js'
+import { DEFAULT_CACHE_TTL_MS } from './cache-ttl.js'
 
 /**
  * The read-cache policy: which calls may be served from a `TopCache`, under
@@ -14,27 +15,32 @@ import { DEFAULT_CACHE_TTL_MS } from './memory-cache.js'
  * every call) plus, when a session is sent, an HMAC of it under the app
  * secret — so an answer cached for one user is never served to another, and
  * the key does not reveal the session. Only decoded successes are stored;
- * errors never are.
+ * errors never are. A write goes to `waitUntil` when the client has one (a
+ * Worker's `ctx.waitUntil`: the answer does not wait, and the write outlives
+ * the response); otherwise the answer waits for it, bounded like a lookup,
+ * since a runtime may stop work nobody waits for once the answer is sent.
  */
-export class ReadCache {
+export class ReadCache implements ClientReadCache {
   readonly #cache: TopCache
   readonly #appKey: string
   readonly #secret: Uint8Array
   readonly #crypto: SigningCrypto
+  readonly #waitUntil: ((work: Promise<unknown>) => void) | undefined
   #lastSession: { session: string; hash: Promise<string> } | undefined
 
   /** The longest a lookup may take before it counts as a miss (the client's per-attempt timeout). */
   readonly #lookupLimitMs: number
 
-  constructor(cache: TopCache, appKey: string, appSecret: string, crypto: SigningCrypto, lookupLimitMs: number) {
-    this.#lookupLimitMs = lookupLimitMs
+  constructor(cache: TopCache, setup: ReadCacheSetup) {
+    this.#lookupLimitMs = setup.limitMs
     this.#cache = cache
-    this.#appKey = appKey
-    this.#secret = utf8(appSecret)
-    this.#crypto = crypto
+    this.#appKey = setup.appKey
+    this.#secret = utf8(setup.appSecret)
+    this.#crypto = setup.crypto
+    this.#waitUntil = setup.waitUntil
   }
 
-  static cacheable(meta: ApiMeta | undefined, files: Readonly<Record<string, unknown>>): boolean {
+  cacheable(meta: ApiMeta | undefined, files: Readonly<Record<string, unknown>>): boolean {
     return meta?.safe === true && Object.keys(files).length === 0
   }
 
@@ -54,15 +60,11 @@ export class ReadCache {
   /** The decoded cached answer, or undefined on a miss (a store failure or an unreadable entry is a miss too). */
   async lookup(method: string, key: string): Promise<unknown> {
     let text: string | undefined
-    let timer: ReturnType<typeof setTimeout> | undefined
     try {
       // A store that does not answer is a miss, not a hang.
-      const late = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, this.#lookupLimitMs, undefined)))
-      text = await Promise.race([this.#cache.get(key), late])
+      text = await this.#bounded(this.#cache.get(key))
     } catch {
       return undefined
-    } finally {
-      clearTimeout(timer)
     }
     if (typeof text !== 'string') return undefined
     try {
@@ -78,11 +80,24 @@ export class ReadCache {
       const result = decodeResponse(method, response.status, response.text)
       const ttlMs = this.ttlFor(method)
       if (response.status === 200 && ttlMs > 0) {
-        this.#cache.set(key, response.text, ttlMs).catch(() => {
+        const write = this.#bounded(this.#cache.set(key, response.text, ttlMs)).catch(() => {
           // A cache that cannot store costs quota later, never this call's answer.
         })
+        if (!this.#waitUntil) return write.then(() => result)
+        this.#waitUntil(write)
       }
       return result
+    }
+  }
+
+  /** `work`, or undefined once the lookup limit has passed. */
+  async #bounded<T>(work: Promise<T>): Promise<T | undefined> {
+    let timer: ReturnType<typeof setTimeout> | undefined
+    try {
+      const late = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, this.#lookupLimitMs, undefined)))
+      return await Promise.race([work, late])
+    } finally {
+      clearTimeout(timer)
     }
   }
 
