@@ -11,6 +11,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const PAIRS = [
   ['README.md', 'README.zh-CN.md'],
   ['packages/cli/README.md', 'packages/cli/README.zh-CN.md'],
+  ['packages/emulator/README.md', 'packages/emulator/README.zh-CN.md'],
   ['packages/edge/README.md', 'packages/edge/README.zh-CN.md'],
   ['packages/mcp/README.md', 'packages/mcp/README.zh-CN.md'],
 ]

@@ -23,7 +23,7 @@ const dim = (text: string) => (process.stdout.isTTY ? `\x1b[2m${text}\x1b[22m` :
 async function main(): Promise<number> {
   const started = Date.now()
   const home = await mkdtemp(join(tmpdir(), 'tbkit-demo-'))
-  // demo: answers that follow the request, and one order a minute over the last 7 days.
+  // demo: answers that follow the request, and a live order book over the last 7 days.
   const emulator = await startEmulator({ demo: true })
   const controller = new AbortController()
   process.once('SIGINT', () => controller.abort(new Error('SIGINT')))

@@ -49,9 +49,9 @@ describe('tbk mcp --demo over stdio (the MCP SDK client starts it, as Claude Des
     expect(tpwd.tpwd).toMatch(/^￥\w{11}￥$/)
     expect(tpwd.url).toBe(clickUrl)
 
-    // And the operator's side: how did the week go?
+    // And the operator's side: how did the last day go? (The demo's live order book holds about 350 orders a day.)
     const summary = ok<{ orders: number; paid_amount: string }>(await mcp.call('orders_summary', {}))
-    expect(summary.orders).toBeGreaterThan(1000)
+    expect(summary.orders).toBeGreaterThan(100)
     expect(summary.paid_amount).toMatch(/^\d+\.\d{2}$/)
   })
 

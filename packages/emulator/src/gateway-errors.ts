@@ -44,3 +44,8 @@ export function missingArgument(name: string): GatewayError {
 export function invalidArgument(name: string, why: string): GatewayError {
   return { code: 41, msg: `Invalid arguments:${name}`, sub_code: 'isv.invalid-parameter', sub_msg: why }
 }
+
+/** 15: a method's own business error, with the platform's sub_code (e.g. the order API's 2007 for a window too long). */
+export function businessError(subCode: string, subMsg: string): { error: GatewayError } {
+  return { error: { code: 15, msg: 'Remote service error', sub_code: subCode, sub_msg: subMsg } }
+}

@@ -1,6 +1,5 @@
 import { formatTimestamp, parseTimestamp } from '@tbkit/core'
-import type { GatewayError } from './gateway-errors.js'
-import { invalidArgument } from './gateway-errors.js'
+import { businessError, invalidArgument } from './gateway-errors.js'
 import type { Responder } from './handlers.js'
 
 export const ORDER_DETAILS_METHOD = 'taobao.tbk.order.details.get'
@@ -38,10 +37,6 @@ const TIME_FIELDS: Readonly<Record<string, string>> = {
 interface TimeView {
   readonly length: number
   orderAt(position: number): Order
-}
-
-function businessError(subCode: string, subMsg: string): { error: GatewayError } {
-  return { error: { code: 15, msg: 'Remote service error', sub_code: subCode, sub_msg: subMsg } }
 }
 
 function timeOf(order: Order, field: string): string {

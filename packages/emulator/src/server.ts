@@ -12,6 +12,9 @@ import { ORDER_DETAILS_METHOD, ordersResponder, type Order, type OrderSource, ty
 import type { RecordedRequest } from './recorder.js'
 import { serveSingle } from './single.js'
 import { DEMO_APP, installDemo } from './demo.js'
+import { ADMIN_PREFIX, ORDER_BOOK_ADMIN_PATH, serveAdmin } from './order-book/admin.js'
+import type { OrderBook } from './order-book/book.js'
+import { orderBookResponders } from './order-book/responders.js'
 
 export interface EmulatorOptions extends Omit<GatewayOptions, 'apps'> {
   /** The apps whose signed requests are accepted; required unless `demo` is set (then default: `[DEMO_APP]`). */
@@ -21,10 +24,22 @@ export interface EmulatorOptions extends Omit<GatewayOptions, 'apps'> {
    * echo the query, item details (`taobao.tbk.item.info.get`) answer each id
    * asked, link parse/convert and 淘口令 creation derive stable
    * links from what you send, `taobao.tbk.dg.reports.query` answers a daily
-   * report, and `taobao.tbk.order.details.get` serves one order a minute over
-   * the last 7 days. Your own `handle()` calls still override any of them.
+   * report, and the order, refund and punishment APIs answer from a small
+   * live order book over the last 7 days (`demoOrderBook`). Your own
+   * `handle()` calls still override any of them.
    */
   readonly demo?: boolean
+  /**
+   * Answer the order, refund and punishment APIs from this live order book
+   * (`createOrderBook`), over the demo's orders if `demo` is set too.
+   */
+  readonly orderBook?: OrderBook
+  /**
+   * Serve the admin route (`/_emulator/order-book`: the book's clock, read
+   * and set, and its ground truth) for tests that drive the book from
+   * another process. Off unless asked for; never part of the TOP paths.
+   */
+  readonly admin?: boolean
   /** Default 0: any free port (read it from `port` / `url`). */
   readonly port?: number
   /** Loopback only: `127.0.0.1` (default), `::1` or `localhost`. */
@@ -52,6 +67,12 @@ export interface Emulator {
   clearFaults(method?: string): void
   /** Answer `taobao.tbk.order.details.get` from these orders (see `ordersResponder`). */
   serveOrders(orders: readonly Order[] | OrderSource, options?: ServeOrdersOptions): () => void
+  /** Answer the order, refund and punishment APIs from a live order book; returns a function that removes it. */
+  serveOrderBook(book: OrderBook): () => void
+  /** The order book being served, if any. */
+  readonly orderBook: OrderBook | undefined
+  /** The admin route's base URL (`…/_emulator/order-book`) when started with `admin: true`. */
+  readonly adminUrl: string | undefined
   /** Quota mode: when `appKey`'s ban ends (epoch ms, the gateway's clock), or undefined when it is not banned. */
   banEndsAt(appKey: string): number | undefined
   /** Stop listening, end every connection (idle keep-alive ones included) and every pending fault timer. */
@@ -73,11 +94,18 @@ function pathOf(rawUrl: string): string {
   return q === -1 ? rawUrl : rawUrl.slice(0, q)
 }
 
-async function route(gateway: Gateway, request: IncomingMessage, response: ServerResponse): Promise<void> {
+/** What the admin route serves, when it is on. */
+type AdminBook = () => OrderBook | undefined
+
+async function route(gateway: Gateway, request: IncomingMessage, response: ServerResponse, admin: AdminBook | undefined): Promise<void> {
   const rawUrl = request.url ?? '/'
   const path = pathOf(rawUrl)
   if (path === '/authorize') {
     gateway.oauth.serveAuthorize(request, response)
+    return
+  }
+  if (admin && path.startsWith(ADMIN_PREFIX)) {
+    await serveAdmin(admin(), request, response)
     return
   }
   if (path !== '/router/rest' && path !== '/router/batch') {
@@ -169,8 +197,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const apps = options.apps ?? (options.demo === true ? [DEMO_APP] : undefined)
   if (apps === undefined) throw new TypeError('startEmulator needs apps: [{ appKey, appSecret }] (or demo: true for the demo app)')
   const gateway = new Gateway({ ...options, apps })
+  let servedBook: OrderBook | undefined
+  const admin: AdminBook | undefined = options.admin === true ? () => servedBook : undefined
   const server = createServer({ keepAlive: true }, (request, response) => {
-    route(gateway, request, response).catch((error: unknown) => fail(response, error))
+    route(gateway, request, response, admin).catch((error: unknown) => fail(response, error))
   })
   // Longer than undici's 4 s client-side keep-alive, so the client closes idle sockets first.
   server.keepAliveTimeout = 10_000
@@ -204,6 +234,18 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     clearFaults: (method) => gateway.faults.clear(method),
     banEndsAt: (appKey) => gateway.quota?.banEnd(appKey),
     serveOrders: (orders, serveOptions) => handle(ORDER_DETAILS_METHOD, ordersResponder(orders, serveOptions)),
+    serveOrderBook(book) {
+      const removers = Object.entries(orderBookResponders(book)).map(([method, responder]) => handle(method, responder))
+      servedBook = book
+      return () => {
+        for (const remove of removers) remove()
+        if (servedBook === book) servedBook = undefined
+      }
+    },
+    get orderBook() {
+      return servedBook
+    },
+    adminUrl: admin ? `${origin}${ORDER_BOOK_ADMIN_PATH}` : undefined,
     close() {
       closing ??= new Promise<void>((resolve) => {
         gateway.timers.close()
@@ -213,7 +255,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       return closing
     },
   }
-  if (options.demo === true) installDemo(emulator, (options.now ?? Date.now)())
+  if (options.demo === true) installDemo(emulator, (options.now ?? Date.now)(), options.now)
+  if (options.orderBook !== undefined) emulator.serveOrderBook(options.orderBook)
   return emulator
 }
 

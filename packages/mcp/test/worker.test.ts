@@ -99,7 +99,7 @@ describe('examples/mcp-worker in workerd, over real HTTP', () => {
       expect(tpwd.tpwd).toMatch(/^￥\w+￥$/)
       const summary = ok<{ source: string; orders: number }>(await call(client, 'orders_summary', {}))
       expect(summary.source).toBe('order-api')
-      expect(summary.orders).toBeGreaterThan(1000) // the demo's one order a minute
+      expect(summary.orders).toBeGreaterThan(100) // the demo's live order book: about 350 orders a day
       const status = ok<{ found: boolean }>(await call(client, 'order_status', { trade_id: '1', days: 1 }))
       expect(status.found).toBe(false)
       // Bad input: a tool error, and the Worker keeps serving.
