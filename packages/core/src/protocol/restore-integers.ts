@@ -70,65 +70,76 @@ const MAX_DEPTH = 400
 
 type Container = Record<string, unknown> | unknown[]
 
-/**
- * Replace each rounded integer in `value` (fresh from `JSON.parse(text)`)
- * with its exact digits from `ranges` (`[start, end)` pairs into `text`).
- * Returns the value, or undefined when it cannot vouch for the pairing (the
- * value is then partly changed and must be dropped).
- */
-export function restoreUnsafeIntegers(value: unknown, text: string, ranges: readonly number[]): unknown {
-  const digits = listedDigits(text, ranges)
-  let next = 0
-  // Objects with index-like keys on the current path: their keys enumerate out of document order.
-  let disordered = 0
-  /** The exact digits for the next rounded number in document order, or undefined when the pairing cannot be vouched for. */
-  const pair = (rounded: number): string | undefined => {
-    if (disordered > 0 || next === digits.length || !agrees(text, ranges[2 * next]!, ranges[2 * next + 1]!, rounded)) return undefined
-    return digits[next++]
-  }
-  /** Walk in enumeration order (document order, index-like keys aside); false to give up. */
-  const walk = (node: Container, depth: number): boolean => {
-    if (depth > MAX_DEPTH) return false
-    // Arrays and objects get loops of their own, so each keyed access sees one kind of key.
-    if (Array.isArray(node)) {
-      for (let i = 0; i < node.length; i++) {
-        const child: unknown = node[i]
-        if (typeof child === 'object') {
-          if (child !== null && !walk(child as Container, depth + 1)) return false
-        } else if (typeof child === 'number' && isRounded(child)) {
-          const exact = pair(child)
-          if (exact === undefined) return false
-          node[i] = exact
-        }
-      }
-      return true
-    }
-    let first = true
-    let indexLike = false
-    for (const key in node) {
-      if (first) {
-        first = false
-        // Index-like keys enumerate first, so the first key tells (a superset: any leading digit).
-        const code = key.charCodeAt(0)
-        if (code >= 48 && code <= 57) {
-          indexLike = true
-          disordered++
-        }
-      }
-      const child = node[key]
+/** The walk's state: plain functions over one object, which V8 optimizes better than closures sharing variables. */
+interface Walk {
+  readonly text: string
+  readonly ranges: readonly number[]
+  readonly digits: readonly string[]
+  /** The listed integer the next rounded number pairs with. */
+  next: number
+  /** Objects with index-like keys on the current path: their keys enumerate out of document order. */
+  disordered: number
+}
+
+/** The exact digits for the next rounded number in document order, or undefined when the pairing cannot be vouched for. */
+function pairNext(walk: Walk, rounded: number): string | undefined {
+  const at = walk.next
+  if (walk.disordered > 0 || at === walk.digits.length || !agrees(walk.text, walk.ranges[2 * at]!, walk.ranges[2 * at + 1]!, rounded)) return undefined
+  walk.next = at + 1
+  return walk.digits[at]
+}
+
+/** Walk in enumeration order (document order, index-like keys aside); false to give up. Arrays and objects get loops of their own. */
+function walkNode(walk: Walk, node: Container, depth: number): boolean {
+  if (depth > MAX_DEPTH) return false
+  if (Array.isArray(node)) {
+    for (let i = 0; i < node.length; i++) {
+      const child: unknown = node[i]
       if (typeof child === 'object') {
-        if (child !== null && !walk(child as Container, depth + 1)) return false
+        if (child !== null && !walkNode(walk, child as Container, depth + 1)) return false
       } else if (typeof child === 'number' && isRounded(child)) {
-        const exact = pair(child)
+        const exact = pairNext(walk, child)
         if (exact === undefined) return false
-        // An own data property (even one named __proto__), so this is a plain write.
-        node[key] = exact
+        node[i] = exact
       }
     }
-    if (indexLike) disordered--
     return true
   }
-  if (typeof value === 'number') return isRounded(value) && digits.length === 1 ? pair(value) : undefined
+  let first = true
+  let indexLike = false
+  for (const key in node) {
+    if (first) {
+      first = false
+      // Index-like keys enumerate first, so the first key tells (a superset: any leading digit).
+      const code = key.charCodeAt(0)
+      if (code >= 48 && code <= 57) {
+        indexLike = true
+        walk.disordered++
+      }
+    }
+    const child = node[key]
+    if (typeof child === 'object') {
+      if (child !== null && !walkNode(walk, child as Container, depth + 1)) return false
+    } else if (typeof child === 'number' && isRounded(child)) {
+      const exact = pairNext(walk, child)
+      if (exact === undefined) return false
+      // An own data property (even one named __proto__), so this is a plain write.
+      node[key] = exact
+    }
+  }
+  if (indexLike) walk.disordered--
+  return true
+}
+
+/**
+ * Replace each rounded integer in `value` (fresh from `JSON.parse(text)`)
+ * with its exact digits from `ranges` (`[start, end)` pairs into `text`, in
+ * document order). Returns the value, or undefined when it cannot vouch for
+ * the pairing (the value is then partly changed and must be dropped).
+ */
+export function restoreUnsafeIntegers(value: unknown, text: string, ranges: readonly number[]): unknown {
+  const walk: Walk = { text, ranges, digits: listedDigits(text, ranges), next: 0, disordered: 0 }
+  if (typeof value === 'number') return isRounded(value) && ranges.length === 2 ? pairNext(walk, value) : undefined
   if (value === null || typeof value !== 'object') return undefined
-  return walk(value as Container, 0) && next === digits.length ? value : undefined
+  return walkNode(walk, value as Container, 0) && walk.next === walk.digits.length ? value : undefined
 }
