@@ -112,7 +112,7 @@ await runSection(async (options) => {
       if (made++ % 25 === 0) progress(`decoding, corpus ${size}: ${made}/${methods}`)
       checkLossless(text, 'corpus_item_id', method)
       bytes += Buffer.byteLength(text)
-      ratios.push({ method, ratio: corpusRatio(text, large ? { reps: 1, rounds: pick(options, { full: 5, quick: 3 }) } : { reps: pick(options, { full: 20, quick: 8 }), rounds: pick(options, { full: 7, quick: 3 }) }) })
+      ratios.push({ method, ratio: corpusRatio(text, large ? { reps: 1, rounds: pick(options, { full: 3, quick: 2 }) } : { reps: pick(options, { full: 10, quick: 5 }), rounds: pick(options, { full: 5, quick: 3 }) }) })
     }
     ratios.sort((a, b) => a.ratio - b.ratio)
     const middle = median(ratios.map((r) => r.ratio))
