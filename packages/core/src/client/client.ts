@@ -19,6 +19,7 @@ import { httpRateLimitError } from '../protocol/http-rate-limit.js'
 import type { TopCache, TopLimiter } from './quota/quota.js'
 import { clientQuota, type ClientQuota, type ClientReadCache, type QuotaPolicy } from './quota/policy.js'
 import { CLIENT_INTERNALS, type ClientInternals } from './internals.js'
+import { checkTelemetry, reportCall, type CallReport, type TopCallStart, type TopTelemetry } from './telemetry.js'
 
 export const DEFAULT_ENDPOINT = 'https://eco.taobao.com/router/rest'
 
@@ -103,6 +104,8 @@ export interface TopClientOptions {
    * Without it the answer waits for such work.
    */
   waitUntil?: (work: Promise<unknown>) => void
+  /** Where each call's start, attempts, retries, quota wait, cache answer, bans and end are reported (`openTelemetry()` from @tbkit/otel). */
+  telemetry?: TopTelemetry
 }
 
 /**
@@ -220,6 +223,9 @@ export class TopCallClient {
   readonly #hooks: ReadHooks<never> | undefined
   readonly #quota: ClientQuota | undefined
   readonly #nearMissMethod: ClientFallbacks['nearMissMethod']
+  readonly #telemetry: TopTelemetry | undefined
+  /** Where calls go, as telemetry names it (made only when there is telemetry). */
+  readonly #server: Omit<TopCallStart, 'method'> | undefined
 
   constructor(platform: Platform, options: Readonly<TopClientOptions>) {
     // A runtime without these fails here, naming what is missing, not at first use.
@@ -252,6 +258,8 @@ export class TopCallClient {
     }
     const setup = { appKey: options.appKey, appSecret: options.appSecret, crypto: this.crypto, limitMs: options.timeoutMs ?? 15_000, waitUntil: options.waitUntil }
     this.#quota = clientQuota(options, setup, fallbacks.quota)
+    this.#telemetry = checkTelemetry(options.telemetry)
+    this.#server = this.#telemetry && serverOf(this.endpoint)
   }
 
   /** What this client fills in that the platform leaves out (overridden by `TopClient`). */
@@ -272,7 +280,14 @@ export class TopCallClient {
     params?: Record<string, unknown>,
     options?: CallOptions,
   ): Promise<Record<string, unknown>>
-  async call(method: string, params: Record<string, unknown> = {}, options: CallOptions = NO_OPTIONS): Promise<unknown> {
+  call(method: string, params: Record<string, unknown> = {}, options: CallOptions = NO_OPTIONS): Promise<unknown> {
+    // Without telemetry: straight through, nothing allocated. A malformed method name is refused unreported (nothing to name it by).
+    const telemetry = this.#telemetry
+    if (telemetry === undefined || typeof method !== 'string' || !METHOD_NAME.test(method)) return this.#call(method, params, options, undefined)
+    return reportCall(telemetry, { method, ...this.#server! }, (report) => this.#call(method, params, options, report))
+  }
+
+  async #call(method: string, params: Record<string, unknown>, options: CallOptions, report: CallReport | undefined): Promise<unknown> {
     if (options !== NO_OPTIONS) checkCallOptions(options)
     const meta = this.checkCall(method, params, options)
     const { fields, files } = encodeParams(params, meta ? fileParamsOf(meta) : [], this.isFile)
@@ -282,6 +297,7 @@ export class TopCallClient {
     const cacheKey = cache && (await cache.keyFor(method, fields, session))
     if (cache && cacheKey !== undefined) {
       const hit = await cache.lookup(method, cacheKey)
+      report?.cache(hit !== undefined)
       if (hit !== undefined) return hit
     }
     return this.execute(method, meta, options, async () => {
@@ -294,7 +310,7 @@ export class TopCallClient {
         request: { url: this.endpoint, headers: this.headers, body },
         info: { params: prepared.fields, files: Object.keys(files) },
       }
-    }, cache && cacheKey !== undefined ? cache.decodeAndStore(method, cacheKey) : undefined)
+    }, cache && cacheKey !== undefined ? cache.decodeAndStore(method, cacheKey) : undefined, report)
   }
 
   /**
@@ -326,7 +342,11 @@ export class TopCallClient {
         fields.sign = await signCanonicalWith(canonicalString(fields) + body, this.#appSecret, this.signMethod, this.crypto)
         return fields
       },
-      execute: (method, meta, options, build, decode) => this.execute(method, meta, options, build, decode),
+      execute: (method, meta, options, build, decode) => {
+        const telemetry = this.#telemetry
+        if (telemetry === undefined) return this.execute(method, meta, options, build, decode)
+        return reportCall(telemetry, { method, ...this.#server! }, (report) => this.execute(method, meta, options, build, decode, report))
+      },
     }
   }
 
@@ -408,6 +428,7 @@ export class TopCallClient {
     options: CallOptions,
     build: () => Promise<{ request: BuiltRequest; info: Omit<TopRequestInfo, 'method' | 'attempt' | 'url'> }>,
     decode: (response: TopHttpResponse) => unknown = (response) => decodeResponse(method, response.status, response.text),
+    report?: CallReport,
   ): Promise<unknown> {
     const hooks = this.#hooks
     const policy: RetryPolicy = {
@@ -435,6 +456,7 @@ export class TopCallClient {
       const onUserAbort = () => abort.abort()
       userSignal?.addEventListener('abort', onUserAbort, { once: true })
       const attemptStart = Date.now()
+      report?.attempt(attempt)
       let status: number | undefined
       let sent = false
       try {
@@ -444,6 +466,7 @@ export class TopCallClient {
           await this.#platform.ready?.()
           const waitUntil = Math.min(deadlineAt, attemptStart + attemptTimeout)
           const waitedMs = await quota.policy.takeSlot(quota.limiter, { appKey: this.appKey, method, abort, userSignal, waitUntil, maxBanWaitMs: policy.maxRateLimitWaitMs })
+          report?.quotaWait(waitedMs)
           // After a long wait (a ban) the signed timestamp is stale; the gateway allows 10 minutes of skew.
           if (waitedMs > STALE_SIGNATURE_MS) built = await build()
         }
@@ -466,6 +489,7 @@ export class TopCallClient {
           if (banned) throw banned
         }
         const result = await decode(response)
+        report?.answered(result)
         if (hooks?.onResponse) {
           notify(hooks, 'onResponse', {
             method,
@@ -480,11 +504,15 @@ export class TopCallClient {
       } catch (error) {
         if (!(error instanceof TopError)) throw error
         const quota = this.#quota
-        if (sent && error instanceof TopRateLimitError && quota?.limiter) await quota.policy.recordBan(quota.limiter, this.appKey, error)
+        if (sent && error instanceof TopRateLimitError) {
+          report?.ban(error)
+          if (quota?.limiter) await quota.policy.recordBan(quota.limiter, this.appKey, error)
+        }
         notify(hooks, 'onResponse', { method, attempt, durationMs: Date.now() - attemptStart, status, requestId: error.requestId, error })
         const delay = retryDelay(error, attempt - 1, policy, this.random)
         if (delay === undefined || Date.now() + delay >= deadlineAt) throw error
         notify(hooks, 'onRetry', { method, attempt: attempt + 1, delayMs: delay, error })
+        report?.retry(attempt + 1, delay, error)
         try {
           await sleep(delay, userSignal)
         } catch {
@@ -524,6 +552,12 @@ function fileParamsOf(meta: ApiMeta): readonly string[] {
     fileParamsCache.set(meta, names)
   }
   return names
+}
+
+/** The endpoint's host and port, as telemetry reports them. */
+function serverOf(endpoint: string): Omit<TopCallStart, 'method'> {
+  const url = new URL(endpoint)
+  return { host: url.hostname, port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80 }
 }
 
 function abortError(method: string, signal: AbortSignal): TopAbortError {
