@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   batch,
   createTopClient,
+  defineTelemetry,
   memoryCache,
   memoryLimiter,
   TopCallClient,
@@ -114,7 +115,7 @@ describe('telemetry seam', () => {
 
   it('reports a batch as one call named batch', async () => {
     const { telemetry, names, events } = recording()
-    const client = new TopCallClient(platform([{ status: 200, text: '{"tbk_item_info_get_response":{"request_id":"b"}}' }]), { ...OPTIONS, telemetry })
+    const client = new TopCallClient(platform([{ status: 200, text: '{"tbk_item_info_get_response":{"request_id":"b"}}' }]), { ...OPTIONS, telemetry: defineTelemetry(telemetry) })
     await batch(client, [{ method: 'taobao.tbk.item.info.get', params: { num_iids: '1' } }])
     expect(names()).toEqual(['start', 'within', 'attempt', 'end'])
     expect(events[0]![1]).toMatchObject({ method: 'batch' })
@@ -168,5 +169,22 @@ describe('telemetry seam', () => {
 
   it('refuses a telemetry option without startCall', () => {
     expect(() => createTopClient(platform([ok()]), { ...OPTIONS, telemetry: {} as never })).toThrow(TopValidationError)
+    expect(() => defineTelemetry({} as never)).toThrow(TopValidationError)
+  })
+
+  it('takes any telemetry on TopClient, and on the call client only one passed through defineTelemetry (which bundles the reporting code)', async () => {
+    const { telemetry, names } = recording()
+    expect(() => new TopCallClient(platform([ok()]), { ...OPTIONS, telemetry })).toThrow(/defineTelemetry/)
+    const defined = defineTelemetry(telemetry)
+    expect(defined).toBe(telemetry)
+    expect(Object.keys(defined)).toEqual(['startCall'])
+    await new TopCallClient(platform([ok()]), { ...OPTIONS, telemetry: defined }).call('taobao.tbk.item.info.get', { num_iids: '1' })
+    expect(names()).toEqual(['start', 'within', 'attempt', 'end'])
+    // A frozen one is wrapped.
+    const frozen = Object.freeze({ startCall: telemetry.startCall })
+    const wrapped = defineTelemetry(frozen)
+    expect(wrapped).not.toBe(frozen)
+    await new TopCallClient(platform([ok()]), { ...OPTIONS, telemetry: wrapped }).call('taobao.tbk.item.info.get', { num_iids: '1' })
+    expect(names().length).toBe(8)
   })
 })

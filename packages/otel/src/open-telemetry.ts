@@ -1,5 +1,5 @@
 import { context, metrics, SpanKind, trace, type Attributes, type MeterProvider, type Tracer, type TracerProvider } from '@opentelemetry/api'
-import type { TopCallRecorder, TopCallStart, TopTelemetry } from '@tbkit/core'
+import { defineTelemetry, type TopCallRecorder, type TopCallStart, type TopTelemetry } from '@tbkit/core'
 import { SpanCallRecorder } from './call-recorder.js'
 import { createInstruments, type Instruments } from './instruments.js'
 import { ATTR, OTEL_VERSION, RPC_SYSTEM, SCOPE_NAME } from './names.js'
@@ -46,7 +46,8 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): TopTelemetry 
     }
     return instruments
   }
-  return {
+  // Defined: it carries core's reporting code, so a Worker's TopCallClient takes it too.
+  return defineTelemetry({
     startCall(call: TopCallStart): TopCallRecorder {
       const parent = context.active()
       const span = tracer.startSpan(
@@ -66,5 +67,5 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): TopTelemetry 
       const labels: Attributes = { [ATTR.rpcMethod]: call.method, [ATTR.serverAddress]: call.host }
       return new SpanCallRecorder(span, parent, instrumentsNow(), labels)
     },
-  }
+  })
 }

@@ -17,13 +17,13 @@ describe('package', () => {
     expect(Object.keys(otel).sort()).toEqual(['ATTR', 'METRIC', 'OTEL_VERSION', 'RPC_SYSTEM', 'SCOPE_NAME', 'errorTypeOf', 'openTelemetry'])
   })
 
-  it('depends on the OpenTelemetry API alone (and core, whose types it implements)', () => {
+  it('depends on the OpenTelemetry API alone, and core it plugs into (both peers: one copy each in an app)', () => {
     expect(pkg.dependencies ?? {}).toEqual({})
     expect(Object.keys(pkg.peerDependencies ?? {}).sort()).toEqual(['@opentelemetry/api', '@tbkit/core'])
     for (const file of ['dist/index.js', 'dist/index.cjs']) {
       const code = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8')
       const imported = [...code.matchAll(/(?:from\s*|require\()\s*["']([^"']+)["']/g)].map((match) => match[1])
-      expect(new Set(imported), file).toEqual(new Set(['@opentelemetry/api']))
+      expect(new Set(imported), file).toEqual(new Set(['@opentelemetry/api', '@tbkit/core']))
     }
   })
 

@@ -19,7 +19,7 @@ import { httpRateLimitError } from '../protocol/http-rate-limit.js'
 import type { TopCache, TopLimiter } from './quota/quota.js'
 import { clientQuota, type ClientQuota, type ClientReadCache, type QuotaPolicy } from './quota/policy.js'
 import { CLIENT_INTERNALS, type ClientInternals } from './internals.js'
-import { checkTelemetry, reportCall, type CallReport, type TopCallStart, type TopTelemetry } from './telemetry.js'
+import { callReporter, type CallReport, type ReportCall, type TelemetryPolicy, type TopTelemetry } from './telemetry.js'
 
 export const DEFAULT_ENDPOINT = 'https://eco.taobao.com/router/rest'
 
@@ -118,6 +118,8 @@ export interface ClientFallbacks {
   readonly quota: QuotaPolicy | undefined
   /** The catalog method a misspelt name most likely meant (without it, an unknown name is sent as is). */
   readonly nearMissMethod: ((method: string, catalog: Catalog) => string | undefined) | undefined
+  /** The code that reports calls to any `telemetry` (without it, only a telemetry passed through `defineTelemetry` is taken). */
+  readonly telemetry?: TelemetryPolicy | undefined
 }
 
 const CALL_CLIENT_FALLBACKS: ClientFallbacks = { crypto: { hmacSha256Hex: webHmacSha256Hex }, quota: undefined, nearMissMethod: undefined }
@@ -223,9 +225,8 @@ export class TopCallClient {
   readonly #hooks: ReadHooks<never> | undefined
   readonly #quota: ClientQuota | undefined
   readonly #nearMissMethod: ClientFallbacks['nearMissMethod']
-  readonly #telemetry: TopTelemetry | undefined
-  /** Where calls go, as telemetry names it (made only when there is telemetry). */
-  readonly #server: Omit<TopCallStart, 'method'> | undefined
+  /** Reports a call to the `telemetry` option; undefined without one. */
+  readonly #reportCall: ReportCall | undefined
 
   constructor(platform: Platform, options: Readonly<TopClientOptions>) {
     // A runtime without these fails here, naming what is missing, not at first use.
@@ -258,8 +259,7 @@ export class TopCallClient {
     }
     const setup = { appKey: options.appKey, appSecret: options.appSecret, crypto: this.crypto, limitMs: options.timeoutMs ?? 15_000, waitUntil: options.waitUntil }
     this.#quota = clientQuota(options, setup, fallbacks.quota)
-    this.#telemetry = checkTelemetry(options.telemetry)
-    this.#server = this.#telemetry && serverOf(this.endpoint)
+    this.#reportCall = callReporter(options.telemetry, this.endpoint, fallbacks.telemetry)
   }
 
   /** What this client fills in that the platform leaves out (overridden by `TopClient`). */
@@ -281,13 +281,12 @@ export class TopCallClient {
     options?: CallOptions,
   ): Promise<Record<string, unknown>>
   call(method: string, params: Record<string, unknown> = {}, options: CallOptions = NO_OPTIONS): Promise<unknown> {
-    // Without telemetry: straight through, nothing allocated. A malformed method name is refused unreported (nothing to name it by).
-    const telemetry = this.#telemetry
-    if (telemetry === undefined || typeof method !== 'string' || !METHOD_NAME.test(method)) return this.#call(method, params, options, undefined)
-    return reportCall(telemetry, { method, ...this.#server! }, (report) => this.#call(method, params, options, report))
+    // Without telemetry: straight through, nothing allocated.
+    const reportCall = this.#reportCall
+    return reportCall ? reportCall(method, (report) => this.#call(method, params, options, report)) : this.#call(method, params, options)
   }
 
-  async #call(method: string, params: Record<string, unknown>, options: CallOptions, report: CallReport | undefined): Promise<unknown> {
+  async #call(method: string, params: Record<string, unknown>, options: CallOptions, report?: CallReport): Promise<unknown> {
     if (options !== NO_OPTIONS) checkCallOptions(options)
     const meta = this.checkCall(method, params, options)
     const { fields, files } = encodeParams(params, meta ? fileParamsOf(meta) : [], this.isFile)
@@ -343,9 +342,9 @@ export class TopCallClient {
         return fields
       },
       execute: (method, meta, options, build, decode) => {
-        const telemetry = this.#telemetry
-        if (telemetry === undefined) return this.execute(method, meta, options, build, decode)
-        return reportCall(telemetry, { method, ...this.#server! }, (report) => this.execute(method, meta, options, build, decode, report))
+        const reportCall = this.#reportCall
+        if (reportCall === undefined) return this.execute(method, meta, options, build, decode)
+        return reportCall(method, (report) => this.execute(method, meta, options, build, decode, report))
       },
     }
   }
@@ -552,12 +551,6 @@ function fileParamsOf(meta: ApiMeta): readonly string[] {
     fileParamsCache.set(meta, names)
   }
   return names
-}
-
-/** The endpoint's host and port, as telemetry reports them. */
-function serverOf(endpoint: string): Omit<TopCallStart, 'method'> {
-  const url = new URL(endpoint)
-  return { host: url.hostname, port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80 }
 }
 
 function abortError(method: string, signal: AbortSignal): TopAbortError {

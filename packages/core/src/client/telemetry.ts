@@ -8,12 +8,15 @@
  * sub-code, the request id and the error class, never the secret, the
  * session, the signature, a param's value or the gateway's free text.
  *
- * A client without `telemetry` never reaches this file's code past one
+ * The code that drives a recorder (telemetry-report.ts) travels with the
+ * telemetry object, as the quota policy travels with the stores: an adapter
+ * made by `defineTelemetry` (as `openTelemetry()` is) carries it, and
+ * `TopClient` brings it for any `TopTelemetry`. So a Worker that configures
+ * no telemetry bundles none of it, and a client without telemetry pays one
  * `undefined` check per call. An adapter that throws cannot change a call's
- * outcome: every report is guarded (see `CallReport`).
+ * outcome: every report is guarded.
  */
-import { requestIdOf } from '../protocol/response.js'
-import { TopApiError, TopError, TopTransportError, TopValidationError, type TopRateLimitError } from '../protocol/errors.js'
+import { TopValidationError, type TopError, type TopRateLimitError } from '../protocol/errors.js'
 
 /** Where a call goes, given to `startCall`. */
 export interface TopCallStart {
@@ -86,118 +89,39 @@ export interface TopTelemetry {
   startCall(call: TopCallStart): TopCallRecorder | undefined
 }
 
-/** Longest sub-code kept; longer or odd-shaped ones are not the platform's and would only spread a hostile answer's text. */
-const SUB_CODE = /^[A-Za-z0-9._-]{1,80}$/
+/** `Symbol.for`, so a telemetry defined by another copy of core (ESM beside CJS) still carries it. */
+export const TELEMETRY_POLICY: unique symbol = Symbol.for('tbkit.telemetry.policy') as never
 
-/** The label-safe facts of a failure (see `TopCallFailure`). */
-export function callFailure(error: unknown): TopCallFailure {
-  const subCode = error instanceof TopApiError && error.subCode !== undefined && SUB_CODE.test(error.subCode) ? error.subCode : undefined
-  return {
-    errorClass: error instanceof TopError ? error.name : 'Error',
-    code: error instanceof TopApiError ? error.code : undefined,
-    subCode,
-    httpStatus: error instanceof TopTransportError ? error.status : undefined,
-    retryable: error instanceof TopError && error.retryable,
-  }
+/** What the client reports one call to (implemented by telemetry-report.ts). */
+export interface CallReport {
+  cache(hit: boolean): void
+  attempt(attempt: number): void
+  quotaWait(waitedMs: number): void
+  /** An attempt was answered with a success (its request id is kept). */
+  answered(result: unknown): void
+  retry(attempt: number, delayMs: number, error: TopError): void
+  ban(error: TopRateLimitError): void
 }
 
-/** Check the `telemetry` option's shape once, at construction. */
-export function checkTelemetry(telemetry: unknown): TopTelemetry | undefined {
-  if (telemetry === undefined || telemetry === null) return undefined
-  if (typeof (telemetry as Partial<TopTelemetry>).startCall !== 'function') {
-    throw new TopValidationError('Option telemetry must have a startCall function, e.g. openTelemetry() from @tbkit/otel', { param: 'telemetry' })
-  }
-  return telemetry as TopTelemetry
-}
+/** Runs one call reported: `run` gets the call's report, or undefined when the telemetry declines the call. */
+export type ReportCall = <T>(method: string, run: (report: CallReport | undefined) => Promise<T>) => Promise<T>
 
-/**
- * The client's side of one reported call: it keeps what the end needs (the
- * last request id) and shields the call from its recorder. Made only for a
- * client with telemetry.
- */
-export class CallReport {
-  readonly #recorder: TopCallRecorder
-  #requestId: string | undefined
+/** The code that reports a client's calls to `telemetry`, bound once per client. */
+export type TelemetryPolicy = (telemetry: TopTelemetry, endpoint: string) => ReportCall
 
-  constructor(recorder: TopCallRecorder) {
-    this.#recorder = recorder
-  }
-
-  cache(hit: boolean): void {
-    guard(() => this.#recorder.cache?.(hit))
-  }
-
-  attempt(attempt: number): void {
-    guard(() => this.#recorder.attempt?.(attempt))
-  }
-
-  quotaWait(waitedMs: number): void {
-    guard(() => this.#recorder.quotaWait?.(waitedMs))
-  }
-
-  /** An attempt was answered with a success: keep its request id. */
-  answered(result: unknown): void {
-    this.#requestId = result !== null && typeof result === 'object' && !Array.isArray(result) ? requestIdOf(result as Record<string, unknown>) : undefined
-  }
-
-  retry(attempt: number, delayMs: number, error: TopError): void {
-    guard(() => this.#recorder.retry?.({ attempt, delayMs, failure: callFailure(error) }))
-  }
-
-  ban(error: TopRateLimitError): void {
-    guard(() => this.#recorder.ban?.({ retryAfterMs: error.retryAfterMs, failure: callFailure(error) }))
-  }
-
-  succeeded(): void {
-    guard(() => this.#recorder.end({ requestId: this.#requestId, failure: undefined }))
-  }
-
-  failed(error: unknown): void {
-    const requestId = error instanceof TopError ? error.requestId : undefined
-    guard(() => this.#recorder.end({ requestId, failure: callFailure(error) }))
-  }
-
-  /** `work()` in the recorder's context; run plainly if the recorder fails to run it. */
-  within<T>(work: () => Promise<T>): Promise<T> {
-    const within = this.#recorder.within
-    if (typeof within !== 'function') return work()
-    let started: Promise<T> | undefined
-    try {
-      within.call(this.#recorder, () => (started ??= work()))
-    } catch {
-      // A recorder that throws before or after running the work changes nothing.
-    }
-    return started ?? work()
-  }
-}
-
-function guard(report: () => void): void {
-  try {
-    report()
-  } catch {
-    // Observability must not change an outcome (see notify in client.ts).
-  }
+/** A telemetry that carries the policy (see `defineTelemetry`). */
+export interface WithTelemetryPolicy {
+  readonly [TELEMETRY_POLICY]?: TelemetryPolicy
 }
 
 /**
- * Run one call reported to `telemetry`: `run` gets the call's report (or
- * undefined when the telemetry declines the call or fails to start it).
+ * The client's call reporter for the `telemetry` option: by the policy it
+ * carries, else `fallback` (TopClient's), which checks its shape. Kept small:
+ * every Worker bundles it.
  */
-export async function reportCall<T>(telemetry: TopTelemetry, start: TopCallStart, run: (report: CallReport | undefined) => Promise<T>): Promise<T> {
-  let recorder: TopCallRecorder | undefined
-  try {
-    recorder = telemetry.startCall(start)
-  } catch {
-    recorder = undefined
-  }
-  if (recorder === null || typeof recorder !== 'object' || typeof recorder.end !== 'function') return run(undefined)
-  const report = new CallReport(recorder)
-  try {
-    const result = await report.within(() => run(report))
-    report.succeeded()
-    return result
-  } catch (error) {
-    report.failed(error)
-    throw error
-  }
+export function callReporter(telemetry: unknown, endpoint: string, fallback: TelemetryPolicy | undefined): ReportCall | undefined {
+  if (telemetry == null) return undefined
+  const policy = (telemetry as WithTelemetryPolicy)[TELEMETRY_POLICY] ?? fallback
+  if (!policy) throw new TopValidationError('Option telemetry: pass it through defineTelemetry() (openTelemetry() comes so)', { param: 'telemetry' })
+  return policy(telemetry as TopTelemetry, endpoint)
 }

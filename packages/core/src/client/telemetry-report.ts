@@ -1,0 +1,165 @@
+/**
+ * The client side of the telemetry seam (see telemetry.ts): one call's
+ * report, guarded so that a recorder that throws changes nothing, and the
+ * label-safe facts of a failure. Bundled only with a telemetry that carries
+ * it (`defineTelemetry`, `openTelemetry()`) or with `TopClient`.
+ */
+import { TopApiError, TopError, TopTransportError } from '../protocol/errors.js'
+import type { TopRateLimitError } from '../protocol/errors.js'
+import { requestIdOf } from '../protocol/response.js'
+import { TopValidationError } from '../protocol/errors.js'
+import {
+  TELEMETRY_POLICY,
+  type CallReport,
+  type TelemetryPolicy,
+  type TopCallFailure,
+  type TopCallRecorder,
+  type TopCallStart,
+  type TopTelemetry,
+  type WithTelemetryPolicy,
+} from './telemetry.js'
+
+/** Longest sub-code kept; longer or odd-shaped ones are not the platform's and would only spread a hostile answer's text. */
+const SUB_CODE = /^[A-Za-z0-9._-]{1,80}$/
+
+/** The label-safe facts of a failure (see `TopCallFailure`). */
+export function callFailure(error: unknown): TopCallFailure {
+  const subCode = error instanceof TopApiError && error.subCode !== undefined && SUB_CODE.test(error.subCode) ? error.subCode : undefined
+  return {
+    errorClass: error instanceof TopError ? error.name : 'Error',
+    code: error instanceof TopApiError ? error.code : undefined,
+    subCode,
+    httpStatus: error instanceof TopTransportError ? error.status : undefined,
+    retryable: error instanceof TopError && error.retryable,
+  }
+}
+
+/**
+ * The client's side of one reported call: it keeps what the end needs (the
+ * last request id) and shields the call from its recorder. Made only for a
+ * client with telemetry.
+ */
+class GuardedReport implements CallReport {
+  readonly #recorder: TopCallRecorder
+  #requestId: string | undefined
+
+  constructor(recorder: TopCallRecorder) {
+    this.#recorder = recorder
+  }
+
+  cache(hit: boolean): void {
+    guard(() => this.#recorder.cache?.(hit))
+  }
+
+  attempt(attempt: number): void {
+    guard(() => this.#recorder.attempt?.(attempt))
+  }
+
+  quotaWait(waitedMs: number): void {
+    guard(() => this.#recorder.quotaWait?.(waitedMs))
+  }
+
+  /** An attempt was answered with a success: keep its request id. */
+  answered(result: unknown): void {
+    this.#requestId = result !== null && typeof result === 'object' && !Array.isArray(result) ? requestIdOf(result as Record<string, unknown>) : undefined
+  }
+
+  retry(attempt: number, delayMs: number, error: TopError): void {
+    guard(() => this.#recorder.retry?.({ attempt, delayMs, failure: callFailure(error) }))
+  }
+
+  ban(error: TopRateLimitError): void {
+    guard(() => this.#recorder.ban?.({ retryAfterMs: error.retryAfterMs, failure: callFailure(error) }))
+  }
+
+  succeeded(): void {
+    guard(() => this.#recorder.end({ requestId: this.#requestId, failure: undefined }))
+  }
+
+  failed(error: unknown): void {
+    const requestId = error instanceof TopError ? error.requestId : undefined
+    guard(() => this.#recorder.end({ requestId, failure: callFailure(error) }))
+  }
+
+  /** `work()` in the recorder's context; run plainly if the recorder fails to run it. */
+  within<T>(work: () => Promise<T>): Promise<T> {
+    const within = this.#recorder.within
+    if (typeof within !== 'function') return work()
+    let started: Promise<T> | undefined
+    try {
+      within.call(this.#recorder, () => (started ??= work()))
+    } catch {
+      // A recorder that throws before or after running the work changes nothing.
+    }
+    return started ?? work()
+  }
+}
+
+function guard(report: () => void): void {
+  try {
+    report()
+  } catch {
+    // Observability must not change an outcome (see notify in client.ts).
+  }
+}
+
+/**
+ * Run one call reported to `telemetry`: `run` gets the call's report (or
+ * undefined when the telemetry declines the call or fails to start it).
+ */
+async function reportCall<T>(telemetry: TopTelemetry, start: TopCallStart, run: (report: CallReport | undefined) => Promise<T>): Promise<T> {
+  let recorder: TopCallRecorder | undefined
+  try {
+    recorder = telemetry.startCall(start)
+  } catch {
+    recorder = undefined
+  }
+  if (recorder === null || typeof recorder !== 'object' || typeof recorder.end !== 'function') return run(undefined)
+  const report = new GuardedReport(recorder)
+  try {
+    const result = await report.within(() => run(report))
+    report.succeeded()
+    return result
+  } catch (error) {
+    report.failed(error)
+    throw error
+  }
+}
+
+/** The endpoint's host and port, as telemetry reports them. */
+function serverOf(endpoint: string): Omit<TopCallStart, 'method'> {
+  const url = new URL(endpoint)
+  return { host: url.hostname, port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80 }
+}
+
+/** Names the client may report by; a malformed one is refused before it is sent, and unreported (nothing to name it by). */
+const METHOD_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/i
+
+function checkTelemetry(telemetry: unknown): void {
+  if (telemetry === null || typeof telemetry !== 'object' || typeof (telemetry as Partial<TopTelemetry>).startCall !== 'function') {
+    throw new TopValidationError('Option telemetry must have a startCall function, e.g. openTelemetry() from @tbkit/otel', { param: 'telemetry' })
+  }
+}
+
+/** The telemetry policy: a client's calls reported to `telemetry`, guarded (see telemetry.ts). */
+export const CLIENT_TELEMETRY_POLICY: TelemetryPolicy = (telemetry, endpoint) => {
+  checkTelemetry(telemetry)
+  const server = serverOf(endpoint)
+  return (method, run) =>
+    typeof method === 'string' && METHOD_NAME.test(method) ? reportCall(telemetry, { method, host: server.host, port: server.port }, run) : run(undefined)
+}
+
+/**
+ * A telemetry of your own (any `TopTelemetry`), ready for any client:
+ * `TopClient` (Node) takes it as it is, while a `TopCallClient`
+ * (`@tbkit/edge`), which bundles only what it uses, needs it passed through
+ * this. `openTelemetry()` from @tbkit/otel comes defined. Returns the same
+ * object, marked (or, when frozen, a wrapper calling it).
+ */
+export function defineTelemetry<T extends TopTelemetry>(telemetry: T): T {
+  checkTelemetry(telemetry)
+  const target = Object.isExtensible(telemetry) ? telemetry : ({ startCall: (call: TopCallStart) => telemetry.startCall(call) } as T)
+  // Not enumerable: it stays out of util.inspect and a spread copy.
+  if ((target as WithTelemetryPolicy)[TELEMETRY_POLICY] === undefined) Object.defineProperty(target, TELEMETRY_POLICY, { value: CLIENT_TELEMETRY_POLICY })
+  return target
+}
