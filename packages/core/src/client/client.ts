@@ -17,9 +17,9 @@ import { checkCallOptions, checkEndpoint, checkNonNegative, checkSession, checkT
 import { sleep } from './timers.js'
 import { httpRateLimitError } from '../protocol/http-rate-limit.js'
 import type { TopCache, TopLimiter } from './quota/quota.js'
-import { clientQuota, type ClientQuota, type ClientReadCache, type QuotaPolicy } from './quota/policy.js'
+import { clientQuota, needsDefine, type ClientQuota, type ClientReadCache, type QuotaPolicy } from './quota/policy.js'
 import { CLIENT_INTERNALS, type ClientInternals } from './internals.js'
-import { callReporter, type CallReport, type ReportCall, type TelemetryPolicy, type TopTelemetry } from './telemetry.js'
+import { TELEMETRY_POLICY, type CallReport, type ReportCall, type TelemetryPolicy, type TopTelemetry, type WithTelemetryPolicy } from './telemetry.js'
 
 export const DEFAULT_ENDPOINT = 'https://eco.taobao.com/router/rest'
 
@@ -259,7 +259,9 @@ export class TopCallClient {
     }
     const setup = { appKey: options.appKey, appSecret: options.appSecret, crypto: this.crypto, limitMs: options.timeoutMs ?? 15_000, waitUntil: options.waitUntil }
     this.#quota = clientQuota(options, setup, fallbacks.quota)
-    this.#reportCall = callReporter(options.telemetry, this.endpoint, fallbacks.telemetry)
+    // Only the policy a telemetry carries (defineTelemetry) or TopClient's is bundled: a Worker without telemetry has neither.
+    const telemetry = options.telemetry
+    this.#reportCall = telemetry == null ? undefined : ((telemetry as WithTelemetryPolicy)[TELEMETRY_POLICY] ?? fallbacks.telemetry ?? needsDefine('Telemetry'))(telemetry, this.endpoint)
   }
 
   /** What this client fills in that the platform leaves out (overridden by `TopClient`). */
@@ -341,11 +343,8 @@ export class TopCallClient {
         fields.sign = await signCanonicalWith(canonicalString(fields) + body, this.#appSecret, this.signMethod, this.crypto)
         return fields
       },
-      execute: (method, meta, options, build, decode) => {
-        const reportCall = this.#reportCall
-        if (reportCall === undefined) return this.execute(method, meta, options, build, decode)
-        return reportCall(method, (report) => this.execute(method, meta, options, build, decode, report))
-      },
+      reportCall: this.#reportCall,
+      execute: this.execute.bind(this),
     }
   }
 
@@ -488,7 +487,6 @@ export class TopCallClient {
           if (banned) throw banned
         }
         const result = await decode(response)
-        report?.answered(result)
         if (hooks?.onResponse) {
           notify(hooks, 'onResponse', {
             method,

@@ -8,6 +8,7 @@ import { TopApiError, TopError, TopTransportError } from '../protocol/errors.js'
 import type { TopRateLimitError } from '../protocol/errors.js'
 import { requestIdOf } from '../protocol/response.js'
 import { TopValidationError } from '../protocol/errors.js'
+import { BATCH_METHOD } from './batch.js'
 import {
   TELEMETRY_POLICY,
   type CallReport,
@@ -41,13 +42,14 @@ export function callFailure(error: unknown): TopCallFailure {
  */
 class GuardedReport implements CallReport {
   readonly #recorder: TopCallRecorder
-  #requestId: string | undefined
+  #cacheHit = false
 
   constructor(recorder: TopCallRecorder) {
     this.#recorder = recorder
   }
 
   cache(hit: boolean): void {
+    this.#cacheHit = hit
     guard(() => this.#recorder.cache?.(hit))
   }
 
@@ -59,11 +61,6 @@ class GuardedReport implements CallReport {
     guard(() => this.#recorder.quotaWait?.(waitedMs))
   }
 
-  /** An attempt was answered with a success: keep its request id. */
-  answered(result: unknown): void {
-    this.#requestId = result !== null && typeof result === 'object' && !Array.isArray(result) ? requestIdOf(result as Record<string, unknown>) : undefined
-  }
-
   retry(attempt: number, delayMs: number, error: TopError): void {
     guard(() => this.#recorder.retry?.({ attempt, delayMs, failure: callFailure(error) }))
   }
@@ -72,8 +69,11 @@ class GuardedReport implements CallReport {
     guard(() => this.#recorder.ban?.({ retryAfterMs: error.retryAfterMs, failure: callFailure(error) }))
   }
 
-  succeeded(): void {
-    guard(() => this.#recorder.end({ requestId: this.#requestId, failure: undefined }))
+  /** The call answered `result`: its request id, unless the cache answered (that id is an earlier call's). */
+  succeeded(result: unknown): void {
+    const answered = !this.#cacheHit && result !== null && typeof result === 'object' && !Array.isArray(result)
+    const requestId = answered ? requestIdOf(result as Record<string, unknown>) : undefined
+    guard(() => this.#recorder.end({ requestId, failure: undefined }))
   }
 
   failed(error: unknown): void {
@@ -118,7 +118,7 @@ async function reportCall<T>(telemetry: TopTelemetry, start: TopCallStart, run: 
   const report = new GuardedReport(recorder)
   try {
     const result = await report.within(() => run(report))
-    report.succeeded()
+    report.succeeded(result)
     return result
   } catch (error) {
     report.failed(error)
@@ -132,8 +132,9 @@ function serverOf(endpoint: string): Omit<TopCallStart, 'method'> {
   return { host: url.hostname, port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80 }
 }
 
-/** Names the client may report by; a malformed one is refused before it is sent, and unreported (nothing to name it by). */
+/** Names the client may report by (a batch is `batch`); a malformed one is refused before it is sent, and unreported (nothing to name it by). */
 const METHOD_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/i
+const reportable = (method: unknown): method is string => typeof method === 'string' && (method === BATCH_METHOD || METHOD_NAME.test(method))
 
 function checkTelemetry(telemetry: unknown): void {
   if (telemetry === null || typeof telemetry !== 'object' || typeof (telemetry as Partial<TopTelemetry>).startCall !== 'function') {
@@ -146,7 +147,7 @@ export const CLIENT_TELEMETRY_POLICY: TelemetryPolicy = (telemetry, endpoint) =>
   checkTelemetry(telemetry)
   const server = serverOf(endpoint)
   return (method, run) =>
-    typeof method === 'string' && METHOD_NAME.test(method) ? reportCall(telemetry, { method, host: server.host, port: server.port }, run) : run(undefined)
+    reportable(method) ? reportCall(telemetry, { method, host: server.host, port: server.port }, run) : run(undefined)
 }
 
 /**

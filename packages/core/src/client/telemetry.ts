@@ -16,7 +16,7 @@
  * `undefined` check per call. An adapter that throws cannot change a call's
  * outcome: every report is guarded.
  */
-import { TopValidationError, type TopError, type TopRateLimitError } from '../protocol/errors.js'
+import type { TopError, TopRateLimitError } from '../protocol/errors.js'
 
 /** Where a call goes, given to `startCall`. */
 export interface TopCallStart {
@@ -97,8 +97,6 @@ export interface CallReport {
   cache(hit: boolean): void
   attempt(attempt: number): void
   quotaWait(waitedMs: number): void
-  /** An attempt was answered with a success (its request id is kept). */
-  answered(result: unknown): void
   retry(attempt: number, delayMs: number, error: TopError): void
   ban(error: TopRateLimitError): void
 }
@@ -109,19 +107,7 @@ export type ReportCall = <T>(method: string, run: (report: CallReport | undefine
 /** The code that reports a client's calls to `telemetry`, bound once per client. */
 export type TelemetryPolicy = (telemetry: TopTelemetry, endpoint: string) => ReportCall
 
-/** A telemetry that carries the policy (see `defineTelemetry`). */
+/** A telemetry that carries the policy (see `defineTelemetry`); the client reads it in its constructor. */
 export interface WithTelemetryPolicy {
   readonly [TELEMETRY_POLICY]?: TelemetryPolicy
-}
-
-/**
- * The client's call reporter for the `telemetry` option: by the policy it
- * carries, else `fallback` (TopClient's), which checks its shape. Kept small:
- * every Worker bundles it.
- */
-export function callReporter(telemetry: unknown, endpoint: string, fallback: TelemetryPolicy | undefined): ReportCall | undefined {
-  if (telemetry == null) return undefined
-  const policy = (telemetry as WithTelemetryPolicy)[TELEMETRY_POLICY] ?? fallback
-  if (!policy) throw new TopValidationError('Option telemetry: pass it through defineTelemetry() (openTelemetry() comes so)', { param: 'telemetry' })
-  return policy(telemetry as TopTelemetry, endpoint)
 }

@@ -58,6 +58,16 @@ export interface ClientQuota {
   readonly readCache: ClientReadCache | undefined
 }
 
+/**
+ * A `TopCallClient` takes a store (or a telemetry) of your own only through
+ * its `define…` function, which brings the code that drives it; one message
+ * for all of them, as every Worker bundles it.
+ */
+export function needsDefine(kind: 'Limiter' | 'Cache' | 'Telemetry'): never {
+  const name = kind.toLowerCase()
+  throw new TopValidationError(`Option ${name}: pass one of your own through define${kind}()`, { param: name })
+}
+
 function policyOf(store: unknown): QuotaPolicy | undefined {
   return store !== null && typeof store === 'object' ? (store as WithQuotaPolicy)[QUOTA_POLICY] : undefined
 }
@@ -74,10 +84,7 @@ export function clientQuota(
   const { limiter, cache } = options
   if (limiter === undefined && cache === undefined) return undefined
   const policy = policyOf(limiter) ?? policyOf(cache) ?? fallback
-  if (!policy) {
-    const name = limiter !== undefined ? 'limiter' : 'cache'
-    throw new TopValidationError(`Option ${name}: pass a store of your own through define${name === 'limiter' ? 'Limiter' : 'Cache'}()`, { param: name })
-  }
+  if (!policy) needsDefine(limiter !== undefined ? 'Limiter' : 'Cache')
   policy.check(options)
   return { policy, limiter, readCache: cache && policy.readCache(cache, setup) }
 }
