@@ -54,7 +54,7 @@ const PARTS = {
   'limiter policy': ['takeSlot', 'recordGatewayBan'],
   'read cache': ['ReadCache'],
   'near-miss method names': ['nearMissMethod'],
-  telemetry: ['reportCall', 'GuardedReport'],
+  telemetry: ['reportCall', 'ReportingHooks'],
 } as const
 
 const CALL_CLIENT = `

@@ -101,14 +101,14 @@ describe('telemetry seam', () => {
     const ban = apiError(7, 'accesscontrol.limited-by-api-access-count')
     const client = createTopClient(platform([ban, ok('r-4')]), { ...OPTIONS, telemetry, limiter: memoryLimiter({ perSecond: 1000 }), cache: memoryCache() })
     await expect(client.call('taobao.tbk.item.info.get', { num_iids: '1' })).rejects.toMatchObject({ name: 'TopRateLimitError' })
-    expect(names()).toEqual(['start', 'within', 'cache', 'attempt', 'quotaWait', 'ban', 'end'])
+    expect(names()).toEqual(['start', 'within', 'cache', 'quotaWait', 'attempt', 'ban', 'end'])
     expect(events.find(([name]) => name === 'ban')![1]).toMatchObject({ failure: { errorClass: 'TopRateLimitError', code: 7 } })
     // The ban is recorded in the limiter: clear it with a fresh limiter for the rest.
     const fresh = createTopClient(platform([ok('r-5')]), { ...OPTIONS, telemetry, limiter: memoryLimiter({ perSecond: 1000 }), cache: memoryCache() })
     events.length = 0
     await fresh.call('taobao.tbk.item.info.get', { num_iids: '1' })
     await fresh.call('taobao.tbk.item.info.get', { num_iids: '1' })
-    expect(names()).toEqual(['start', 'within', 'cache', 'attempt', 'quotaWait', 'end', 'start', 'within', 'cache', 'end'])
+    expect(names()).toEqual(['start', 'within', 'cache', 'quotaWait', 'attempt', 'end', 'start', 'within', 'cache', 'end'])
     expect(events.filter(([name]) => name === 'cache').map(([, hit]) => hit)).toEqual([false, true])
     expect(events.at(-1)![1]).toEqual({ requestId: undefined, failure: undefined })
   })

@@ -18,7 +18,7 @@ import { checkCallOptions, checkEndpoint, checkSession } from './call-options.js
 import type { ApiMeta } from '../protocol/meta.js'
 import type { TopHttpResponse } from './platform.js'
 import { internalsOf, type ClientInternals, type HasClientInternals } from './internals.js'
-import type { CallReport } from './telemetry.js'
+import type { CallHooks } from './call-options.js'
 import { decodeResponse, errorFromBody, parseBody } from '../protocol/response.js'
 
 /** Between calls in a batch body, and between their answers. */
@@ -172,7 +172,7 @@ export async function runBatch(seam: BatchSeam, calls: readonly BatchCall[], opt
   const body = lines.map((l) => l.line).join(BATCH_SEPARATOR)
   const methods = calls.map((call) => call.method)
   const repeatable = options.retry ?? lines.every((l) => l.meta?.safe === true)
-  const send = (report?: CallReport) =>
+  const send = (hooks?: CallHooks) =>
     seam.execute(
       BATCH_METHOD,
       undefined,
@@ -187,7 +187,7 @@ export async function runBatch(seam: BatchSeam, calls: readonly BatchCall[], opt
         }
       },
       (response) => decodeBatchAnswer(response, methods),
-      report,
+      hooks,
     )
   // Reported as one call named `batch` (one request, one span).
   const result = seam.reportCall ? await seam.reportCall(BATCH_METHOD, send) : await send()

@@ -13,13 +13,13 @@ import { canonicalString, SIGN_METHODS, signCanonicalWith, type SignMethod } fro
 import { formatTimestamp } from '../protocol/timestamp.js'
 import { validateParams } from './validate.js'
 import { CLIENT_WEB_APIS, requireWebApis } from '../protocol/web-apis.js'
-import { checkCallOptions, checkEndpoint, checkNonNegative, checkSession, checkTiming, readHooks, type ReadHooks } from './call-options.js'
+import { checkCallOptions, checkEndpoint, checkNonNegative, checkSession, checkTiming, readHooks, type CallHooks, type ReadHooks } from './call-options.js'
 import { sleep } from './timers.js'
 import { httpRateLimitError } from '../protocol/http-rate-limit.js'
 import type { TopCache, TopLimiter } from './quota/quota.js'
 import { clientQuota, needsDefine, type ClientQuota, type ClientReadCache, type QuotaPolicy } from './quota/policy.js'
 import { CLIENT_INTERNALS, type ClientInternals } from './internals.js'
-import { TELEMETRY_POLICY, type CallReport, type ReportCall, type TelemetryPolicy, type TopTelemetry, type WithTelemetryPolicy } from './telemetry.js'
+import { TELEMETRY_POLICY, type ReportCall, type TelemetryPolicy, type TopTelemetry, type WithTelemetryPolicy } from './telemetry.js'
 
 export const DEFAULT_ENDPOINT = 'https://eco.taobao.com/router/rest'
 
@@ -261,7 +261,7 @@ export class TopCallClient {
     this.#quota = clientQuota(options, setup, fallbacks.quota)
     // Only the policy a telemetry carries (defineTelemetry) or TopClient's is bundled: a Worker without telemetry has neither.
     const telemetry = options.telemetry
-    this.#reportCall = telemetry == null ? undefined : ((telemetry as WithTelemetryPolicy)[TELEMETRY_POLICY] ?? fallbacks.telemetry ?? needsDefine('Telemetry'))(telemetry, this.endpoint)
+    this.#reportCall = telemetry ? ((telemetry as WithTelemetryPolicy)[TELEMETRY_POLICY] ?? fallbacks.telemetry ?? needsDefine('Telemetry'))(telemetry, this.endpoint, this.#hooks) : undefined
   }
 
   /** What this client fills in that the platform leaves out (overridden by `TopClient`). */
@@ -284,11 +284,11 @@ export class TopCallClient {
   ): Promise<Record<string, unknown>>
   call(method: string, params: Record<string, unknown> = {}, options: CallOptions = NO_OPTIONS): Promise<unknown> {
     // Without telemetry: straight through, nothing allocated.
-    const reportCall = this.#reportCall
-    return reportCall ? reportCall(method, (report) => this.#call(method, params, options, report)) : this.#call(method, params, options)
+    return this.#reportCall ? this.#reportCall(method, (hooks) => this.#call(method, params, options, hooks)) : this.#call(method, params, options)
   }
 
-  async #call(method: string, params: Record<string, unknown>, options: CallOptions, report?: CallReport): Promise<unknown> {
+  /** `hooks`: a reported call's own (the client's and its telemetry's, see telemetry-report.ts). */
+  async #call(method: string, params: Record<string, unknown>, options: CallOptions, hooks?: CallHooks): Promise<unknown> {
     if (options !== NO_OPTIONS) checkCallOptions(options)
     const meta = this.checkCall(method, params, options)
     const { fields, files } = encodeParams(params, meta ? fileParamsOf(meta) : [], this.isFile)
@@ -297,8 +297,7 @@ export class TopCallClient {
     const cache = readCache?.cacheable(meta, files) ? readCache : undefined
     const cacheKey = cache && (await cache.keyFor(method, fields, session))
     if (cache && cacheKey !== undefined) {
-      const hit = await cache.lookup(method, cacheKey)
-      report?.cache(hit !== undefined)
+      const hit = await cache.lookup(method, cacheKey, hooks)
       if (hit !== undefined) return hit
     }
     return this.execute(method, meta, options, async () => {
@@ -311,7 +310,7 @@ export class TopCallClient {
         request: { url: this.endpoint, headers: this.headers, body },
         info: { params: prepared.fields, files: Object.keys(files) },
       }
-    }, cache && cacheKey !== undefined ? cache.decodeAndStore(method, cacheKey) : undefined, report)
+    }, cache && cacheKey !== undefined ? cache.decodeAndStore(method, cacheKey) : undefined, hooks)
   }
 
   /**
@@ -426,9 +425,8 @@ export class TopCallClient {
     options: CallOptions,
     build: () => Promise<{ request: BuiltRequest; info: Omit<TopRequestInfo, 'method' | 'attempt' | 'url'> }>,
     decode: (response: TopHttpResponse) => unknown = (response) => decodeResponse(method, response.status, response.text),
-    report?: CallReport,
+    hooks: ReadHooks<never> | undefined = this.#hooks,
   ): Promise<unknown> {
-    const hooks = this.#hooks
     const policy: RetryPolicy = {
       maxRetries: options.maxRetries ?? this.#options.maxRetries ?? 2,
       repeatable: options.retry ?? meta?.safe ?? false,
@@ -454,7 +452,6 @@ export class TopCallClient {
       const onUserAbort = () => abort.abort()
       userSignal?.addEventListener('abort', onUserAbort, { once: true })
       const attemptStart = Date.now()
-      report?.attempt(attempt)
       let status: number | undefined
       let sent = false
       try {
@@ -463,8 +460,7 @@ export class TopCallClient {
         if (quota?.limiter) {
           await this.#platform.ready?.()
           const waitUntil = Math.min(deadlineAt, attemptStart + attemptTimeout)
-          const waitedMs = await quota.policy.takeSlot(quota.limiter, { appKey: this.appKey, method, abort, userSignal, waitUntil, maxBanWaitMs: policy.maxRateLimitWaitMs })
-          report?.quotaWait(waitedMs)
+          const waitedMs = await quota.policy.takeSlot(quota.limiter, { appKey: this.appKey, method, abort, userSignal, waitUntil, maxBanWaitMs: policy.maxRateLimitWaitMs, hooks })
           // After a long wait (a ban) the signed timestamp is stale; the gateway allows 10 minutes of skew.
           if (waitedMs > STALE_SIGNATURE_MS) built = await build()
         }
@@ -501,15 +497,11 @@ export class TopCallClient {
       } catch (error) {
         if (!(error instanceof TopError)) throw error
         const quota = this.#quota
-        if (sent && error instanceof TopRateLimitError) {
-          report?.ban(error)
-          if (quota?.limiter) await quota.policy.recordBan(quota.limiter, this.appKey, error)
-        }
+        if (sent && error instanceof TopRateLimitError && quota?.limiter) await quota.policy.recordBan(quota.limiter, this.appKey, error)
         notify(hooks, 'onResponse', { method, attempt, durationMs: Date.now() - attemptStart, status, requestId: error.requestId, error })
         const delay = retryDelay(error, attempt - 1, policy, this.random)
         if (delay === undefined || Date.now() + delay >= deadlineAt) throw error
         notify(hooks, 'onRetry', { method, attempt: attempt + 1, delayMs: delay, error })
-        report?.retry(attempt + 1, delay, error)
         try {
           await sleep(delay, userSignal)
         } catch {

@@ -9,7 +9,8 @@ import type { CallOptions } from './call-types.js'
 import { TopValidationError } from '../protocol/errors.js'
 import type { ApiMeta } from '../protocol/meta.js'
 import type { TopHttpRequest, TopHttpResponse } from './platform.js'
-import type { CallReport, ReportCall } from './telemetry.js'
+import type { CallHooks } from './call-options.js'
+import type { ReportCall } from './telemetry.js'
 
 /** `Symbol.for`, so a client made by another copy of core (ESM beside CJS) is still recognised. */
 export const CLIENT_INTERNALS: unique symbol = Symbol.for('tbkit.client.internals') as never
@@ -48,7 +49,7 @@ export interface ClientInternals {
     options: CallOptions,
     build: AttemptBuild,
     decode: (response: TopHttpResponse) => unknown,
-    report?: CallReport,
+    hooks?: CallHooks,
   ): Promise<unknown>
 }
 

@@ -1,17 +1,16 @@
 /**
  * The client side of the telemetry seam (see telemetry.ts): one call's
- * report, guarded so that a recorder that throws changes nothing, and the
- * label-safe facts of a failure. Bundled only with a telemetry that carries
+ * hooks feeding its recorder, guarded so that a recorder that throws changes
+ * nothing, and the label-safe facts of a failure. Bundled only with a telemetry that carries
  * it (`defineTelemetry`, `openTelemetry()`) or with `TopClient`.
  */
-import { TopApiError, TopError, TopTransportError } from '../protocol/errors.js'
-import type { TopRateLimitError } from '../protocol/errors.js'
-import { requestIdOf } from '../protocol/response.js'
+import { TopApiError, TopError, TopRateLimitError, TopTransportError } from '../protocol/errors.js'
+import type { CallHooks, ReadHooks } from './call-options.js'
+import type { TopRequestInfo, TopResponseInfo, TopRetryInfo } from './client.js'
 import { TopValidationError } from '../protocol/errors.js'
 import { BATCH_METHOD } from './batch.js'
 import {
   TELEMETRY_POLICY,
-  type CallReport,
   type TelemetryPolicy,
   type TopCallFailure,
   type TopCallRecorder,
@@ -40,39 +39,63 @@ export function callFailure(error: unknown): TopCallFailure {
  * last request id) and shields the call from its recorder. Made only for a
  * client with telemetry.
  */
-class GuardedReport implements CallReport {
-  readonly #recorder: TopCallRecorder
-  #cacheHit = false
+/** Call `hook` of the client's own hooks (see notify in client.ts, which drops what it throws or rejects with). */
+function userHook(hooks: ReadHooks<never> | undefined, name: 'onRequest' | 'onResponse' | 'onRetry', info: unknown): unknown {
+  const hook = hooks?.[name] as ((this: object, info: unknown) => unknown) | undefined
+  return hook?.call(hooks!.target, info)
+}
 
-  constructor(recorder: TopCallRecorder) {
+/**
+ * One reported call's hooks: each reaches the recorder (guarded), then the
+ * client's own hook, whose return the client's notify handles as before.
+ * The hooks' infos are the client's, so the recorder gets only what it is
+ * meant to: the attempt, the limiter's wait, codes and classes, ids.
+ */
+class ReportingHooks implements CallHooks {
+  readonly target = this
+  readonly #recorder: TopCallRecorder
+  readonly #user: ReadHooks<never> | undefined
+  #cacheHit = false
+  #requestId: string | undefined
+
+  constructor(recorder: TopCallRecorder, user: ReadHooks<never> | undefined) {
     this.#recorder = recorder
+    this.#user = user
   }
 
-  cache(hit: boolean): void {
+  // Arrow fields: the client calls them with its own `this` (the hooks' target).
+  readonly onCache = (hit: boolean): void => {
     this.#cacheHit = hit
     guard(() => this.#recorder.cache?.(hit))
   }
 
-  attempt(attempt: number): void {
-    guard(() => this.#recorder.attempt?.(attempt))
-  }
-
-  quotaWait(waitedMs: number): void {
+  readonly onQuotaWait = (waitedMs: number): void => {
     guard(() => this.#recorder.quotaWait?.(waitedMs))
   }
 
-  retry(attempt: number, delayMs: number, error: TopError): void {
-    guard(() => this.#recorder.retry?.({ attempt, delayMs, failure: callFailure(error) }))
+  readonly onRequest = (info: TopRequestInfo): unknown => {
+    guard(() => this.#recorder.attempt?.(info.attempt))
+    return userHook(this.#user, 'onRequest', info)
   }
 
-  ban(error: TopRateLimitError): void {
-    guard(() => this.#recorder.ban?.({ retryAfterMs: error.retryAfterMs, failure: callFailure(error) }))
+  readonly onResponse = (info: TopResponseInfo): unknown => {
+    const error = info.error
+    if (error === undefined) this.#requestId = info.requestId
+    // A rate-limit answer that came back (a status): the gateway's ban, not the limiter's refusal before sending.
+    else if (error instanceof TopRateLimitError && info.status !== undefined) {
+      guard(() => this.#recorder.ban?.({ retryAfterMs: error.retryAfterMs, failure: callFailure(error) }))
+    }
+    return userHook(this.#user, 'onResponse', info)
   }
 
-  /** The call answered `result`: its request id, unless the cache answered (that id is an earlier call's). */
-  succeeded(result: unknown): void {
-    const answered = !this.#cacheHit && result !== null && typeof result === 'object' && !Array.isArray(result)
-    const requestId = answered ? requestIdOf(result as Record<string, unknown>) : undefined
+  readonly onRetry = (info: TopRetryInfo): unknown => {
+    guard(() => this.#recorder.retry?.({ attempt: info.attempt, delayMs: info.delayMs, failure: callFailure(info.error) }))
+    return userHook(this.#user, 'onRetry', info)
+  }
+
+  succeeded(): void {
+    // A cached answer's request id is an earlier call's.
+    const requestId = this.#cacheHit ? undefined : this.#requestId
     guard(() => this.#recorder.end({ requestId, failure: undefined }))
   }
 
@@ -104,10 +127,15 @@ function guard(report: () => void): void {
 }
 
 /**
- * Run one call reported to `telemetry`: `run` gets the call's report (or
+ * Run one call reported to `telemetry`: `run` gets the call's hooks (or
  * undefined when the telemetry declines the call or fails to start it).
  */
-async function reportCall<T>(telemetry: TopTelemetry, start: TopCallStart, run: (report: CallReport | undefined) => Promise<T>): Promise<T> {
+async function reportCall<T>(
+  telemetry: TopTelemetry,
+  start: TopCallStart,
+  user: ReadHooks<never> | undefined,
+  run: (hooks: CallHooks | undefined) => Promise<T>,
+): Promise<T> {
   let recorder: TopCallRecorder | undefined
   try {
     recorder = telemetry.startCall(start)
@@ -115,13 +143,13 @@ async function reportCall<T>(telemetry: TopTelemetry, start: TopCallStart, run: 
     recorder = undefined
   }
   if (recorder === null || typeof recorder !== 'object' || typeof recorder.end !== 'function') return run(undefined)
-  const report = new GuardedReport(recorder)
+  const hooks = new ReportingHooks(recorder, user)
   try {
-    const result = await report.within(() => run(report))
-    report.succeeded(result)
+    const result = await hooks.within(() => run(hooks))
+    hooks.succeeded()
     return result
   } catch (error) {
-    report.failed(error)
+    hooks.failed(error)
     throw error
   }
 }
@@ -143,11 +171,10 @@ function checkTelemetry(telemetry: unknown): void {
 }
 
 /** The telemetry policy: a client's calls reported to `telemetry`, guarded (see telemetry.ts). */
-export const CLIENT_TELEMETRY_POLICY: TelemetryPolicy = (telemetry, endpoint) => {
+export const CLIENT_TELEMETRY_POLICY: TelemetryPolicy = (telemetry, endpoint, hooks) => {
   checkTelemetry(telemetry)
   const server = serverOf(endpoint)
-  return (method, run) =>
-    reportable(method) ? reportCall(telemetry, { method, host: server.host, port: server.port }, run) : run(undefined)
+  return (method, run) => (reportable(method) ? reportCall(telemetry, { method, host: server.host, port: server.port }, hooks, run) : run(undefined))
 }
 
 /**

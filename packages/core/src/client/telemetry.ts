@@ -16,7 +16,7 @@
  * `undefined` check per call. An adapter that throws cannot change a call's
  * outcome: every report is guarded.
  */
-import type { TopError, TopRateLimitError } from '../protocol/errors.js'
+import type { CallHooks, ReadHooks } from './call-options.js'
 
 /** Where a call goes, given to `startCall`. */
 export interface TopCallStart {
@@ -90,22 +90,18 @@ export interface TopTelemetry {
 }
 
 /** `Symbol.for`, so a telemetry defined by another copy of core (ESM beside CJS) still carries it. */
-export const TELEMETRY_POLICY: unique symbol = Symbol.for('tbkit.telemetry.policy') as never
+export const TELEMETRY_POLICY: unique symbol = Symbol.for('tbkit.telemetry') as never
 
-/** What the client reports one call to (implemented by telemetry-report.ts). */
-export interface CallReport {
-  cache(hit: boolean): void
-  attempt(attempt: number): void
-  quotaWait(waitedMs: number): void
-  retry(attempt: number, delayMs: number, error: TopError): void
-  ban(error: TopRateLimitError): void
-}
+/** Runs one call reported: `run` gets the call's hooks (the client's and the telemetry's), or undefined when the telemetry declines the call. */
+export type ReportCall = <T>(method: string, run: (hooks: CallHooks | undefined) => Promise<T>) => Promise<T>
 
-/** Runs one call reported: `run` gets the call's report, or undefined when the telemetry declines the call. */
-export type ReportCall = <T>(method: string, run: (report: CallReport | undefined) => Promise<T>) => Promise<T>
-
-/** The code that reports a client's calls to `telemetry`, bound once per client. */
-export type TelemetryPolicy = (telemetry: TopTelemetry, endpoint: string) => ReportCall
+/**
+ * The code that reports a client's calls to `telemetry`, bound once per
+ * client with its endpoint and hooks: a reported call reaches the recorder
+ * through the hooks the client already calls at each attempt, retry and
+ * answer, so the client's own code gains almost nothing.
+ */
+export type TelemetryPolicy = (telemetry: TopTelemetry, endpoint: string, hooks: ReadHooks<never> | undefined) => ReportCall
 
 /** A telemetry that carries the policy (see `defineTelemetry`); the client reads it in its constructor. */
 export interface WithTelemetryPolicy {

@@ -13,6 +13,7 @@ import type { ApiMeta } from '../../protocol/meta.js'
 import type { TopHttpResponse } from '../platform.js'
 import type { TopCache, TopLimiter } from './quota.js'
 import type { SlotRequest } from './rate-gate.js'
+import type { CallHooks } from '../call-options.js'
 
 /** `Symbol.for`, so a store made by another copy of core (ESM beside CJS) still carries it. */
 export const QUOTA_POLICY: unique symbol = Symbol.for('tbkit.quota.policy') as never
@@ -32,7 +33,8 @@ export interface ReadCacheSetup {
 export interface ClientReadCache {
   cacheable(meta: ApiMeta | undefined, files: Readonly<Record<string, unknown>>): boolean
   keyFor(method: string, fields: Readonly<Record<string, string>>, session: string | undefined): Promise<string>
-  lookup(method: string, key: string): Promise<unknown>
+  /** `hooks`: the call's; a reported call's learn the cache's answer (see define.ts). */
+  lookup(method: string, key: string, hooks?: CallHooks): Promise<unknown>
   decodeAndStore(method: string, key: string): (response: TopHttpResponse) => unknown
 }
 
