@@ -12,6 +12,7 @@ export const OTEL_VERSION = '0.1.0'
 /** `rpc.system` (and the newer `rpc.system.name`) of every tbkit span. */
 export const RPC_SYSTEM = 'taobao_top'
 
+/** The attribute names tbkit's spans and metric points carry. */
 export const ATTR = {
   rpcSystem: 'rpc.system',
   rpcSystemName: 'rpc.system.name',

@@ -4,6 +4,7 @@ import { SpanCallRecorder } from './call-recorder.js'
 import { createInstruments, type Instruments } from './instruments.js'
 import { ATTR, OTEL_VERSION, RPC_SYSTEM, SCOPE_NAME } from './names.js'
 
+/** Where `openTelemetry()` sends spans and metrics. */
 export interface OpenTelemetryOptions {
   /** Where spans go; default the global one (`trace.setGlobalTracerProvider`, as the Node SDK's `start()` sets it). */
   tracerProvider?: TracerProvider
