@@ -167,6 +167,36 @@ describe('telemetry seam', () => {
     expect(sends).toBe(1)
   })
 
+  it("leaves the client's own hooks as they were: same events, same infos, their failures still dropped", async () => {
+    const run = async (withTelemetry: boolean) => {
+      const seen: string[] = []
+      const hooks = {
+        onRequest: (info: { attempt: number; params: Record<string, string> }) => seen.push(`request ${info.attempt} ${info.params.sign}`),
+        onResponse: (info: { attempt: number; requestId?: string; error?: Error }) => {
+          seen.push(`response ${info.attempt} ${info.requestId} ${info.error?.name}`)
+          throw new Error('a hook that throws')
+        },
+        onRetry: async (info: { attempt: number }) => {
+          seen.push(`retry ${info.attempt}`)
+          throw new Error('a hook that rejects')
+        },
+      }
+      const { telemetry, names } = recording()
+      const client = createTopClient(platform([apiError(10, 'isp.remote-service-timeout', 'r-8'), ok('r-9')]), {
+        ...OPTIONS,
+        hooks: hooks as never,
+        ...(withTelemetry && { telemetry }),
+      })
+      await expect(client.call('taobao.tbk.item.info.get', { num_iids: '1' })).resolves.toMatchObject({ request_id: 'r-9' })
+      return { seen, names: names() }
+    }
+    const plain = await run(false)
+    const observed = await run(true)
+    expect(observed.seen).toEqual(plain.seen)
+    expect(plain.seen).toEqual(['request 1 [redacted]', 'response 1 r-8 TopRemoteError', 'retry 2', 'request 2 [redacted]', 'response 2 r-9 undefined'])
+    expect(observed.names).toEqual(['start', 'within', 'attempt', 'retry', 'attempt', 'end'])
+  })
+
   it('refuses a telemetry option without startCall', () => {
     expect(() => createTopClient(platform([ok()]), { ...OPTIONS, telemetry: {} as never })).toThrow(TopValidationError)
     expect(() => defineTelemetry({} as never)).toThrow(TopValidationError)

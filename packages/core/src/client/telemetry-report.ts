@@ -61,6 +61,7 @@ class ReportingHooks implements CallHooks {
   constructor(recorder: TopCallRecorder, user: ReadHooks<never> | undefined) {
     this.#recorder = recorder
     this.#user = user
+    this.onRequest = user?.onRequest && ((info: TopRequestInfo): unknown => userHook(user, 'onRequest', info))
   }
 
   // Arrow fields: the client calls them with its own `this` (the hooks' target).
@@ -73,12 +74,12 @@ class ReportingHooks implements CallHooks {
     guard(() => this.#recorder.quotaWait?.(waitedMs))
   }
 
-  readonly onRequest = (info: TopRequestInfo): unknown => {
-    guard(() => this.#recorder.attempt?.(info.attempt))
-    return userHook(this.#user, 'onRequest', info)
-  }
+  /** Only the client's own: the client builds onRequest's redacted copies of the request only for a listener. */
+  readonly onRequest: ((info: TopRequestInfo) => unknown) | undefined
 
+  /** Every attempt ends here, answered or not: the attempt is reported as it ends. */
   readonly onResponse = (info: TopResponseInfo): unknown => {
+    guard(() => this.#recorder.attempt?.(info.attempt))
     const error = info.error
     if (error === undefined) this.#requestId = info.requestId
     // A rate-limit answer that came back (a status): the gateway's ban, not the limiter's refusal before sending.

@@ -68,7 +68,7 @@ export interface TopCallRecorder {
   within?<T>(work: () => T): T
   /** A read cache answered the lookup: a hit (no request is made) or a miss. */
   cache?(hit: boolean): void
-  /** An attempt starts (1 for the first). */
+  /** An attempt was made (1 for the first): reported as it ends, before its ban or retry. */
   attempt?(attempt: number): void
   /** The limiter granted the attempt's slot after `waitedMs` (0 when it did not wait). */
   quotaWait?(waitedMs: number): void
