@@ -1,5 +1,6 @@
 import { context, SpanStatusCode, trace, type Attributes, type Context, type Span } from '@opentelemetry/api'
 import type { TopCallEnd, TopCallFailure, TopCallRecorder } from '@tbkit/core'
+import type { CallLabels } from './call-labels.js'
 import type { Instruments } from './instruments.js'
 import { ATTR, type CallOutcome } from './names.js'
 
@@ -21,14 +22,14 @@ export class SpanCallRecorder implements TopCallRecorder {
   readonly #span: Span
   readonly #context: Context
   readonly #instruments: Instruments
-  /** The labels every measurement of this call carries (method, host). */
-  readonly #labels: Attributes
+  /** The labels of this call's measurements (method, host; with the outcome for the duration). */
+  readonly #labels: CallLabels
   readonly #startedAt = now()
   #attempts = 0
   #quotaWaitMs = 0
   #cacheHit: boolean | undefined
 
-  constructor(span: Span, parent: Context, instruments: Instruments, labels: Attributes) {
+  constructor(span: Span, parent: Context, instruments: Instruments, labels: CallLabels) {
     this.#span = span
     // Sampled out or not, the span's context goes along: a child's sampler decides by its parent's.
     this.#context = trace.setSpan(parent, span)
@@ -42,7 +43,7 @@ export class SpanCallRecorder implements TopCallRecorder {
 
   cache(hit: boolean): void {
     this.#cacheHit = hit
-    ;(hit ? this.#instruments.cacheHits : this.#instruments.cacheMisses).add(1, this.#labels)
+    ;(hit ? this.#instruments.cacheHits : this.#instruments.cacheMisses).add(1, this.#labels.base)
   }
 
   attempt(attempt: number): void {
@@ -51,7 +52,7 @@ export class SpanCallRecorder implements TopCallRecorder {
 
   quotaWait(waitedMs: number): void {
     this.#quotaWaitMs += waitedMs
-    this.#instruments.quotaWait.record(waitedMs / 1000, this.#labels)
+    this.#instruments.quotaWait.record(waitedMs / 1000, this.#labels.base)
   }
 
   retry(info: { readonly attempt: number; readonly delayMs: number; readonly failure: TopCallFailure }): void {
@@ -59,7 +60,7 @@ export class SpanCallRecorder implements TopCallRecorder {
   }
 
   ban(info: { readonly retryAfterMs: number | undefined; readonly failure: TopCallFailure }): void {
-    this.#instruments.bans.add(1, { ...this.#labels, [ATTR.errorType]: errorTypeOf(info.failure) })
+    this.#instruments.bans.add(1, { ...this.#labels.base, [ATTR.errorType]: errorTypeOf(info.failure) })
     const attributes = failureAttributes(info.failure)
     if (info.retryAfterMs !== undefined) attributes[ATTR.banMs] = info.retryAfterMs
     this.#span.addEvent('tbkit.ban', attributes)
@@ -69,8 +70,7 @@ export class SpanCallRecorder implements TopCallRecorder {
     const seconds = (now() - this.#startedAt) / 1000
     const { failure } = info
     const outcome: CallOutcome = failure ? 'error' : this.#cacheHit ? 'cached' : 'ok'
-    const labels: Attributes = { ...this.#labels, [ATTR.outcome]: outcome }
-    if (failure) labels[ATTR.errorType] = errorTypeOf(failure)
+    const labels = failure ? { ...this.#labels.base, [ATTR.outcome]: outcome, [ATTR.errorType]: errorTypeOf(failure) } : this.#labels[outcome as 'ok' | 'cached']
     this.#instruments.callDuration.record(seconds, labels)
     const span = this.#span
     if (span.isRecording()) {

@@ -1,8 +1,9 @@
-import { context, metrics, SpanKind, trace, type Attributes, type MeterProvider, type Tracer, type TracerProvider } from '@opentelemetry/api'
+import { context, metrics, SpanKind, trace, type MeterProvider, type Tracer, type TracerProvider } from '@opentelemetry/api'
 import { defineTelemetry, type TopCallRecorder, type TopCallStart, type TopTelemetry } from '@tbkit/core'
 import { SpanCallRecorder } from './call-recorder.js'
+import { CallLabelCache } from './call-labels.js'
 import { createInstruments, type Instruments } from './instruments.js'
-import { ATTR, OTEL_VERSION, RPC_SYSTEM, SCOPE_NAME } from './names.js'
+import { OTEL_VERSION, SCOPE_NAME } from './names.js'
 
 /** Where `openTelemetry()` sends spans and metrics. */
 export interface OpenTelemetryOptions {
@@ -48,25 +49,13 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): TopTelemetry 
     return instruments
   }
   // Defined: it carries core's reporting code, so a Worker's TopCallClient takes it too.
+  const labels = new CallLabelCache()
   return defineTelemetry({
     startCall(call: TopCallStart): TopCallRecorder {
       const parent = context.active()
-      const span = tracer.startSpan(
-        call.method,
-        {
-          kind: SpanKind.CLIENT,
-          attributes: {
-            [ATTR.rpcSystem]: RPC_SYSTEM,
-            [ATTR.rpcSystemName]: RPC_SYSTEM,
-            [ATTR.rpcMethod]: call.method,
-            [ATTR.serverAddress]: call.host,
-            [ATTR.serverPort]: call.port,
-          },
-        },
-        parent,
-      )
-      const labels: Attributes = { [ATTR.rpcMethod]: call.method, [ATTR.serverAddress]: call.host }
-      return new SpanCallRecorder(span, parent, instrumentsNow(), labels)
+      const names = labels.of(call)
+      const span = tracer.startSpan(call.method, { kind: SpanKind.CLIENT, attributes: names.span }, parent)
+      return new SpanCallRecorder(span, parent, instrumentsNow(), names)
     },
   })
 }

@@ -52,11 +52,14 @@ function userHook(hooks: ReadHooks<never> | undefined, name: 'onRequest' | 'onRe
  * meant to: the attempt, the limiter's wait, codes and classes, ids.
  */
 class ReportingHooks implements CallHooks {
+  // The client calls each hook on its target: methods, not a closure per hook per call.
   readonly target = this
   readonly #recorder: TopCallRecorder
   readonly #user: ReadHooks<never> | undefined
   #cacheHit = false
   #requestId: string | undefined
+  /** Only the client's own: the client builds onRequest's redacted copies of the request only for a listener. */
+  readonly onRequest: ((info: TopRequestInfo) => unknown) | undefined
 
   constructor(recorder: TopCallRecorder, user: ReadHooks<never> | undefined) {
     this.#recorder = recorder
@@ -64,45 +67,39 @@ class ReportingHooks implements CallHooks {
     this.onRequest = user?.onRequest && ((info: TopRequestInfo): unknown => userHook(user, 'onRequest', info))
   }
 
-  // Arrow fields: the client calls them with its own `this` (the hooks' target).
-  readonly onCache = (hit: boolean): void => {
+  onCache(hit: boolean): void {
     this.#cacheHit = hit
-    guard(() => this.#recorder.cache?.(hit))
+    tell(this.#recorder, 'cache', hit)
   }
 
-  readonly onQuotaWait = (waitedMs: number): void => {
-    guard(() => this.#recorder.quotaWait?.(waitedMs))
+  onQuotaWait(waitedMs: number): void {
+    tell(this.#recorder, 'quotaWait', waitedMs)
   }
-
-  /** Only the client's own: the client builds onRequest's redacted copies of the request only for a listener. */
-  readonly onRequest: ((info: TopRequestInfo) => unknown) | undefined
 
   /** Every attempt ends here, answered or not: the attempt is reported as it ends. */
-  readonly onResponse = (info: TopResponseInfo): unknown => {
-    guard(() => this.#recorder.attempt?.(info.attempt))
+  onResponse(info: TopResponseInfo): unknown {
+    tell(this.#recorder, 'attempt', info.attempt)
     const error = info.error
     if (error === undefined) this.#requestId = info.requestId
     // A rate-limit answer that came back (a status): the gateway's ban, not the limiter's refusal before sending.
     else if (error instanceof TopRateLimitError && info.status !== undefined) {
-      guard(() => this.#recorder.ban?.({ retryAfterMs: error.retryAfterMs, failure: callFailure(error) }))
+      tell(this.#recorder, 'ban', { retryAfterMs: error.retryAfterMs, failure: callFailure(error) })
     }
     return userHook(this.#user, 'onResponse', info)
   }
 
-  readonly onRetry = (info: TopRetryInfo): unknown => {
-    guard(() => this.#recorder.retry?.({ attempt: info.attempt, delayMs: info.delayMs, failure: callFailure(info.error) }))
+  onRetry(info: TopRetryInfo): unknown {
+    tell(this.#recorder, 'retry', { attempt: info.attempt, delayMs: info.delayMs, failure: callFailure(info.error) })
     return userHook(this.#user, 'onRetry', info)
   }
 
   succeeded(): void {
     // A cached answer's request id is an earlier call's.
-    const requestId = this.#cacheHit ? undefined : this.#requestId
-    guard(() => this.#recorder.end({ requestId, failure: undefined }))
+    tell(this.#recorder, 'end', { requestId: this.#cacheHit ? undefined : this.#requestId, failure: undefined })
   }
 
   failed(error: unknown): void {
-    const requestId = error instanceof TopError ? error.requestId : undefined
-    guard(() => this.#recorder.end({ requestId, failure: callFailure(error) }))
+    tell(this.#recorder, 'end', { requestId: error instanceof TopError ? error.requestId : undefined, failure: callFailure(error) })
   }
 
   /** `work()` in the recorder's context; run plainly if the recorder fails to run it. */
@@ -119,11 +116,14 @@ class ReportingHooks implements CallHooks {
   }
 }
 
-function guard(report: () => void): void {
+/** Tell the recorder one thing; whatever it throws is dropped (observability must not change an outcome, see notify in client.ts). */
+function tell<K extends Exclude<keyof TopCallRecorder, 'within'>>(recorder: TopCallRecorder, name: K, info: Parameters<NonNullable<TopCallRecorder[K]>>[0]): void {
+  const report = recorder[name] as ((this: TopCallRecorder, info: unknown) => void) | undefined
+  if (typeof report !== 'function') return
   try {
-    report()
+    report.call(recorder, info)
   } catch {
-    // Observability must not change an outcome (see notify in client.ts).
+    // Dropped on purpose (see above).
   }
 }
 
