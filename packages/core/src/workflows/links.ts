@@ -114,7 +114,8 @@ function isUnder(host: string, domain: string): boolean {
   return host === domain || host.endsWith(`.${domain}`)
 }
 
-function isPlatformHost(host: string): boolean {
+/** Whether `host` (lower case) is on the platform's own domains. */
+export function isPlatformHost(host: string): boolean {
   return PLATFORM_DOMAINS.some((domain) => isUnder(host, domain))
 }
 
