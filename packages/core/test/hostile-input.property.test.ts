@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createTopClient, decodeResponse, TopError, TopValidationError, type ApiMeta, type Platform, type TopHttpRequest } from '../src/index.js'
+import { createTopClient, decodeResponse, extractLinks, TopError, TopValidationError, type ApiMeta, type Platform, type TopHttpRequest } from '../src/index.js'
 import { BATCH_SEPARATOR, decodeBatchAnswer } from '../src/client/batch.js'
 
 const METHOD = 'taobao.tbk.item.info.get'
@@ -188,4 +188,60 @@ describe('hostile params (property)', () => {
       { numRuns: 150 },
     )
   }, 60_000)
+})
+
+// ---- Issue 25: the new surface (OAuth answers, share texts).
+
+const opaqueToken = fc.stringMatching(/^[A-Za-z0-9._~+/-]{12,40}$/).filter((token) => /[g-zG-Z._~+/-]/.test(token))
+const escapeDepth = fc.integer({ min: 0, max: 3 })
+const quoted = (depth: number) => `${'\\'.repeat(2 ** depth - 1)}"`
+
+describe('hostile OAuth answers (property, issue 25 item 3)', () => {
+  it('no token of any alphabet survives into an excerpt, however deep the JSON escaping and wherever the body is cut', () => {
+    fc.assert(
+      fc.property(opaqueToken, fc.constantFrom('access_token', 'refresh_token'), escapeDepth, fc.nat(), fc.constantFrom(200, 502), (token, name, depth, cut, code) => {
+        const q = quoted(depth)
+        const full = `{"top_auth_token_create_response":{"token_result":${q}{${q}${name}${q}:${q}${token}${q},${q}expires_in${q}:86400}`
+        const text = full.slice(0, full.indexOf(token) + token.length + (cut % 8))
+        try {
+          decodeResponse('taobao.top.auth.token.create', code, text)
+        } catch (error) {
+          if (!(error instanceof TopError)) throw error
+          const excerpt = (error as { bodyExcerpt?: string }).bodyExcerpt ?? ''
+          expect(excerpt).not.toContain(token)
+          expect(error.message).not.toContain(token)
+        }
+      }),
+      { numRuns: 300 },
+    )
+  })
+})
+
+describe('hostile share texts (property, issue 25 item 11)', () => {
+  const platformLink = fc.constantFrom('https://item.taobao.com/item.htm?id=600000000001', 'https://m.tb.cn/h.AbCd12', 'item.taobao.com/item.htm?id=600000000001', 's.click.taobao.com/t?e=1')
+  const wrapper = fc.constantFrom(
+    'https://evil.example/r?to=',
+    'https://evil.example/p/',
+    'https://evil.example/#',
+    'https://evil.example/x%2F',
+    'data:text/html,',
+    'data:',
+    'javascript:alert(1)//',
+    'evil.example\\',
+    'evil.example\\@',
+    'https://evil.example@',
+    'http://evil.example/?u=',
+    'blob:https://evil.example/',
+  )
+  const frame = fc.constantFrom(['', ''], ['看 ', ' 吧'], ['【淘宝】', '。'], ['\n', '\n'])
+
+  it('a platform link inside another address is never taken as the platform own', () => {
+    fc.assert(
+      fc.property(wrapper, platformLink, frame, (outer, link, [before, after]) => {
+        const found = extractLinks(`${before}${outer}${link}${after}`)
+        expect(found).toEqual([])
+      }),
+      { numRuns: 300 },
+    )
+  })
 })

@@ -204,6 +204,9 @@ function startsWithPlatformHost(text: string, start: number, end: number): boole
 /** A link starting right after one of these is part of the address before it (a parameter, a path, an escape). */
 const NESTING = new Set(['=', '/', '?', '&', '#', '%', '@', '\\'])
 
+/** Schemes whose URL may hold a platform address without going there (`data:https://…`). */
+const FOREIGN_SCHEMES = new Set(['data', 'javascript', 'vbscript', 'blob', 'file', 'about', 'filesystem', 'view-source', 'intent', 'ftp', 'ws', 'wss'])
+
 const WORD_SCHEME = 0
 const WORD_AFTER_COLON = 1
 const WORD_PLAIN = 2
@@ -221,17 +224,22 @@ class WordBefore {
   private start = 0
   private scanned = 0
   private state = WORD_SCHEME
+  private colon = -1
 
   reset(at: number): void {
     this.start = at
     this.scanned = at
     this.state = WORD_SCHEME
+    this.colon = -1
   }
 
   /** Whether a link starting at `at` stands on its own rather than inside an address before it. */
   standsAlone(text: string, at: number): boolean {
     for (; this.scanned < at; this.scanned++) this.step(text.charCodeAt(this.scanned), this.scanned > this.start)
-    return this.state !== WORD_ADDRESS && (at === this.start || !NESTING.has(text[at - 1]!))
+    if (this.state === WORD_ADDRESS) return false
+    // `Link:https://…` is a label; `data:https://…` is another URL.
+    if (this.state === WORD_AFTER_COLON && FOREIGN_SCHEMES.has(text.slice(this.start, this.colon).toLowerCase())) return false
+    return at === this.start || !NESTING.has(text[at - 1]!)
   }
 
   private step(c: number, inside: boolean): void {
@@ -242,7 +250,10 @@ class WordBefore {
     else if (this.state === WORD_SCHEME) {
       const letter = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a)
       const more = (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e
-      if (c === 0x3a && inside) this.state = WORD_AFTER_COLON
+      if (c === 0x3a && inside) {
+        this.state = WORD_AFTER_COLON
+        this.colon = this.scanned
+      }
       else if (!(letter || (more && inside))) this.state = WORD_PLAIN
     }
   }
