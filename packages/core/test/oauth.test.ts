@@ -128,6 +128,10 @@ describe('sessionFromTokenResult', () => {
       tokenText({ expires_in: -5 }),
       tokenText({ re_expires_in: '1e3' }),
       tokenText({ taobao_user_id: { id: 1 } }),
+      // Issue 25 item 6: lifetimes no date can show, or no session has.
+      tokenText({ expires_in: 9007199254740991 }),
+      tokenText({ re_expires_in: '999999999999' }),
+      tokenText({ expires_in: 10 * 366 * 86_400 + 1 }),
     ]
     for (const text of hostile) {
       let caught: unknown
