@@ -18,7 +18,7 @@ import {
 } from '../profile-store.js'
 import { profileName, profileSettings, requireProfile } from '../settings.js'
 import { closest } from '../suggest.js'
-import { expiryText } from '../expiry-time.js'
+import { expiryText, isExpiryText } from '../expiry-time.js'
 import { redactUrlCredentials } from '../secrets.js'
 import { neutralise } from '../terminal-text.js'
 import { UsageError } from '../usage-error.js'
@@ -149,7 +149,7 @@ async function list(io: CliIo, path: string, profile: string, json: boolean): Pr
   const now = Date.now()
   for (const [k, v] of Object.entries(visible)) {
     // Expiry times are epoch ms in the file; people read them as a date on the platform's clock and what is left.
-    const value = EXPIRY_KEYS.has(k) && /^\d+$/.test(v) ? expiryText(Number(v), now) : v
+    const value = EXPIRY_KEYS.has(k) ? (isExpiryText(v) ? expiryText(Number(v), now) : `${v} (not a valid time)`) : v
     lines.push(`${k} = ${neutralise(value)}${inherited.includes(k as SettingKey) ? '   # from profile "default"' : ''}`)
   }
   if (Object.keys(visible).length === 0) lines.push('(nothing set)')
