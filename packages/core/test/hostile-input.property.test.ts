@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createTopClient, decodeResponse, extractLinks, TopError, TopValidationError, type ApiMeta, type Platform, type TopHttpRequest } from '../src/index.js'
+import { convertShareText, createTopClient, decodeResponse, extractLinks, TopError, TopValidationError, type ApiMeta, type Platform, type TopHttpRequest } from '../src/index.js'
 import { BATCH_SEPARATOR, decodeBatchAnswer } from '../src/client/batch.js'
 
 const METHOD = 'taobao.tbk.item.info.get'
@@ -244,4 +244,58 @@ describe('hostile share texts (property, issue 25 item 11)', () => {
       { numRuns: 300 },
     )
   })
+})
+
+describe('convertShareText against a hostile gateway (property, issue 25 items 2 and 5)', () => {
+  const clickUrl = fc.oneof(
+    fc.constantFrom(
+      'javascript:alert(1)',
+      'http://s.click.taobao.com/t?e=1',
+      'https://evil.example/t',
+      'https://s.click.taobao.com.evil.example/t',
+      'https://a@s.click.taobao.com/t',
+      '//evil.example/t',
+      'data:text/html,x',
+      'https://s.click.taobao.com/t?e=\u001b[2J',
+      'https://s.click.taobao.com/\u202et',
+    ),
+    fc.string({ unit: 'binary', maxLength: 40 }),
+    fc.constant('https://s.click.taobao.com/t?e=ok'),
+  )
+  const shareText = fc
+    .array(fc.oneof(fc.integer({ min: 100000, max: 999999 }).map((id) => `https://item.taobao.com/item.htm?id=${id}`), fc.constantFrom('￥AbCd1234Ef￥', 'https://m.tb.cn/h.AbCd12', '看看', 'https://example.com/x')), { maxLength: 60 })
+    .map((parts) => parts.join(' '))
+
+  it('spends at most a bounded number of calls, and puts nothing but an https platform link into the text', async () => {
+    await fc.assert(
+      fc.asyncProperty(shareText, clickUrl, fc.integer({ min: 1, max: 8 }), async (text, url, maxItems) => {
+        let calls = 0
+        const client = {
+          async call(method: string, params: Record<string, unknown>) {
+            calls++
+            if (method === 'taobao.tbk.item.convert') return { results: String(params.num_iids).split(',').map((id) => ({ num_iid: id, click_url: url })) }
+            if (method === 'taobao.tbk.item.click.extract') return { item_id: '123456' }
+            if (method === 'taobao.tbk.spread.get') return { results: (params.requests as unknown[]).map(() => ({ content: url, err_msg: 'OK' })) }
+            if (method === 'taobao.tbk.tpwd.create') return { data: { password_simple: url } }
+            return { data: { num_iid: '123456', click_url: url } }
+          },
+        }
+        const result = await convertShareText(client as never, text, { adzoneId: '1', maxItems })
+        // One to three calls per converted item, batched steps at most one call each.
+        expect(calls).toBeLessThanOrEqual(3 * maxItems)
+        // Here each distinct text is one distinct item: at most maxItems of them were worked on, the rest skipped.
+        const worked = new Set(result.items.filter((item) => item.status === 'converted' || item.status === 'failed').map((item) => item.text))
+        expect(worked.size).toBeLessThanOrEqual(maxItems)
+        const distinct = new Set(result.items.filter((item) => item.status !== 'not-taobao').map((item) => item.text))
+        expect(result.items.some((item) => item.status === 'skipped')).toBe(distinct.size > maxItems)
+        for (const item of result.items) {
+          if (item.status !== 'converted') continue
+          expect(item.replacement).toMatch(/^https:\/\/[a-z0-9.-]+\.(?:taobao\.com|tb\.cn)\//)
+          expect(item.replacement).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/)
+        }
+        if (url !== 'https://s.click.taobao.com/t?e=ok') expect(result.items.every((item) => item.status !== 'converted')).toBe(true)
+      }),
+      { numRuns: 200 },
+    )
+  }, 60_000)
 })
