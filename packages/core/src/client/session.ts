@@ -60,7 +60,14 @@ function withoutSecret(error: TopError, secret: string): TopError {
 
 async function tokenCall(seam: SessionSeam, method: string, params: Record<string, string>, secret: string, options: SessionCallOptions): Promise<TopSession> {
   const sentAt = seam.now()
-  const result = await seam.call(method, params, { ...options, retry: false, [SCRUB_ERROR]: (error: TopError) => withoutSecret(error, secret) } as CallOptions)
+  const clean = (error: TopError) => withoutSecret(error, secret)
+  let result: Record<string, unknown>
+  try {
+    result = await seam.call(method, params, { ...options, retry: false, [SCRUB_ERROR]: clean } as CallOptions)
+  } catch (error) {
+    // Already clean when it came through an attempt; this covers whatever failed before one.
+    throw error instanceof TopError ? clean(error) : error
+  }
   return sessionFromTokenResult(method, result.token_result, sentAt)
 }
 
