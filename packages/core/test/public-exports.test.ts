@@ -26,6 +26,8 @@ const RUNTIME_EXPORTS = [
   'DEFAULT_SHARE_ITEMS', 'MAX_SHARE_ITEMS',
   // A tree-shakable client (issue 23): the call client, features as functions, stores of your own
   'TopCallClient', 'paginate', 'batch', 'createSession', 'refreshSession', 'defineLimiter', 'defineCache',
+  // The telemetry seam (issue 27)
+  'defineTelemetry',
 ]
 
 describe('public exports', () => {
