@@ -24,6 +24,8 @@ const RUNTIME_EXPORTS = [
   'TopConversionError', 'convertShareText',
   // A tree-shakable client (issue 23): the call client, features as functions, stores of your own
   'TopCallClient', 'paginate', 'batch', 'createSession', 'refreshSession', 'defineLimiter', 'defineCache',
+  // The order ledger's stores (issue 21)
+  'memoryLedgerStore', 'sqlLedgerStore', 'sqliteDialect', 'd1Dialect', 'postgresDialect', 'LEDGER_SCHEMA_VERSION', 'LEDGER_MAX_LIMIT',
 ]
 
 describe('public exports', () => {
