@@ -93,6 +93,31 @@ export {
   type LedgerListQuery,
   type LedgerHistory,
 } from './workflows/ledger/store.js'
+export {
+  createOrderLedger,
+  memoryLedgerStore,
+  compareTradeIds,
+  fenOf,
+  fenText,
+  orderRowsOf,
+  refundEventOf,
+  punishEventOf,
+  DEFAULT_LEDGER_LOOKBACK_MS,
+  DEFAULT_LEDGER_LEASE_TTL_MS,
+  MAX_LEDGER_LOOKBACK_MS,
+  type OrderLedger,
+  type OrderLedgerOptions,
+  type LedgerBackfillOptions,
+  type LedgerBackfillResult,
+  type LedgerPassResult,
+  type LedgerChange,
+  type LedgerStatusChange,
+  type LedgerRefundChange,
+  type LedgerPunishChange,
+  type LedgerStreamResult,
+  type LedgerDeliveryResult,
+  type MemoryLedgerStoreOptions,
+} from './workflows/ledger/index.js'
 export { extractLinks, type FoundLink, type LinkKind, type ScanMeter } from './workflows/links.js'
 export { parseTpwd, type Tpwd, type TpwdForm } from './workflows/tpwd.js'
 export { paginate, type PaginateOptions, type PaginateParams, type PaginateArgs, type PageItemOf, type PagingParamName } from './client/paginate.js'
