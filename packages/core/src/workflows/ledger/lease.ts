@@ -31,7 +31,8 @@ export class HeldLease {
     this.expiresAt = Date.now() + ttlMs
     void expiresAt
     this.timer = setInterval(() => void this.renew(), Math.max(50, Math.floor(ttlMs / 3)))
-    if (typeof this.timer === 'object' && 'unref' in this.timer) this.timer.unref()
+    // On Node a renewal timer must not keep a finished process alive; other runtimes have no unref.
+    ;(this.timer as unknown as { unref?: () => void }).unref?.()
   }
 
   /** The lease for `scope`, or undefined while another runner holds it. */
