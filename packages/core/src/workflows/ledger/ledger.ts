@@ -275,7 +275,12 @@ export function createOrderLedger(options: OrderLedgerOptions): OrderLedger {
         if (done === undefined) busy.push('refund')
       }
       if (options.punishments !== false) {
-        const done = await underLease('punish', passOptions.signal, async (context) => (await runPunishRange(context, nowMs - punishDays * DAY_MS, nowMs, nowMs, punishments), true))
+        const done = await underLease('punish', passOptions.signal, async (context) => {
+          await runPunishRange(context, nowMs - punishDays * DAY_MS, nowMs, nowMs, punishments)
+          // The punishment stream has no range to resume, but its cursor says when it last read everything.
+          await store.commit({ scope: context.lease.scope, token: context.lease.token, orders: [], statuses: [], events: [], cursor: { name: FOLLOW_CURSOR, value: JSON.stringify({ until: nowMs, pass: null }) } })
+          return true
+        })
         if (done === undefined) busy.push('punish')
       }
       if (options.onChange) await ledger.deliver()
