@@ -96,12 +96,8 @@ export {
 export {
   createOrderLedger,
   memoryLedgerStore,
-  compareTradeIds,
   fenOf,
   fenText,
-  orderRowsOf,
-  refundEventOf,
-  punishEventOf,
   DEFAULT_LEDGER_LOOKBACK_MS,
   DEFAULT_LEDGER_LEASE_TTL_MS,
   MAX_LEDGER_LOOKBACK_MS,
