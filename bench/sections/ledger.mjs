@@ -67,7 +67,7 @@ async function followDelay(seconds, everyS, lookbackS) {
   try {
     const startedAt = Date.now()
     await new Promise((resolve) => setTimeout(resolve, 1500))
-    const store = sqliteLedgerStore({ path: db })
+    const store = sqliteLedgerStore(db)
     try {
       while (Date.now() - startedAt < seconds * 1000) {
         const now = Date.now()

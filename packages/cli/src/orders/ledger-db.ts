@@ -63,8 +63,8 @@ export async function openLedgerDb(spec: string, cwd: string): Promise<LedgerDb>
   } else {
     const path = resolve(cwd, spec)
     label = path
-    const driver = (await loadDriver('@tbkit/sqlite')) as { sqliteLedgerStore(options: { path: string }): LedgerStore }
-    store = driver.sqliteLedgerStore({ path })
+    const driver = (await loadDriver('@tbkit/sqlite')) as { sqliteLedgerStore(path: string): LedgerStore }
+    store = driver.sqliteLedgerStore(path)
   }
   try {
     await store.migrate()

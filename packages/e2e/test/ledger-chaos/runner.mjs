@@ -9,7 +9,7 @@ import { createClient } from '@tbkit/node'
 const config = JSON.parse(process.argv[2])
 const store = config.db.startsWith('postgres')
   ? (await import('@tbkit/postgres')).postgresLedgerStore({ url: config.db })
-  : (await import('@tbkit/sqlite')).sqliteLedgerStore({ path: config.db })
+  : (await import('@tbkit/sqlite')).sqliteLedgerStore(config.db)
 const client = createClient({
   appKey: config.appKey,
   appSecret: config.appSecret,
