@@ -1,37 +1,20 @@
-import {
-  LedgerFencedError,
-  LedgerStoreError,
-  type LedgerCommit,
-  type LedgerCommitResult,
-  type LedgerEventRow,
-  type LedgerHistory,
-  type LedgerLease,
-  type LedgerListQuery,
-  type LedgerOrderRow,
-  type LedgerOutboxEntry,
-  type LedgerRange,
-  type LedgerScope,
-  type LedgerStatsBy,
-  type LedgerStatsRow,
-  type LedgerStatusRow,
-  type LedgerStore,
-} from './store.js'
+import { LedgerFencedError, LedgerStoreError } from './store.js'
+import type { LedgerEventRow, LedgerLease, LedgerOrderRow, LedgerOutboxEntry, LedgerRange, LedgerStatsBy, LedgerStatsRow, LedgerStatusRow, LedgerStore } from './store.js'
+import { checkCommit, checkLimit, checkScope, checkTradeId, checkTtl, compareStatsKeys, compareTradeIds, scopeKey, tokenNumber } from './store-checks.js'
 
-/**
- * The order ledger in memory: the store contract (store.ts) with plain
- * maps, for tests and for trying the engine without a database. Nothing
- * survives the process; use `@tbkit/sqlite` or `@tbkit/postgres` to keep a
- * ledger. Every method runs synchronously inside its promise, so a commit
- * is atomic with respect to every other call.
- */
-
-interface LeaseState {
-  holder: string
-  token: bigint
-  expiresAt: number
+/** Options of {@link memoryLedgerStore}. */
+export interface MemoryLedgerStoreOptions {
+  /** The store's clock for leases, epoch ms (default `Date.now`). */
+  readonly now?: () => number
 }
 
-interface OutboxState {
+interface Lease {
+  holder: string
+  token: number
+  expiresMs: number
+}
+
+interface Outbox {
   readonly seq: number
   readonly key: string
   readonly change: string
@@ -39,79 +22,54 @@ interface OutboxState {
   acked: boolean
 }
 
-export interface MemoryLedgerStoreOptions {
-  /** The store's clock for leases; default `Date.now`. */
-  readonly now?: () => number
-}
-
-const scopeKey = (scope: LedgerScope) => JSON.stringify([scope.appKey, scope.account, scope.kind])
-
-/** Numeric order of decimal ids: shorter first, then by text. */
-export function compareTradeIds(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)
-}
-
-function checkLimit(limit: number, max: number, name: string): void {
-  if (!Number.isSafeInteger(limit) || limit < 1 || limit > max) throw new RangeError(`${name} must be a whole number from 1 to ${max}, got ${String(limit)}`)
-}
-
-function inRange(row: LedgerOrderRow, range: LedgerRange | undefined): boolean {
-  return (range?.fromMs === undefined || row.createMs >= range.fromMs) && (range?.toMs === undefined || row.createMs < range.toMs)
-}
-
-function statsKey(row: LedgerOrderRow, by: LedgerStatsBy): string {
-  switch (by) {
-    case 'day':
-      return row.createDay
-    case 'status':
-      return String(row.tkStatus)
-    case 'adzone':
-      return row.adzoneId ?? ''
-    case 'relation':
-      return row.relationId ?? ''
-  }
-}
-
-/** An in-memory `LedgerStore`. */
+/**
+ * The order ledger in this process's memory: for tests, demos and one-shot
+ * runs. It keeps the same contract as the SQL stores (the conformance suite
+ * runs it too) and loses everything when the process ends. Every method
+ * does its work in one synchronous step, so calls never interleave.
+ */
 export function memoryLedgerStore(options: MemoryLedgerStoreOptions = {}): LedgerStore {
   const now = options.now ?? Date.now
   const orders = new Map<string, LedgerOrderRow>()
-  const statuses = new Map<string, LedgerStatusRow[]>()
-  const events = new Map<string, LedgerEventRow[]>()
-  const changeKeys = new Set<string>()
-  const leases = new Map<string, LeaseState>()
+  const statuses = new Map<string, LedgerStatusRow>() // by trade id, status and modified time
+  const statusKeys = new Set<string>()
+  const events = new Map<string, LedgerEventRow>() // by key
+  const outbox = new Map<string, Outbox>() // by key, in insertion order
+  const leases = new Map<string, Lease>()
   const cursors = new Map<string, Map<string, string>>()
-  const outbox: OutboxState[] = []
-  const outboxByKey = new Map<string, OutboxState>()
-  let nextSeq = 1
-  let nextToken = 1n
+  let seq = 0
   let closed = false
 
   const open = () => {
-    if (closed) throw new LedgerStoreError('the ledger store is closed')
+    if (closed) throw new LedgerStoreError('The ledger store is closed')
   }
-  const addToHistory = <T>(map: Map<string, T[]>, tradeId: string, row: T) => {
-    const list = map.get(tradeId)
-    if (list) list.push(row)
-    else map.set(tradeId, [row])
-  }
+  const statusId = (row: { tradeId: string; tkStatus: number; modifiedMs: number }) => `${row.tradeId}/${row.tkStatus}/${row.modifiedMs}`
+  const inRange = (order: LedgerOrderRow, range?: LedgerRange) =>
+    (range?.fromMs === undefined || order.createMs >= range.fromMs) && (range?.toMs === undefined || order.createMs < range.toMs)
+  const leaseOf = (lease: Lease): LedgerLease => ({ token: String(lease.token), expiresAt: lease.expiresMs })
   const queue = (key: string, change: string) => {
-    const entry: OutboxState = { seq: nextSeq++, key, change, attempts: 0, acked: false }
-    outbox.push(entry)
-    outboxByKey.set(key, entry)
+    if (outbox.has(key)) return false
+    outbox.set(key, { seq: ++seq, key, change, attempts: 0, acked: false })
+    return true
   }
-  const statsRow = (key: string, rows: Iterable<LedgerOrderRow>): LedgerStatsRow => {
-    let count = 0
+
+  function sums(key: string, rows: readonly LedgerOrderRow[]): LedgerStatsRow {
     let alipay = 0n
     let pre = 0n
-    let share = 0n
+    let fee = 0n
     for (const row of rows) {
-      count++
       alipay += BigInt(row.alipayTotalFen)
       pre += BigInt(row.pubSharePreFen)
-      share += BigInt(row.pubShareFen)
+      fee += BigInt(row.pubShareFen)
     }
-    return { key, orders: count, alipayTotalFen: alipay, pubSharePreFen: pre, pubShareFen: share }
+    return { key, orders: rows.length, alipayTotalFen: alipay, pubSharePreFen: pre, pubShareFen: fee }
+  }
+
+  const statsKey: Record<LedgerStatsBy, (order: LedgerOrderRow) => string> = {
+    day: (order) => order.createDay,
+    status: (order) => String(order.tkStatus),
+    adzone: (order) => order.adzoneId ?? '',
+    relation: (order) => order.relationId ?? '',
   }
 
   return {
@@ -121,158 +79,167 @@ export function memoryLedgerStore(options: MemoryLedgerStoreOptions = {}): Ledge
 
     async acquireLease(scope, holder, ttlMs) {
       open()
+      checkScope(scope)
+      checkTtl(ttlMs)
+      if (typeof holder !== 'string' || holder === '') throw new LedgerStoreError('A lease holder needs a name')
       const key = scopeKey(scope)
+      const lease = leases.get(key)
       const at = now()
-      const current = leases.get(key)
-      if (current && current.holder !== holder && current.expiresAt > at) return undefined
-      const lease: LeaseState = { holder, token: nextToken++, expiresAt: at + ttlMs }
-      leases.set(key, lease)
-      return { token: lease.token.toString(), expiresAt: lease.expiresAt } satisfies LedgerLease
+      if (lease === undefined) {
+        const granted = { holder, token: 1, expiresMs: at + ttlMs }
+        leases.set(key, granted)
+        return leaseOf(granted)
+      }
+      if (lease.holder !== holder && lease.expiresMs > at) return undefined
+      lease.holder = holder
+      lease.token += 1
+      lease.expiresMs = at + ttlMs
+      return leaseOf(lease)
     },
 
     async renewLease(scope, holder, token, ttlMs) {
       open()
-      const current = leases.get(scopeKey(scope))
-      if (!current || current.holder !== holder || current.token.toString() !== token) return undefined
-      const at = now()
-      // A lapsed lease another runner could have taken is not renewed: the holder must acquire it anew.
-      if (current.expiresAt <= at) return undefined
-      current.expiresAt = at + ttlMs
-      return { token, expiresAt: current.expiresAt }
+      checkScope(scope)
+      checkTtl(ttlMs)
+      const lease = leases.get(scopeKey(scope))
+      if (lease === undefined || lease.holder !== holder || lease.token !== tokenNumber(token)) return undefined
+      lease.expiresMs = now() + ttlMs
+      return leaseOf(lease)
     },
 
     async releaseLease(scope, holder, token) {
       open()
-      const key = scopeKey(scope)
-      const current = leases.get(key)
-      if (current && current.holder === holder && current.token.toString() === token) current.expiresAt = 0
+      checkScope(scope)
+      const lease = leases.get(scopeKey(scope))
+      if (lease !== undefined && lease.holder === holder && lease.token === tokenNumber(token)) lease.expiresMs = 0
     },
 
     async readCursor(scope, name) {
       open()
+      checkScope(scope)
       return cursors.get(scopeKey(scope))?.get(name)
     },
 
     async listCursors(scope) {
       open()
-      return [...(cursors.get(scopeKey(scope)) ?? new Map<string, string>())].map(([name, value]) => ({ name, value }))
+      checkScope(scope)
+      const named = cursors.get(scopeKey(scope)) ?? new Map<string, string>()
+      return [...named].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, value]) => ({ name, value }))
     },
 
-    async commit(commit: LedgerCommit): Promise<LedgerCommitResult> {
+    async commit(commit) {
       open()
-      const lease = leases.get(scopeKey(commit.scope))
-      if (!lease || lease.token.toString() !== commit.token) throw new LedgerFencedError(commit.scope, commit.token)
+      checkCommit(commit)
+      const key = scopeKey(commit.scope)
+      const lease = leases.get(key)
+      if (lease === undefined || lease.token !== tokenNumber(commit.token)) throw new LedgerFencedError(commit.scope, String(commit.token))
       let ordersWritten = 0
       let changesQueued = 0
-      for (const row of commit.orders) {
-        const old = orders.get(row.tradeId)
-        if (old && old.modifiedMs >= row.modifiedMs) continue
-        orders.set(row.tradeId, { ...row })
-        ordersWritten++
+      for (const order of commit.orders) {
+        const current = orders.get(order.tradeId)
+        if (current === undefined || order.modifiedMs > current.modifiedMs) {
+          orders.set(order.tradeId, { ...order })
+          ordersWritten++
+        }
       }
-      for (const row of commit.statuses) {
-        const identity = `s\u0000${row.tradeId}\u0000${row.tkStatus}\u0000${row.modifiedMs}`
-        if (changeKeys.has(identity) || changeKeys.has(row.key)) continue
-        changeKeys.add(identity)
-        changeKeys.add(row.key)
-        addToHistory(statuses, row.tradeId, { ...row })
-        queue(row.key, row.change)
-        changesQueued++
+      for (const status of commit.statuses) {
+        if (statuses.has(statusId(status)) || statusKeys.has(status.key)) continue
+        statuses.set(statusId(status), { ...status })
+        statusKeys.add(status.key)
+        if (queue(status.key, status.change)) changesQueued++
       }
-      for (const row of commit.events) {
-        if (changeKeys.has(row.key)) continue
-        changeKeys.add(row.key)
-        addToHistory(events, row.tradeId, { ...row })
-        queue(row.key, row.change)
-        changesQueued++
+      for (const event of commit.events) {
+        if (events.has(event.key)) continue
+        events.set(event.key, { ...event })
+        if (queue(event.key, event.change)) changesQueued++
       }
-      if (commit.cursor) {
-        const key = scopeKey(commit.scope)
-        const map = cursors.get(key) ?? new Map<string, string>()
-        map.set(commit.cursor.name, commit.cursor.value)
-        cursors.set(key, map)
+      if (commit.cursor !== undefined) {
+        const named = cursors.get(key) ?? new Map<string, string>()
+        named.set(commit.cursor.name, commit.cursor.value)
+        cursors.set(key, named)
       }
       return { ordersWritten, changesQueued }
     },
 
     async pending(limit) {
       open()
-      checkLimit(limit, 10_000, 'pending limit')
-      const out: LedgerOutboxEntry[] = []
-      for (const entry of outbox) {
-        if (out.length >= limit) break
+      checkLimit(limit)
+      const handed: LedgerOutboxEntry[] = []
+      for (const entry of outbox.values()) {
+        if (handed.length >= limit) break
         if (entry.acked) continue
-        out.push({ seq: entry.seq, key: entry.key, change: entry.change, attempts: entry.attempts })
+        handed.push({ seq: entry.seq, key: entry.key, change: entry.change, attempts: entry.attempts })
         entry.attempts++
       }
-      return out
+      return handed
     },
 
     async ack(keys) {
       open()
-      let count = 0
-      for (const key of keys) {
-        const entry = outboxByKey.get(key)
-        if (entry && !entry.acked) {
+      let acked = 0
+      for (const key of new Set(keys)) {
+        const entry = outbox.get(key)
+        if (entry !== undefined && !entry.acked) {
           entry.acked = true
-          count++
+          acked++
         }
       }
-      // Acknowledged entries at the front are done for good.
-      while (outbox.length > 0 && outbox[0]!.acked) outbox.shift()
-      return count
+      return acked
     },
 
     async getOrder(tradeId) {
       open()
-      const row = orders.get(tradeId)
-      return row ? { ...row } : undefined
+      checkTradeId(tradeId)
+      const order = orders.get(tradeId)
+      return order === undefined ? undefined : { ...order }
     },
 
-    async listOrders(query: LedgerListQuery) {
+    async listOrders(query) {
       open()
-      checkLimit(query.limit, 1000, 'list limit')
-      const rows = [...orders.values()].filter(
-        (row) =>
-          (query.status === undefined || row.tkStatus === query.status) &&
-          (query.sinceMs === undefined || row.modifiedMs >= query.sinceMs) &&
-          (query.afterTradeId === undefined || compareTradeIds(row.tradeId, query.afterTradeId) > 0),
-      )
-      return rows.sort((a, b) => compareTradeIds(a.tradeId, b.tradeId)).slice(0, query.limit)
+      checkLimit(query.limit)
+      const after = query.afterTradeId === undefined ? undefined : checkTradeId(query.afterTradeId, 'afterTradeId')
+      return [...orders.values()]
+        .filter((order) => (query.status === undefined || order.tkStatus === query.status) && (query.sinceMs === undefined || order.modifiedMs >= query.sinceMs))
+        .filter((order) => after === undefined || compareTradeIds(order.tradeId, after) > 0)
+        .sort((a, b) => compareTradeIds(a.tradeId, b.tradeId))
+        .slice(0, query.limit)
+        .map((order) => ({ ...order }))
     },
 
-    async history(tradeId): Promise<LedgerHistory> {
+    async history(tradeId) {
       open()
+      checkTradeId(tradeId)
       return {
-        statuses: [...(statuses.get(tradeId) ?? [])].sort((a, b) => a.modifiedMs - b.modifiedMs),
-        events: [...(events.get(tradeId) ?? [])].sort((a, b) => a.timeMs - b.timeMs),
+        statuses: [...statuses.values()].filter((row) => row.tradeId === tradeId).sort((a, b) => a.modifiedMs - b.modifiedMs || a.tkStatus - b.tkStatus),
+        events: [...events.values()].filter((row) => row.tradeId === tradeId).sort((a, b) => a.timeMs - b.timeMs || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
       }
     },
 
     async stats(by, range) {
       open()
-      if (!['day', 'status', 'adzone', 'relation'].includes(by)) throw new RangeError(`stats by day, status, adzone or relation, not ${JSON.stringify(by)}`)
+      const keyOf = statsKey[by]
+      if (keyOf === undefined) throw new LedgerStoreError(`stats by ${String(by)}: use day, status, adzone or relation`)
       const groups = new Map<string, LedgerOrderRow[]>()
-      for (const row of orders.values()) {
-        if (!inRange(row, range)) continue
-        addToHistory(groups, statsKey(row, by), row)
+      for (const order of orders.values()) {
+        if (!inRange(order, range)) continue
+        const key = keyOf(order)
+        const group = groups.get(key)
+        if (group === undefined) groups.set(key, [order])
+        else group.push(order)
       }
-      return [...groups.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((key) => statsRow(key, groups.get(key)!))
+      return [...groups].map(([key, rows]) => sums(key, rows)).sort(compareStatsKeys)
     },
 
     async totals(range) {
       open()
-      return statsRow('', [...orders.values()].filter((row) => inRange(row, range)))
+      return sums('', [...orders.values()].filter((order) => inRange(order, range)))
     },
 
     async recentChanges(limit) {
       open()
-      checkLimit(limit, 1000, 'recent changes limit')
-      const all: (LedgerStatusRow | LedgerEventRow)[] = []
-      for (const list of statuses.values()) all.push(...list)
-      for (const list of events.values()) all.push(...list)
-      const time = (row: LedgerStatusRow | LedgerEventRow) => ('modifiedMs' in row ? row.modifiedMs : row.timeMs)
-      return all.sort((a, b) => time(b) - time(a)).slice(0, limit)
+      checkLimit(limit)
+      const time = (row: LedgerStatusRow | LedgerEventRow) => ('timeMs' in row ? row.timeMs : row.modifiedMs)
+      return [...statuses.values(), ...events.values()].sort((a, b) => time(b) - time(a)).slice(0, limit)
     },
 
     async close() {
