@@ -228,6 +228,32 @@ export function ledgerStoreConformance(name: string, fresh: () => Promise<Ledger
         expect((await store.history(id)).events).toHaveLength(1)
       })
 
+      it('takes a page with the same order twice, and more rows than one statement can bind', async () => {
+        const { token } = (await store.acquireLease(SCOPE, 'a', 60_000))!
+        const id = tradeIdOf(20)
+        const twice = await store.commit(page(token, {
+          orders: [orderRow(id, { modifiedMs: 5, tkStatus: 12 }), orderRow(id, { modifiedMs: 7, tkStatus: 13 }), orderRow(id, { modifiedMs: 6, tkStatus: 14 })],
+          statuses: [statusRow(id, 12, 5), { ...statusRow(id, 12, 5), key: 'same-row-other-key' }, statusRow(id, 13, 7)],
+        }))
+        expect(twice).toEqual({ ordersWritten: 1, changesQueued: 2 })
+        expect((await store.getOrder(id))?.tkStatus).toBe(13)
+        expect((await store.history(id)).statuses.map((row) => row.key)).toEqual([statusRow(id, 12, 5).key, statusRow(id, 13, 7).key])
+        const ids = Array.from({ length: 250 }, (_, n) => tradeIdOf(1_000 + n))
+        const big = await store.commit(page(token, {
+          orders: ids.map((tradeId, n) => orderRow(tradeId, { modifiedMs: 1_000 + n, pubShareFen: n })),
+          statuses: ids.map((tradeId, n) => statusRow(tradeId, 12, 1_000 + n)),
+          events: ids.slice(0, 120).map((tradeId, n) => eventRow(tradeId, n % 2 === 0 ? 'refund' : 'punish', `e${n}`, 2_000 + n)),
+          cursor: { name: 'big', value: 'done' },
+        }))
+        expect(big).toEqual({ ordersWritten: 250, changesQueued: 370 })
+        expect((await store.totals()).pubShareFen).toBe(BigInt((249 * 250) / 2))
+        expect((await store.getOrder(ids[249]!))?.modifiedMs).toBe(1_249)
+        expect((await store.history(ids[119]!)).events).toHaveLength(1)
+        expect(await store.readCursor(SCOPE, 'big')).toBe('done')
+        // The same big page again changes nothing and queues nothing.
+        expect(await store.commit(page(token, { orders: ids.map((tradeId, n) => orderRow(tradeId, { modifiedMs: 1_000 + n })), statuses: ids.map((tradeId, n) => statusRow(tradeId, 12, 1_000 + n)) }))).toEqual({ ordersWritten: 0, changesQueued: 0 })
+      })
+
       it('refuses a stale token and writes nothing at all', async () => {
         const first = (await store.acquireLease(SCOPE, 'a', 60_000))!
         await store.commit(page(first.token, { cursor: { name: 'modified', value: 'before' } }))

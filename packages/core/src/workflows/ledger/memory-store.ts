@@ -133,15 +133,17 @@ export function memoryLedgerStore(options: MemoryLedgerStoreOptions = {}): Ledge
       const key = scopeKey(commit.scope)
       const lease = leases.get(key)
       if (lease === undefined || lease.token !== tokenNumber(commit.token)) throw new LedgerFencedError(commit.scope, String(commit.token))
-      let ordersWritten = 0
+      // Orders written counts each order once, however often its page carries it.
+      const written = new Set<string>()
       let changesQueued = 0
       for (const order of commit.orders) {
         const current = orders.get(order.tradeId)
         if (current === undefined || order.modifiedMs > current.modifiedMs) {
           orders.set(order.tradeId, { ...order })
-          ordersWritten++
+          written.add(order.tradeId)
         }
       }
+      const ordersWritten = written.size
       for (const status of commit.statuses) {
         if (statuses.has(statusId(status)) || statusKeys.has(status.key)) continue
         statuses.set(statusId(status), { ...status })

@@ -18,8 +18,9 @@ import type {
 import type { SqlDialect } from './sql-dialect.js'
 import type { SqlExecutor, SqlResult, SqlStatement, SqlValue } from './sql-executor.js'
 import { LEDGER_MIGRATIONS, LEDGER_SCHEMA_TABLE, LEDGER_SCHEMA_VERSION } from './sql-schema.js'
-import { ORDER_COLUMNS, bigintOf, eventFromRow, intOf, orderFromRow, orderParams, outboxFromRow, statusFromRow, textOf } from './sql-rows.js'
-import { checkCommit, checkLimit, checkScope, checkTradeId, checkTtl, compareStatsKeys, compareTradeIds, scopeKey, tokenNumber } from './store-checks.js'
+import { ORDER_COLUMNS, bigintOf, eventFromRow, intOf, orderFromRow, outboxFromRow, statusFromRow, textOf } from './sql-rows.js'
+import { commitBatch } from './sql-commit.js'
+import { checkCommit, checkLimit, checkScope, checkTradeId, checkTtl, compareStatsKeys, scopeKey, tokenNumber } from './store-checks.js'
 
 /** Options of {@link sqlLedgerStore}. */
 export interface SqlLedgerStoreOptions {
@@ -180,64 +181,7 @@ export function sqlLedgerStore(executor: SqlExecutor, dialect: SqlDialect, optio
       const key = scopeKey(commit.scope)
       const token = tokenNumber(commit.token)
       if (token === undefined) throw new LedgerFencedError(commit.scope, String(commit.token))
-      const statements: SqlStatement[] = [
-        ...dialect.lockLease(key).map((lock) => statement(lock.sql, lock.params)),
-        // Fails (NOT NULL) unless `token` is the scope's current one, which aborts the batch.
-        statement(
-          'INSERT INTO ledger_fence (scope_key, ok) VALUES (?, (SELECT 1 FROM ledger_leases WHERE scope_key = ? AND token = ?)) ON CONFLICT (scope_key) DO UPDATE SET ok = excluded.ok',
-          [key, key, token],
-        ),
-      ]
-      const orderAt: number[] = []
-      const queuedAt: number[] = []
-      const placeholders = ORDER_COLUMNS.split(',').map(() => '?').join(', ')
-      const updates = ORDER_COLUMNS.split(',').slice(1).map((column) => `${column.trim()} = excluded.${column.trim()}`).join(', ')
-      // Rows in a fixed order (trade id, then key), so two writers touching
-      // the same orders take their row locks in the same order: no deadlock.
-      const byTrade = <T extends { readonly tradeId: string }>(rows: readonly T[]) => [...rows].sort((a, b) => compareTradeIds(a.tradeId, b.tradeId))
-      for (const order of byTrade(commit.orders)) {
-        orderAt.push(statements.length)
-        statements.push(statement(
-          `INSERT INTO ledger_orders (${ORDER_COLUMNS}) VALUES (${placeholders})
-           ON CONFLICT (trade_id) DO UPDATE SET ${updates} WHERE excluded.modified_ms > ledger_orders.modified_ms`,
-          orderParams(order),
-        ))
-      }
-      // Each change queues its outbox entry only when its own row is new:
-      // the entry goes in first, guarded by the row's absence, then the row.
-      for (const status of byTrade(commit.statuses)) {
-        queuedAt.push(statements.length)
-        statements.push(statement(
-          `INSERT INTO ledger_outbox (change_key, change, attempts, created_ms) SELECT ?, ?, 0, ${now}
-           WHERE NOT EXISTS (SELECT 1 FROM ledger_statuses WHERE (trade_id = ? AND tk_status = ? AND modified_ms = ?) OR change_key = ?)
-           ON CONFLICT (change_key) DO NOTHING`,
-          [status.key, status.change, status.tradeId, status.tkStatus, status.modifiedMs, status.key],
-        ))
-        statements.push(statement(
-          'INSERT INTO ledger_statuses (trade_id, tk_status, modified_ms, change_key, change, record) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-          [status.tradeId, status.tkStatus, status.modifiedMs, status.key, status.change, status.record],
-        ))
-      }
-      for (const event of [...commit.events].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
-        queuedAt.push(statements.length)
-        statements.push(statement(
-          `INSERT INTO ledger_outbox (change_key, change, attempts, created_ms) SELECT ?, ?, 0, ${now}
-           WHERE NOT EXISTS (SELECT 1 FROM ledger_events WHERE change_key = ?)
-           ON CONFLICT (change_key) DO NOTHING`,
-          [event.key, event.change, event.key],
-        ))
-        statements.push(statement(
-          'INSERT INTO ledger_events (change_key, trade_id, type, time_ms, change, record) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-          [event.key, event.tradeId, event.type, event.timeMs, event.change, event.record],
-        ))
-      }
-      if (commit.cursor !== undefined) {
-        statements.push(statement(
-          `INSERT INTO ledger_cursors (scope_key, name, value, updated_ms) VALUES (?, ?, ?, ${now})
-           ON CONFLICT (scope_key, name) DO UPDATE SET value = excluded.value, updated_ms = excluded.updated_ms`,
-          [key, commit.cursor.name, commit.cursor.value],
-        ))
-      }
+      const { statements, orderAt, queuedAt } = commitBatch(commit, dialect, key, token)
       let results: readonly SqlResult[]
       try {
         results = await executor.batch(statements)
