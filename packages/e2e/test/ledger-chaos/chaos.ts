@@ -84,7 +84,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       ...APP,
       holder,
       lookbackMs,
-      leaseTtlMs: 2000,
+      leaseTtlMs: 5000,
       timeoutMs: 1500,
       pauseMs: 20,
       startMs: book.bounds.startMs,
@@ -171,7 +171,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       store: options.store,
       appKey: APP.appKey,
       holder: 'drain',
-      leaseTtlMs: 2000,
+      leaseTtlMs: 5000,
       onChange(change) {
         appendFileSync(deliveredLog, `${change.key}\n`)
       },
