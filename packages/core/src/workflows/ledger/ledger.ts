@@ -40,8 +40,8 @@ export const MAX_LEDGER_LOOKBACK_MS = 24 * 3600_000
 /** A first pass with no stored cursor and no `from` reads this far back. */
 const FIRST_PASS_MS = DEFAULT_ORDER_WINDOW_MS
 const DAY_MS = 24 * 3600_000
-/** Rows a runner remembers having committed (recent-writes.ts): about 2 MB. */
-const RECENT_WRITES = 20_000
+/** Rows a runner remembers having committed (recent-writes.ts): a busy lookback's worth, about 1 MB. */
+const RECENT_WRITES = 10_000
 /** Punishments are read for orders created this many days back. */
 const DEFAULT_PUNISH_DAYS = 30
 
