@@ -90,7 +90,8 @@ export function commitBatch(commit: LedgerCommit, dialect: SqlDialect, scopeKey:
     statements.push(statement(
       `INSERT INTO ledger_outbox (change_key, change, attempts, created_ms)
        SELECT v.column1, v.column2, 0, ${now} FROM (VALUES ${rows.map(() => `(?, ?, ?, ${int('?')}, ${int('?')})`).join(', ')}) AS v
-       WHERE NOT EXISTS (SELECT 1 FROM ledger_statuses s WHERE (s.trade_id = v.column3${dialect.keyCollate} AND s.tk_status = v.column4 AND s.modified_ms = v.column5) OR s.change_key = v.column1)
+       WHERE NOT EXISTS (SELECT 1 FROM ledger_statuses s WHERE s.trade_id = v.column3${dialect.keyCollate} AND s.tk_status = v.column4 AND s.modified_ms = v.column5)
+         AND NOT EXISTS (SELECT 1 FROM ledger_statuses s WHERE s.change_key = v.column1)
        ON CONFLICT (change_key) DO NOTHING`,
       rows.flatMap((row) => [row.key, row.change, row.tradeId, row.tkStatus, row.modifiedMs]),
     ))
