@@ -163,8 +163,10 @@ export function ledgerStoreConformance(name: string, fresh: () => Promise<Ledger
       })
 
       it('let another holder take a lapsed lease (on the store clock)', async () => {
-        const a = await store.acquireLease(SCOPE, 'runner-a', shortTtl)
+        // Held for a minute (so a loaded machine cannot let it lapse early), then renewed to lapse soon.
+        const a = await store.acquireLease(SCOPE, 'runner-a', 60_000)
         expect(await store.acquireLease(SCOPE, 'runner-b', 60_000)).toBeUndefined()
+        expect(await store.renewLease(SCOPE, 'runner-a', a!.token, shortTtl)).toBeDefined()
         await sleep(shortTtl * 2 + 50)
         const b = await store.acquireLease(SCOPE, 'runner-b', 60_000)
         expect(BigInt(b!.token)).toBeGreaterThan(BigInt(a!.token))
@@ -399,9 +401,11 @@ export function ledgerStoreConformance(name: string, fresh: () => Promise<Ledger
       it('two runners: one holds the lease, the other takes it when it lapses, the first is then fenced', async () => {
         const a = await connect()
         const b = await connect()
-        const leaseA = (await a.acquireLease(SCOPE, 'runner-a', shortTtl))!
+        const leaseA = (await a.acquireLease(SCOPE, 'runner-a', 60_000))!
         const [gotB] = await Promise.all([b.acquireLease(SCOPE, 'runner-b', 60_000), a.commit(page(leaseA.token, { orders: [orderRow(tradeIdOf(1), { modifiedMs: 1 })] }))])
         expect(gotB).toBeUndefined()
+        // a stops renewing (paused, or its host is partitioned): its lease lapses soon.
+        expect(await a.renewLease(SCOPE, 'runner-a', leaseA.token, shortTtl)).toBeDefined()
         await sleep(shortTtl * 2 + 50)
         const leaseB = (await b.acquireLease(SCOPE, 'runner-b', 60_000))!
         expect(leaseB).toBeDefined()
