@@ -54,6 +54,13 @@ export function postgresExecutor(pool: Pool, owns = true): SqlExecutor {
       withRetry(async () => {
         const client: PoolClient = await pool.connect()
         let broken: Error | undefined
+        // A checked-out connection that dies between two statements (the
+        // server restarted) emits 'error' on the client, which the pool no
+        // longer listens for: unhandled, that would end the process.
+        const onError = (error: Error) => {
+          broken = error
+        }
+        client.on('error', onError)
         try {
           await client.query('BEGIN ISOLATION LEVEL READ COMMITTED')
           const results: SqlResult[] = []
@@ -66,7 +73,8 @@ export function postgresExecutor(pool: Pool, owns = true): SqlExecutor {
           })
           throw error
         } finally {
-          // A connection that could not even roll back is dropped, not reused.
+          // A connection that died, or could not even roll back, is dropped, not reused.
+          client.off('error', onError)
           client.release(broken)
         }
       }),

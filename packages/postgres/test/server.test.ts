@@ -37,6 +37,45 @@ describe('@tbkit/postgres against a real server', () => {
     }
   })
 
+  it('survives the server crashing in the middle of commits: the process lives on, later commits land', { timeout: 300_000 }, async () => {
+    const store = postgresLedgerStore({ url: server.url, poolSize: 4 })
+    const scope: LedgerScope = { ...SCOPE, account: 'crash' }
+    try {
+      const lease = (await store.acquireLease(scope, 'runner', 600_000))!
+      const landed: number[] = []
+      const failed: unknown[] = []
+      let restart: Promise<void> | undefined
+      const writers = [0, 1, 2, 3].map(async (w) => {
+        for (let n = w; n < 160; n += 4) {
+          if (n === 40) restart = (async () => {
+            await server.stop('immediate')
+            await new Promise((resolve) => setTimeout(resolve, 300))
+            await server.start()
+          })()
+          const id = tradeIdOf(50_000 + n)
+          await store.commit({ scope, token: lease.token, orders: [orderRow(id, { modifiedMs: n + 1 })], statuses: [statusRow(id, 12, n + 1)], events: [] }).then(
+            () => void landed.push(n),
+            (error: unknown) => void failed.push(error),
+          )
+        }
+      })
+      await Promise.all(writers)
+      await restart
+      // Every commit the store reported as landed is there; the ones it gave up on are whole or absent.
+      for (const n of landed) expect((await store.getOrder(tradeIdOf(50_000 + n)))?.modifiedMs).toBe(n + 1)
+      for (let n = 0; n < 160; n++) {
+        const order = await store.getOrder(tradeIdOf(50_000 + n))
+        const history = await store.history(tradeIdOf(50_000 + n))
+        expect(history.statuses.length).toBe(order === undefined ? 0 : 1)
+      }
+      expect(landed.length).toBeGreaterThan(100)
+      const late = await store.commit({ scope, token: lease.token, orders: [orderRow(tradeIdOf(59_999))], statuses: [], events: [] })
+      expect(late.ordersWritten).toBe(1)
+    } finally {
+      await store.close()
+    }
+  })
+
   it('holds the lease row while a commit runs: a takeover waits for it, then fences the old holder', { timeout: 60_000 }, async () => {
     const pool = new pg.Pool({ connectionString: server.url, max: 4 })
     const store = postgresLedgerStore({ pool })
