@@ -16,6 +16,7 @@ const PAIRS = [
   ['packages/mcp/README.md', 'packages/mcp/README.zh-CN.md'],
   ['packages/sqlite/README.md', 'packages/sqlite/README.zh-CN.md'],
   ['packages/postgres/README.md', 'packages/postgres/README.zh-CN.md'],
+  ['packages/otel/README.md', 'packages/otel/README.zh-CN.md'],
 ]
 // The root README's generated API table stays in English only (codegen writes it); its heading is the last one.
 const GENERATED_TABLE = /<!-- api-table:start[\s\S]*?<!-- api-table:end -->/

@@ -30,6 +30,8 @@ const RUNTIME_EXPORTS = [
   'TopCallClient', 'paginate', 'batch', 'createSession', 'refreshSession', 'defineLimiter', 'defineCache',
   // The order ledger's stores (issue 21)
   'memoryLedgerStore', 'sqlLedgerStore', 'sqliteDialect', 'd1Dialect', 'postgresDialect', 'LEDGER_SCHEMA_VERSION', 'LEDGER_MAX_LIMIT',
+  // The telemetry seam (issue 27)
+  'defineTelemetry',
 ]
 
 describe('public exports', () => {

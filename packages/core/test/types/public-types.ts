@@ -66,3 +66,8 @@ export type LedgerEngineTypes = [
 import type { ClientFallbacks } from '../../src/index.js'
 
 export type CallClientTypes = [ClientFallbacks]
+
+// Issue 27: the telemetry seam.
+import type { TopTelemetry, TopCallRecorder, TopCallStart, TopCallEnd, TopCallFailure } from '../../src/index.js'
+
+export type TelemetryTypes = [TopTelemetry, TopCallRecorder, TopCallStart, TopCallEnd, TopCallFailure]
