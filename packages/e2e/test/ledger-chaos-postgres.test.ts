@@ -12,7 +12,8 @@ import { runChaos } from './ledger-chaos/chaos.js'
  * crash) and started again once mid-run.
  */
 // PostgreSQL's commits are a round trip per row today (the SQL store sends one statement per row), which makes
-// this day take well over the 4 minutes CI can give it on a loaded machine: it runs when asked for.
+// this day take well over the 4 minutes CI can give it: 1 356 s on 2 loaded cores (load ~20), passing with
+// 0 problems. It runs when asked for: TBK_CHAOS_POSTGRES=1 npx vitest run test/ledger-chaos-postgres.test.ts
 describe.skipIf(process.env.TBK_CHAOS_POSTGRES !== '1')('the order ledger under chaos, on PostgreSQL (TBK_CHAOS_POSTGRES=1)', () => {
   it('ends equal to the ground truth through a database crash, SIGKILLs and gateway faults', { timeout: 3_600_000 }, async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tbkit-chaos-postgres-'))
