@@ -173,6 +173,7 @@ describe('the server', () => {
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8')
     expect(page.headers['content-security-policy']).toMatch(/script-src 'sha256-/)
     expect(page.headers['content-security-policy']).toContain("connect-src 'self'")
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'")
     expect(page.body).toContain('<html lang="zh-CN">')
     expect(page.body).not.toContain('id="tbk-data"')
   })

@@ -315,7 +315,7 @@ export function dashboardMain(): void {
     add('line', { x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH, class: 'axis' })
     add('text', { x: left - 6, y: top + 10, class: 'tick end' }, groupDigits(String(maxOrders)))
     add('text', { x: left - 6, y: top + plotH, class: 'tick end' }, '0')
-    add('text', { x: left + plotW + 6, y: top + 10, class: 'tick' }, '¥' + fenToYuanText(String(maxFen)))
+    add('text', { x: width - 2, y: top + 10, class: 'tick end' }, '¥' + fenToYuanText(String(maxFen)))
     days.forEach((day, index) => {
       const barTop = yOrders(day.orders)
       const bar = add('rect', { x: x(index) - Math.max(1, slot * 0.35), y: barTop, width: Math.max(2, slot * 0.7), height: top + plotH - barTop, class: 'bar' })

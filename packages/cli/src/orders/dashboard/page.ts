@@ -39,7 +39,7 @@ button[aria-pressed="true"] { border-color: var(--pre); color: var(--pre); font-
 .cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 12px; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; }
 .card .label { color: var(--muted); }
-.card .value { font-size: 24px; font-weight: 600; font-variant-numeric: tabular-nums; }
+.card .value { font-size: 24px; font-weight: 600; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
 .panel { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px; overflow-x: auto; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 12px; }
 table { border-collapse: collapse; width: 100%; }
@@ -118,8 +118,12 @@ export function scriptSafeJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029')
 }
 
-/** The Content-Security-Policy of a page: its one script by hash, no other code, no frames, the API only on its own origin. */
-export function contentSecurityPolicy(script: string, live: boolean): string {
+/**
+ * The Content-Security-Policy of a page: its one script by hash, no other
+ * code, the API only on its own origin. `frame-ancestors` (no framing) only
+ * works as a header, so only the live server's header carries it.
+ */
+export function contentSecurityPolicy(script: string, live: boolean, header = false): string {
   const hash = createHash('sha256').update(script, 'utf8').digest('base64')
   return [
     "default-src 'none'",
@@ -129,7 +133,7 @@ export function contentSecurityPolicy(script: string, live: boolean): string {
     `connect-src ${live ? "'self'" : "'none'"}`,
     "base-uri 'none'",
     "form-action 'none'",
-    ...(live ? ["frame-ancestors 'none'"] : []),
+    ...(header ? ["frame-ancestors 'none'"] : []),
   ].join('; ')
 }
 

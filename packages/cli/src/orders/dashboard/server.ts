@@ -59,7 +59,7 @@ export async function startDashboardServer(options: DashboardServerOptions): Pro
         response.writeHead(200, {
           ...SECURITY_HEADERS,
           'content-type': 'text/html; charset=utf-8',
-          'content-security-policy': contentSecurityPolicy(dashboardScript(), true),
+          'content-security-policy': contentSecurityPolicy(dashboardScript(), true, true),
           vary: 'Accept-Language',
         })
         response.end(request.method === 'HEAD' ? undefined : html)
