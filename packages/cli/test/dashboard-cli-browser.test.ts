@@ -1,0 +1,198 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { request } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TEST_OUTPUT, launchChromium } from './browser.js'
+import { TBK, cleanup, tbk, tempDir } from './helpers.js'
+
+/**
+ * The issue's "done when", end to end with the built binary: a ledger filled
+ * by `tbk orders sync --demo`, `tbk orders dashboard` serving it, Debian's
+ * Chromium reading it (totals equal `tbk orders stats --json`, the chart is
+ * drawn, a trade id is found, the language switches), and `tbk orders
+ * report`'s file showing the same numbers.
+ */
+
+interface Totals {
+  orders: string
+  alipayTotalFen: string
+  pubSharePreFen: string
+  pubShareFen: string
+}
+
+/** `"123.45"` → 12345n: the stats' exact decimal strings, back to fen without a float. */
+function fenOf(yuan: string): bigint {
+  const match = /^(-?)(\d+)\.(\d{2})$/.exec(yuan)
+  if (!match) throw new Error(`not a money string: ${yuan}`)
+  const fen = BigInt(match[2]!) * 100n + BigInt(match[3]!)
+  return match[1] ? -fen : fen
+}
+
+describe('tbk orders dashboard and report in Chromium (demo ledger)', { timeout: 300_000 }, () => {
+  let dir: string
+  let db: string
+  let browser: Browser
+  let server: ChildProcess | undefined
+  let url: string
+  let expected: Totals
+  let days: string[]
+  let tradeId: string
+
+  beforeAll(async () => {
+    dir = await tempDir()
+    db = join(dir, 'orders.db')
+    const sync = await tbk(['orders', 'sync', '--demo', '--db', db], { cwd: dir })
+    expect(sync.code, sync.stderr).toBe(0)
+
+    const byStatus = await tbk(['orders', 'stats', '--db', db, '--by', 'status', '--json'])
+    expect(byStatus.code, byStatus.stderr).toBe(0)
+    const rows = JSON.parse(byStatus.stdout) as { orders: number; alipay_total_price: string; pub_share_pre_fee: string; pub_share_fee: string }[]
+    expect(rows.length).toBeGreaterThan(1)
+    expected = {
+      orders: String(rows.reduce((sum, row) => sum + row.orders, 0)),
+      alipayTotalFen: rows.reduce((sum, row) => sum + fenOf(row.alipay_total_price), 0n).toString(),
+      pubSharePreFen: rows.reduce((sum, row) => sum + fenOf(row.pub_share_pre_fee), 0n).toString(),
+      pubShareFen: rows.reduce((sum, row) => sum + fenOf(row.pub_share_fee), 0n).toString(),
+    }
+    expect(Number(expected.orders)).toBeGreaterThan(100)
+    const byDay = await tbk(['orders', 'stats', '--db', db, '--by', 'day', '--json'])
+    days = (JSON.parse(byDay.stdout) as { key: string }[]).map((row) => row.key)
+    expect(days.length).toBeGreaterThan(1)
+    const ls = await tbk(['orders', 'ls', '--db', db, '--status', '3', '--json'])
+    expect(ls.code, ls.stderr).toBe(0)
+    tradeId = (JSON.parse(ls.stdout.trim().split('\n')[0]!) as { trade_id: string }).trade_id
+    expect(tradeId).toMatch(/^\d{15,}$/)
+
+    server = spawn(process.execPath, [TBK, 'orders', 'dashboard', '--db', db, '--no-open'], {
+      env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), XDG_CONFIG_HOME: join(dir, 'no-config') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    url = await new Promise<string>((resolve, reject) => {
+      let out = ''
+      let err = ''
+      const timer = setTimeout(() => reject(new Error(`no URL from tbk orders dashboard: ${err}`)), 60_000)
+      server!.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk))
+      server!.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+        out += chunk
+        const found = /^(http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(out)
+        if (found) {
+          clearTimeout(timer)
+          resolve(found[1]!)
+        }
+      })
+      server!.once('exit', (code) => reject(new Error(`tbk orders dashboard exited ${code}: ${err}`)))
+    })
+    browser = await launchChromium()
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    if (server && server.exitCode === null) {
+      server.kill('SIGKILL')
+    }
+    if (dir) await cleanup(dir)
+  })
+
+  async function totals(page: Page): Promise<Totals> {
+    await page.waitForFunction(() => document.getElementById('total-orders')?.getAttribute('data-orders') !== null, undefined, { timeout: 30_000 })
+    return page.evaluate(() => ({
+      orders: document.getElementById('total-orders')!.getAttribute('data-orders')!,
+      alipayTotalFen: document.getElementById('total-paid')!.getAttribute('data-fen')!,
+      pubSharePreFen: document.getElementById('total-estimated')!.getAttribute('data-fen')!,
+      pubShareFen: document.getElementById('total-settled')!.getAttribute('data-fen')!,
+    }))
+  }
+
+  /** The chart's drawing: bars with a height, lines with points (an empty svg fails). */
+  async function chart(page: Page): Promise<{ bars: number; tall: number; points: number[] }> {
+    return page.evaluate(() => {
+      const bars = Array.from(document.querySelectorAll('#chart svg rect.bar'))
+      return {
+        bars: bars.length,
+        tall: bars.filter((bar) => Number(bar.getAttribute('height')) > 0).length,
+        points: Array.from(document.querySelectorAll('#chart svg polyline')).map((line) => (line.getAttribute('points') ?? '').trim().split(/\s+/).length),
+      }
+    })
+  }
+
+  it('refuses a foreign Host header', async () => {
+    const { port } = new URL(url)
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: Number(port), path: '/api/summary', headers: { host: `attacker.example:${port}` } }, (response) => {
+        response.resume()
+        resolve(response.statusCode!)
+      })
+      req.on('error', reject)
+      req.end()
+    })
+    expect(status).toBe(403)
+  })
+
+  it('shows the totals of tbk orders stats, draws the chart, finds a trade id, switches language', async () => {
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 1400 } })
+    const page = await context.newPage()
+    const problems: string[] = []
+    page.on('pageerror', (error) => problems.push(error.message))
+    await page.goto(url)
+    expect(await totals(page)).toEqual(expected)
+    expect(await page.locator('h1').textContent()).toBe('Taobao Union orders')
+
+    const drawn = await chart(page)
+    const first = Date.parse(`${days[0]}T00:00:00Z`)
+    const last = Date.parse(`${days[days.length - 1]}T00:00:00Z`)
+    expect(drawn.bars).toBe((last - first) / 86_400_000 + 1)
+    expect(drawn.tall).toBe(days.length)
+    expect(drawn.points).toEqual([drawn.bars, drawn.bars])
+    expect(await page.locator('#by-status tbody tr').count()).toBeGreaterThan(1)
+    expect(await page.locator('#by-adzone tbody tr').count()).toBeGreaterThan(0)
+    expect(await page.locator('#recent tbody tr').count()).toBeGreaterThan(0)
+
+    await page.fill('#search-input', tradeId)
+    await page.click('#search-form button')
+    await expect.poll(() => page.locator('#found-trade-id').textContent(), { timeout: 30_000 }).toBe(tradeId)
+    const history = await page.locator('#search-result .history li').allTextContents()
+    expect(history.some((line) => line.endsWith('settled'))).toBe(true)
+
+    await page.click('button[data-lang="zh-CN"]')
+    await expect.poll(() => page.locator('h1').textContent()).toBe('淘宝客订单')
+    expect(await page.locator('.card .label').nth(2).textContent()).toBe('预估佣金')
+    expect(await page.locator('#search-result .history li').allTextContents()).toContainEqual(expect.stringMatching(/已结算$/))
+    expect(await totals(page)).toEqual(expected)
+    await page.screenshot({ path: join(TEST_OUTPUT, 'dashboard-demo-zh.png'), fullPage: true })
+    await page.click('button[data-lang="en"]')
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Taobao Union orders')
+    expect(problems).toEqual([])
+    await context.close()
+  })
+
+  it('writes a static report that shows the same numbers from a file, offline', async () => {
+    const file = join(dir, 'report.html')
+    const report = await tbk(['orders', 'report', '--db', db, '--html', file])
+    expect(report.code, report.stderr).toBe(0)
+    expect(report.stderr).toContain('report.html')
+    const context = await browser.newContext({ locale: 'zh-CN', offline: true, viewport: { width: 1280, height: 1400 } })
+    const page = await context.newPage()
+    const requests: string[] = []
+    page.on('request', (req) => requests.push(req.url()))
+    await page.goto(pathToFileURL(file).href)
+    expect(await totals(page)).toEqual(expected)
+    expect(await page.locator('h1').textContent()).toBe('淘宝客订单')
+    const drawn = await chart(page)
+    expect(drawn.tall).toBe(days.length)
+    await page.fill('#search-input', tradeId)
+    await page.click('#search-form button')
+    await expect.poll(() => page.locator('#found-trade-id').textContent()).toBe(tradeId)
+    await page.screenshot({ path: join(TEST_OUTPUT, 'report-demo-zh.png'), fullPage: true })
+    expect(requests.filter((address) => !address.startsWith('file:'))).toEqual([])
+    await context.close()
+  })
+
+  it('stops cleanly on Ctrl-C', async () => {
+    const exited = new Promise<number | null>((resolve) => server!.once('exit', (code) => resolve(code)))
+    server!.kill('SIGINT')
+    expect(await exited).toBe(0)
+  })
+})
