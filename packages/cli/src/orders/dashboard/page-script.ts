@@ -493,6 +493,12 @@ export function dashboardMain(): void {
   }
   render()
   void load()
+  // The live page follows a ledger that tbk orders sync --follow keeps filling: re-read each minute while it is shown.
+  if (!embedded) {
+    setInterval(() => {
+      if (document.visibilityState === 'visible') void load()
+    }, 60_000)
+  }
 }
 
 /** The script the page runs: this module's functions, then a call to {@link dashboardMain}. */
