@@ -11,13 +11,6 @@ import { renderReport } from './dashboard/report.js'
 import { startDashboardServer } from './dashboard/server.js'
 import { openLedgerDb } from './ledger-db.js'
 
-/** The flags `tbk orders dashboard` and `tbk orders report` add to `tbk orders`. */
-export const DASHBOARD_FLAGS = {
-  port: { type: 'string' },
-  'no-open': { type: 'boolean' },
-  html: { type: 'string' },
-} as const
-
 /** `tbk orders dashboard --db DB [--port N] [--no-open]`: serve the page on 127.0.0.1 until Ctrl-C. */
 export async function runDashboard(args: ParsedArgs, io: CliIo): Promise<number> {
   const example = 'tbk orders dashboard --db orders.db'
