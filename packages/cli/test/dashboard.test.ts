@@ -1,7 +1,6 @@
 import { request } from 'node:http'
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fenToYuan } from '../src/orders/dashboard/money.js'
 import { fenToYuanText, groupDigits, pageScript } from '../src/orders/dashboard/page-script.js'
 import { fillDays, readDashboardView, readOrderView } from '../src/orders/dashboard/dashboard-view.js'
 import { languageFromHeader, renderPage, scriptSafeJson } from '../src/orders/dashboard/page.js'
@@ -9,15 +8,7 @@ import { renderReport } from '../src/orders/dashboard/report.js'
 import { allowedHost, startDashboardServer, type DashboardServer } from '../src/orders/dashboard/server.js'
 import { FIXED_TOTALS, HOSTILE_TITLE, addOrder, fixedLedger, FixedLedger } from './fixtures/fixed-ledger.js'
 
-describe('money text from integer fen', () => {
-  it('formats bigint fen without floats, at any size', () => {
-    expect(fenToYuan(0n)).toBe('0.00')
-    expect(fenToYuan(5n)).toBe('0.05')
-    expect(fenToYuan(-5n)).toBe('-0.05')
-    expect(fenToYuan(123_456n)).toBe('1234.56')
-    expect(fenToYuan(9_007_199_254_740_993n)).toBe('90071992547409.93')
-  })
-
+describe('money text from integer fen (the page\'s own, no floats)', () => {
   it('the page groups digits by string arithmetic', () => {
     expect(groupDigits('0')).toBe('0')
     expect(groupDigits('999')).toBe('999')
@@ -213,6 +204,37 @@ describe('the server', () => {
       expect(seen).toHaveLength(1)
     } finally {
       await other.close()
+    }
+  })
+})
+
+describe('tbk orders dashboard and report: bad input', () => {
+  it('says what is missing or wrong before opening anything', async () => {
+    const { tbk } = await import('./helpers.js')
+    const noDb = await tbk(['orders', 'dashboard'])
+    expect(noDb.code).toBe(2)
+    expect(noDb.stderr).toContain('--db is required')
+    const badPort = await tbk(['orders', 'dashboard', '--db', 'x.db', '--port', '70000'])
+    expect(badPort.code).toBe(2)
+    expect(badPort.stderr).toContain('--port must be a port number')
+    const noHtml = await tbk(['orders', 'report', '--db', 'x.db'])
+    expect(noHtml.code).toBe(2)
+    expect(noHtml.stderr).toContain('--html FILE is required')
+    const extra = await tbk(['orders', 'report', 'now', '--db', 'x.db', '--html', 'r.html'])
+    expect(extra.code).toBe(2)
+  })
+
+  it('a taken --port is a usage error naming the port', async () => {
+    const { tbk, tempDir, cleanup } = await import('./helpers.js')
+    const dir = await tempDir()
+    const taken = await startDashboardServer({ reader: fixedLedger() })
+    try {
+      const answer = await tbk(['orders', 'dashboard', '--db', `${dir}/orders.db`, '--port', String(taken.port), '--no-open'])
+      expect(answer.code).toBe(2)
+      expect(answer.stderr).toContain(`port ${taken.port}`)
+    } finally {
+      await taken.close()
+      await cleanup(dir)
     }
   })
 })
