@@ -40,8 +40,9 @@ export async function compareLedgerWithTruth(ledger: LedgerReader, book: OrderBo
   if (totals.pubSharePreFen !== truth.pubSharePreFen) note(`pub_share_pre_fee ${fenText(totals.pubSharePreFen)} ≠ ${fenText(truth.pubSharePreFen)}`)
   if (totals.pubShareFen !== truth.pubShareFen) note(`pub_share_fee ${fenText(totals.pubShareFen)} ≠ ${fenText(truth.pubShareFen)}`)
   for (const by of ['day', 'status', 'adzone', 'relation'] as const) {
-    const have = (await ledger.stats(by)).map((r) => `${r.key}:${r.orders}:${r.alipayTotalFen}:${r.pubSharePreFen}:${r.pubShareFen}`)
-    const want = book.truth.stats(by).map((r) => `${r.key}:${r.orders}:${r.alipayTotalFen}:${r.pubSharePreFen}:${r.pubShareFen}`)
+    // Row order is the store's own (statuses sort as numbers there, as text in the truth): compare sorted.
+    const have = (await ledger.stats(by)).map((r) => `${r.key}:${r.orders}:${r.alipayTotalFen}:${r.pubSharePreFen}:${r.pubShareFen}`).sort()
+    const want = book.truth.stats(by).map((r) => `${r.key}:${r.orders}:${r.alipayTotalFen}:${r.pubSharePreFen}:${r.pubShareFen}`).sort()
     if (have.join() !== want.join()) note(`stats by ${by} differ`)
   }
   return problems
