@@ -14,7 +14,7 @@ import { FIXED_TOTALS, fixedLedger } from './fixtures/fixed-ledger.js'
  * exact money beyond 2^53 fen, hostile item titles, both languages, the
  * search, and the static report with the same numbers.
  */
-describe('the dashboard page in Chromium (fixed ledger)', () => {
+describe('the dashboard page in Chromium (fixed ledger)', { timeout: 180_000 }, () => {
   let browser: Browser
   let server: DashboardServer
   let dir: string

@@ -224,11 +224,15 @@ describe('tbk orders dashboard and report: bad input', () => {
     expect(extra.code).toBe(2)
   })
 
-  it('a taken --port is a usage error naming the port', async () => {
+  it('a missing ledger file and a taken --port are usage errors that say so', async () => {
     const { tbk, tempDir, cleanup } = await import('./helpers.js')
     const dir = await tempDir()
     const taken = await startDashboardServer({ reader: fixedLedger() })
     try {
+      const missing = await tbk(['orders', 'report', '--db', `${dir}/orders.db`, '--html', `${dir}/r.html`])
+      expect(missing.code).toBe(2)
+      expect(missing.stderr).toContain('no ledger at')
+      expect((await tbk(['orders', 'sync', '--demo', '--db', `${dir}/orders.db`])).code).toBe(0)
       const answer = await tbk(['orders', 'dashboard', '--db', `${dir}/orders.db`, '--port', String(taken.port), '--no-open'])
       expect(answer.code).toBe(2)
       expect(answer.stderr).toContain(`port ${taken.port}`)

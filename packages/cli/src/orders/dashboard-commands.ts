@@ -1,22 +1,23 @@
-import { rename, rm, writeFile } from 'node:fs/promises'
+import { access, rename, rm, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { booleanFlag, stringFlag, type ParsedArgs } from '../args.js'
 import { canOpenBrowser, openBrowser } from '../auth/open-browser.js'
 import { EXIT } from '../exit-codes.js'
 import { writeText, type CliIo } from '../io.js'
 import { scrubSecrets } from '../secrets.js'
+import { shellQuote } from '../shell-quote.js'
 import { neutralise } from '../terminal-text.js'
 import { UsageError } from '../usage-error.js'
 import { renderReport } from './dashboard/report.js'
 import { startDashboardServer } from './dashboard/server.js'
-import { openLedgerDb } from './ledger-db.js'
+import { ledgerDbKind, openLedgerDb } from './ledger-db.js'
 
 /** `tbk orders dashboard --db DB [--port N] [--no-open]`: serve the page on 127.0.0.1 until Ctrl-C. */
 export async function runDashboard(args: ParsedArgs, io: CliIo): Promise<number> {
   const example = 'tbk orders dashboard --db orders.db'
   const spec = dbFlag(args, example)
   const port = portFlag(stringFlag(args, 'port'))
-  const db = await openLedgerDb(spec, io.cwd)
+  const db = await openExistingLedger(spec, io.cwd)
   try {
     const server = await startDashboardServer({
       reader: db.store,
@@ -44,7 +45,7 @@ export async function runReport(args: ParsedArgs, io: CliIo): Promise<number> {
   const spec = dbFlag(args, example)
   const html = stringFlag(args, 'html')
   if (html === undefined || html === '') throw new UsageError('--html FILE is required: where to write the report', example)
-  const db = await openLedgerDb(spec, io.cwd)
+  const db = await openExistingLedger(spec, io.cwd)
   let report: Awaited<ReturnType<typeof renderReport>>
   try {
     report = await renderReport(db.store)
@@ -68,6 +69,23 @@ export async function runReport(args: ParsedArgs, io: CliIo): Promise<number> {
   const omitted = report.ordersOmitted > 0 ? ` (the latest ${report.orders}; ${report.ordersOmitted} older ones are in the totals but not searchable)` : ''
   await writeText(io.stderr, `tbk: wrote ${neutralise(path)} (${Buffer.byteLength(report.html)} bytes); its search holds ${report.orders} orders${omitted}\n`)
   return EXIT.ok
+}
+
+/**
+ * The ledger to look at. Opening a SQLite path creates the file, which suits
+ * sync but not a viewer: a mistyped --db would show an empty ledger, so a
+ * file that is not there is an error instead.
+ */
+async function openExistingLedger(spec: string, cwd: string): ReturnType<typeof openLedgerDb> {
+  if (ledgerDbKind(spec) === 'sqlite') {
+    const path = resolve(cwd, spec)
+    const found = await access(path).then(
+      () => true,
+      () => false,
+    )
+    if (!found) throw new UsageError(`no ledger at ${neutralise(path)}`, `fill it first: tbk orders sync --db ${neutralise(shellQuote(spec))} --from … --to … (or --demo to try it)`)
+  }
+  return openLedgerDb(spec, cwd)
 }
 
 function dbFlag(args: ParsedArgs, example: string): string {
