@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { renderReport } from '../src/orders/dashboard/report.js'
 import { startDashboardServer, type DashboardServer } from '../src/orders/dashboard/server.js'
 import { TEST_OUTPUT, launchChromium } from './browser.js'
-import { FIXED_TOTALS, fixedLedger } from './fixtures/fixed-ledger.js'
+import { FIXED_TOTALS, FixedLedger, fixedLedger } from './fixtures/fixed-ledger.js'
 
 /**
  * The page in a real Chromium over a fixed in-test ledger with known sums:
@@ -92,6 +92,21 @@ describe('the dashboard page in Chromium (fixed ledger)', { timeout: 180_000 }, 
     await expect.poll(() => page.locator('h1').textContent()).toBe('淘宝客订单')
     expect(problems).toEqual([])
     await context.close()
+  })
+
+  it('says so when the ledger is empty', async () => {
+    const empty = await startDashboardServer({ reader: new FixedLedger() })
+    const context = await browser.newContext({ locale: 'en-US' })
+    try {
+      const page = await context.newPage()
+      await page.goto(empty.url)
+      expect(await totals(page)).toEqual({ orders: '0', alipayTotalFen: '0', pubSharePreFen: '0', pubShareFen: '0', preText: '¥0.00' })
+      expect(await page.locator('#chart').textContent()).toContain('no orders yet')
+      expect(await page.locator('#by-status tbody tr').count()).toBe(0)
+    } finally {
+      await context.close()
+      await empty.close()
+    }
   })
 
   it('follows the browser language on the first visit', async () => {
