@@ -46,7 +46,7 @@ describe('the dashboard view', () => {
       ['', 4],
       ['2777', 2],
     ])
-    expect(view.recent[0]).toMatchObject({ kind: 'refund', tradeId: '3790215628841234570' })
+    expect(view.recent[0]).toMatchObject({ kind: 'refund', tradeId: '3790215628841234570', itemTitle: 'item 3790215628841234570' })
     expect(view.recent.find((change) => change.tradeId === '3790215628841234568')?.itemTitle).toBe(HOSTILE_TITLE)
   })
 

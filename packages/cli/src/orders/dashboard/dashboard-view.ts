@@ -78,7 +78,7 @@ export interface ReadViewOptions {
   readonly recentCap?: number
 }
 
-/** Read everything the page shows in one go (seven reader calls, whatever the ledger's size). */
+/** Read everything the page shows in one go: six reader calls whatever the ledger's size, plus a title lookup per listed change that lacks one. */
 export async function readDashboardView(reader: LedgerReader, options: ReadViewOptions = {}): Promise<DashboardView> {
   const cap = options.breakdownCap ?? BREAKDOWN_CAP
   const [totals, days, statuses, adzones, relations, recent] = await Promise.all([
@@ -99,8 +99,23 @@ export async function readDashboardView(reader: LedgerReader, options: ReadViewO
     byStatus: [...statuses].sort((a, b) => b.orders - a.orders).map(moneyRow),
     byAdzone: breakdown(adzones, cap),
     byRelation: breakdown(relations, cap),
-    recent: recent.map(changeView),
+    recent: await withTitles(reader, recent.map(changeView)),
   }
+}
+
+/** Refund and punishment records carry no item title: take it from their order (one lookup per order, at most {@link RECENT_CAP}). */
+async function withTitles(reader: LedgerReader, changes: ChangeView[]): Promise<ChangeView[]> {
+  const missing = [...new Set(changes.filter((change) => change.itemTitle === undefined).map((change) => change.tradeId))]
+  const titles = new Map<string, string>()
+  for (const tradeId of missing) {
+    const order = await reader.getOrder(tradeId)
+    const title = order === undefined ? undefined : itemTitle(order.record)
+    if (title !== undefined) titles.set(tradeId, title)
+  }
+  return changes.map((change) => {
+    const title = change.itemTitle ?? titles.get(change.tradeId)
+    return title === undefined ? change : { ...change, itemTitle: title }
+  })
 }
 
 /** One order and its history; undefined when the ledger does not hold it. */
