@@ -136,6 +136,10 @@ describe('tbk orders dashboard and report in Chromium (demo ledger)', { timeout:
     const page = await context.newPage()
     const problems: string[] = []
     page.on('pageerror', (error) => problems.push(error.message))
+    // A CSP refusal or a failed load shows up here.
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text())
+    })
     await page.goto(url)
     expect(await totals(page)).toEqual(expected)
     expect(await page.locator('h1').textContent()).toBe('Taobao Union orders')

@@ -85,6 +85,9 @@ describe('the page', () => {
     const hash = createHash('sha256').update(script).digest('base64')
     expect(html).toContain(`script-src 'sha256-${hash}'`)
     expect(html).toContain(`<script>${script}</script>`)
+    const style = /<style>(.*?)<\/style>/s.exec(html)![1]!
+    expect(html).toContain(`style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'`)
+    expect(html).not.toContain('unsafe-inline')
     expect(html).not.toMatch(/https?:\/\/(?!www\.w3\.org\/2000\/svg)/) // nothing fetched from elsewhere
   })
 
