@@ -121,6 +121,22 @@ describe('the static report', () => {
   })
 })
 
+describe('the static report over a ledger larger than a page', () => {
+  it('pages through every order and keeps the latest by create time', async () => {
+    const ledger = new FixedLedger()
+    // Trade id order is not time order: ids count up while days count down.
+    for (let index = 0; index < 2_500; index++) addOrder(ledger, { tradeId: String(10_000_000 + index), day: Math.floor((2_499 - index) / 100), tkStatus: 12, paidFen: 100, preFen: 10 })
+    const report = await renderReport(ledger, { orderCap: 1_200 })
+    expect(report).toMatchObject({ orders: 1_200, ordersOmitted: 1_300 })
+    const data = JSON.parse(/<script type="application\/json" id="tbk-data">(.*?)<\/script>/s.exec(report.html)![1]!)
+    const ids = data.orders.map((order: { tradeId: string }) => Number(order.tradeId))
+    // The newest days hold the smallest ids: the first 1 200 ids, read over two pages.
+    expect(Math.min(...ids)).toBe(10_000_000)
+    expect(Math.max(...ids)).toBe(10_000_000 + 1_199)
+    expect(data.view.totals.orders).toBe(2_500)
+  })
+})
+
 describe('the server', () => {
   let server: DashboardServer
   const errors: unknown[] = []
