@@ -337,8 +337,8 @@ export function ledgerStoreConformance(name: string, fresh: () => Promise<Ledger
           ['2025-11-11', 2, 2n * BigInt(big)],
           ['2025-11-12', 2, BigInt(big) + 10n],
         ])
-        expect((await store.stats('status')).map((row) => [row.key, row.orders])).toEqual([['3', 2], ['12', 1], ['13', 1]])
-        expect((await store.stats('adzone')).map((row) => [row.key, row.orders])).toEqual([['', 1], ['20', 1], ['100', 2]])
+        expect((await store.stats('status')).map((row) => [row.key, row.orders])).toEqual([['12', 1], ['13', 1], ['3', 2]])
+        expect((await store.stats('adzone')).map((row) => [row.key, row.orders])).toEqual([['', 1], ['100', 2], ['20', 1]])
         expect((await store.stats('relation')).map((row) => [row.key, row.orders, row.pubShareFen])).toEqual([['', 2, 5n], ['7', 2, 3n]])
         expect((await store.stats('status', { toMs: 3_000 })).map((row) => [row.key, row.orders])).toEqual([['3', 2]])
       })

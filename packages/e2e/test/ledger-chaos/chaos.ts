@@ -16,7 +16,13 @@ import { compareLedgerWithTruth } from '../ledger-truth.js'
 
 const RUNNER = fileURLToPath(new URL('./runner.mjs', import.meta.url))
 const APP = { appKey: '41000021', appSecret: 'ledger-chaos-secret' }
-const STEP_MS = 3 * 60_000
+/**
+ * How far the clock moves at a time. Every stream completes a pass at each
+ * clock value, so a change visible for minChangeGapMs (10 minutes in the
+ * day preset) is seen as long as the step is shorter than that; each pass
+ * looks back maxVisibilityLagMs + a step, so late-shown changes are read.
+ */
+const STEP_MS = 8 * 60_000
 
 export interface ChaosOptions {
   /** A SQLite file path or a postgres:// URL. */
@@ -67,6 +73,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const rand = random(options.seed)
   const deliveredLog = `${options.dir}/delivered.log`
   const errorLog = `${options.dir}/errors.log`
+  if (STEP_MS >= book.bounds.minChangeGapMs) throw new Error('the clock step must be shorter than the book\'s minChangeGapMs')
   const lookbackMs = book.bounds.maxVisibilityLagMs + STEP_MS
   const runners = new Map<string, ChildProcess>()
   const spawnRunner = (holder: string) => {
@@ -77,9 +84,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       ...APP,
       holder,
       lookbackMs,
-      leaseTtlMs: 2000,
+      leaseTtlMs: 5000,
       timeoutMs: 1500,
-      pauseMs: 5,
+      pauseMs: 20,
       startMs: book.bounds.startMs,
       promotions: book.bounds.promotions,
       deliveredLog,
@@ -91,7 +98,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
   const kill = async (holder: string) => {
     const child = runners.get(holder)
-    if (!child || child.exitCode !== null) return
+    if (!child || child.exitCode !== null || child.signalCode !== null) return
     const exited = new Promise((resolve) => child.once('exit', resolve))
     child.kill('SIGKILL')
     await exited
@@ -164,7 +171,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       store: options.store,
       appKey: APP.appKey,
       holder: 'drain',
-      leaseTtlMs: 2000,
+      leaseTtlMs: 5000,
       onChange(change) {
         appendFileSync(deliveredLog, `${change.key}\n`)
       },
@@ -179,7 +186,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
     }
 
+    const compareStarted = Date.now()
     const problems = await compareLedgerWithTruth(options.store, book)
+    log(`compared in ${Math.round((Date.now() - compareStarted) / 1000)} s: ${problems.length} problems`)
     // Every change reached onChange at least once, and nothing is left unacknowledged.
     const delivered = new Set(existsSync(deliveredLog) ? readFileSync(deliveredLog, 'utf8').split('\n').filter(Boolean) : [])
     let undelivered = 0

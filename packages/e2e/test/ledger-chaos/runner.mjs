@@ -9,7 +9,8 @@ import { createClient } from '@tbkit/node'
 const config = JSON.parse(process.argv[2])
 const store = config.db.startsWith('postgres')
   ? (await import('@tbkit/postgres')).postgresLedgerStore({ url: config.db })
-  : (await import('@tbkit/sqlite')).sqliteLedgerStore(config.db)
+  : // Killed processes, not power cuts: WAL without a sync per commit is safe for that.
+  (await import('@tbkit/sqlite')).sqliteLedgerStore(config.db, { synchronous: 'normal' })
 const client = createClient({
   appKey: config.appKey,
   appSecret: config.appSecret,

@@ -4,4 +4,5 @@ export type { LedgerBackfillOptions, LedgerBackfillResult, LedgerPassResult, Ord
 export type { LedgerChange, LedgerPunishChange, LedgerRefundChange, LedgerStatusChange } from './change.js'
 export type { StreamResult as LedgerStreamResult } from './context.js'
 export type { DeliveryResult as LedgerDeliveryResult } from './outbox.js'
+export { memoryLedgerStore, type MemoryLedgerStoreOptions } from './memory-store.js'
 export { fenOf, fenText } from './money.js'

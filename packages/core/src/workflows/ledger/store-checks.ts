@@ -95,9 +95,7 @@ export function compareTradeIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0)
 }
 
-/** Stats keys in order: numbers numerically (statuses, adzone and relation ids), anything else as text, `''` first. */
+/** Stats keys in plain text order (code units, the same in every store and locale): `''` first, `'12'` before `'3'`. */
 export function compareStatsKeys(a: LedgerStatsRow, b: LedgerStatsRow): number {
-  const numeric = /^[0-9]+$/
-  if (numeric.test(a.key) && numeric.test(b.key)) return compareTradeIds(a.key.replace(/^0+(?=.)/, ''), b.key.replace(/^0+(?=.)/, ''))
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0
 }
