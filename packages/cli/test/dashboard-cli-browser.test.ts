@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { request } from 'node:http'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TEST_OUTPUT, launchChromium } from './browser.js'
-import { TBK, cleanup, tbk, tempDir } from './helpers.js'
+import { startDashboardCli, statsTotals, type RunningDashboard, type Totals } from './dashboard-cli.js'
+import { cleanup, tbk, tempDir } from './helpers.js'
 
 /**
  * The issue's "done when", end to end with the built binary: a ledger filled
@@ -16,26 +15,11 @@ import { TBK, cleanup, tbk, tempDir } from './helpers.js'
  * report`'s file showing the same numbers.
  */
 
-interface Totals {
-  orders: string
-  alipayTotalFen: string
-  pubSharePreFen: string
-  pubShareFen: string
-}
-
-/** `"123.45"` → 12345n: the stats' exact decimal strings, back to fen without a float. */
-function fenOf(yuan: string): bigint {
-  const match = /^(-?)(\d+)\.(\d{2})$/.exec(yuan)
-  if (!match) throw new Error(`not a money string: ${yuan}`)
-  const fen = BigInt(match[2]!) * 100n + BigInt(match[3]!)
-  return match[1] ? -fen : fen
-}
-
 describe('tbk orders dashboard and report in Chromium (demo ledger)', { timeout: 300_000 }, () => {
   let dir: string
   let db: string
   let browser: Browser
-  let server: ChildProcess | undefined
+  let server: RunningDashboard | undefined
   let url: string
   let expected: Totals
   let days: string[]
@@ -47,16 +31,7 @@ describe('tbk orders dashboard and report in Chromium (demo ledger)', { timeout:
     const sync = await tbk(['orders', 'sync', '--demo', '--db', db], { cwd: dir })
     expect(sync.code, sync.stderr).toBe(0)
 
-    const byStatus = await tbk(['orders', 'stats', '--db', db, '--by', 'status', '--json'])
-    expect(byStatus.code, byStatus.stderr).toBe(0)
-    const rows = JSON.parse(byStatus.stdout) as { orders: number; alipay_total_price: string; pub_share_pre_fee: string; pub_share_fee: string }[]
-    expect(rows.length).toBeGreaterThan(1)
-    expected = {
-      orders: String(rows.reduce((sum, row) => sum + row.orders, 0)),
-      alipayTotalFen: rows.reduce((sum, row) => sum + fenOf(row.alipay_total_price), 0n).toString(),
-      pubSharePreFen: rows.reduce((sum, row) => sum + fenOf(row.pub_share_pre_fee), 0n).toString(),
-      pubShareFen: rows.reduce((sum, row) => sum + fenOf(row.pub_share_fee), 0n).toString(),
-    }
+    expected = await statsTotals(db)
     expect(Number(expected.orders)).toBeGreaterThan(100)
     const byDay = await tbk(['orders', 'stats', '--db', db, '--by', 'day', '--json'])
     days = (JSON.parse(byDay.stdout) as { key: string }[]).map((row) => row.key)
@@ -66,33 +41,14 @@ describe('tbk orders dashboard and report in Chromium (demo ledger)', { timeout:
     tradeId = (JSON.parse(ls.stdout.trim().split('\n')[0]!) as { trade_id: string }).trade_id
     expect(tradeId).toMatch(/^\d{15,}$/)
 
-    server = spawn(process.execPath, [TBK, 'orders', 'dashboard', '--db', db, '--no-open'], {
-      env: { PATH: process.env.PATH ?? '', HOME: tmpdir(), XDG_CONFIG_HOME: join(dir, 'no-config') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    url = await new Promise<string>((resolve, reject) => {
-      let out = ''
-      let err = ''
-      const timer = setTimeout(() => reject(new Error(`no URL from tbk orders dashboard: ${err}`)), 60_000)
-      server!.stderr!.setEncoding('utf8').on('data', (chunk: string) => (err += chunk))
-      server!.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-        out += chunk
-        const found = /^(http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(out)
-        if (found) {
-          clearTimeout(timer)
-          resolve(found[1]!)
-        }
-      })
-      server!.once('exit', (code) => reject(new Error(`tbk orders dashboard exited ${code}: ${err}`)))
-    })
+    server = await startDashboardCli(db, dir)
+    url = server.url
     browser = await launchChromium()
   })
 
   afterAll(async () => {
     await browser?.close()
-    if (server && server.exitCode === null) {
-      server.kill('SIGKILL')
-    }
+    if (server && server.child.exitCode === null) server.child.kill('SIGKILL')
     if (dir) await cleanup(dir)
   })
 
@@ -195,8 +151,7 @@ describe('tbk orders dashboard and report in Chromium (demo ledger)', { timeout:
   })
 
   it('stops cleanly on Ctrl-C', async () => {
-    const exited = new Promise<number | null>((resolve) => server!.once('exit', (code) => resolve(code)))
-    server!.kill('SIGINT')
-    expect(await exited).toBe(0)
+    expect(await server!.stop()).toBe(0)
+    expect(server!.stderr()).toContain('tbk: dashboard over')
   })
 })
