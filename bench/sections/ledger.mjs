@@ -56,7 +56,7 @@ async function tbkRun(count, kind) {
 
 /** Follow a live book for `seconds`; the delay from each status change's modified_time to its row in the ledger. */
 async function followDelay(seconds, everyS, lookbackS) {
-  const gateway = await startChild(GATEWAY, ['4000', APP.appKey, APP.appSecret, 'live'])
+  const gateway = await startChild(GATEWAY, ['100000', APP.appKey, APP.appSecret, 'live'])
   const book = JSON.parse(gateway.line)
   const directory = mkdtempSync(join(tmpdir(), 'tbkit-bench-follow-'))
   const db = join(directory, 'ledger.db')

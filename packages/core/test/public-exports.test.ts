@@ -27,7 +27,7 @@ const RUNTIME_EXPORTS = [
   // A tree-shakable client (issue 23): the call client, features as functions, stores of your own
   'TopCallClient', 'paginate', 'batch', 'createSession', 'refreshSession', 'defineLimiter', 'defineCache',
   // The order ledger's stores (issue 21)
-  'sqlLedgerStore', 'sqliteDialect', 'd1Dialect', 'postgresDialect', 'LEDGER_SCHEMA_VERSION', 'LEDGER_MAX_LIMIT',
+  'memoryLedgerStore', 'sqlLedgerStore', 'sqliteDialect', 'd1Dialect', 'postgresDialect', 'LEDGER_SCHEMA_VERSION', 'LEDGER_MAX_LIMIT',
 ]
 
 describe('public exports', () => {

@@ -1,3 +1,8 @@
+/**
+ * The order ledger on PostgreSQL for a Node fleet (node-postgres)
+ *
+ * @module @tbkit/postgres
+ */
 import pg from 'pg'
 import { postgresDialect, sqlLedgerStore, type LedgerStore } from '@tbkit/core'
 import { postgresExecutor } from './executor.js'

@@ -1,3 +1,8 @@
+/**
+ * The order ledger in a SQLite file for Node (better-sqlite3, WAL)
+ *
+ * @module @tbkit/sqlite
+ */
 import Database from 'better-sqlite3'
 import { sqlLedgerStore, sqliteDialect, type LedgerStore } from '@tbkit/core'
 import { sqliteExecutor } from './executor.js'

@@ -1,6 +1,7 @@
 import type { CallOptions } from '../../client/call-types.js'
 import type { TopCallClient } from '../../client/client.js'
 import type { HeldLease } from './lease.js'
+import type { RecentWrites } from './recent-writes.js'
 import type { LedgerStore } from './store.js'
 
 /** What every stream of a pass needs: the client, the store, the lease it writes under, and the pass's settings. */
@@ -15,6 +16,8 @@ export interface StreamContext {
   readonly callOptions: Omit<CallOptions, 'signal'>
   /** Aborts when the caller stops or the lease is lost. */
   readonly signal: AbortSignal
+  /** Rows this runner committed lately: left out of later commits. */
+  readonly recent: RecentWrites
   /** Called after each committed page. */
   readonly onPage?: (page: { kind: string; rows: number; changes: number }) => void
 }

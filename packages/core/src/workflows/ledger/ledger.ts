@@ -6,6 +6,7 @@ import { DEFAULT_ORDER_WINDOW_MS, type OrderSyncCheckpoint } from '../orders.js'
 import type { LedgerChange } from './change.js'
 import { emptyResult, type StreamContext, type StreamResult } from './context.js'
 import { HeldLease } from './lease.js'
+import { RecentWrites } from './recent-writes.js'
 import { runOrderRange, type RangeProgress } from './order-stream.js'
 import { deliverPending, type DeliveryResult } from './outbox.js'
 import { runPunishRange } from './punish-stream.js'
@@ -39,6 +40,8 @@ export const MAX_LEDGER_LOOKBACK_MS = 24 * 3600_000
 /** A first pass with no stored cursor and no `from` reads this far back. */
 const FIRST_PASS_MS = DEFAULT_ORDER_WINDOW_MS
 const DAY_MS = 24 * 3600_000
+/** Rows a runner remembers having committed (recent-writes.ts): a busy lookback's worth, about 1 MB. */
+const RECENT_WRITES = 10_000
 /** Punishments are read for orders created this many days back. */
 const DEFAULT_PUNISH_DAYS = 30
 
@@ -186,6 +189,8 @@ export function createOrderLedger(options: OrderLedgerOptions): OrderLedger {
   const now = async () => Math.floor((await (options.now ?? Date.now)()) / 1000) * 1000
   const { store } = options
   const scope = (kind: LedgerStreamKind): LedgerScope => ({ appKey: options.appKey, account, kind })
+  // Enough for a lookback's worth of versions on a busy day; a few MB at most.
+  const recent = new RecentWrites(RECENT_WRITES)
   let migrated: Promise<void> | undefined
   const ready = () => (migrated ??= store.migrate())
 
@@ -203,6 +208,7 @@ export function createOrderLedger(options: OrderLedgerOptions): OrderLedger {
         pageSize,
         windowMs,
         promotions,
+        recent,
         callOptions: options.callOptions ?? {},
         signal: combined,
         ...(options.onPage ? { onPage: options.onPage } : {}),

@@ -55,11 +55,15 @@ export async function runOrderRange(
         const statuses: LedgerStatusRow[] = []
         // Within one page an order appears once (the export skips repeats); keep the newest record all the same.
         const byId = new Map<string, LedgerOrderRow>()
+        const { recent } = context
         for (const { order } of page.orders) {
           const rows = orderRowsOf(order)
-          const seen = byId.get(rows.order.tradeId)
-          if (!seen || seen.modifiedMs < rows.order.modifiedMs) byId.set(rows.order.tradeId, rows.order)
-          statuses.push(rows.status)
+          const { tradeId, modifiedMs } = rows.order
+          if (!recent.hasOrder(tradeId, modifiedMs)) {
+            const seen = byId.get(tradeId)
+            if (!seen || seen.modifiedMs < modifiedMs) byId.set(tradeId, rows.order)
+          }
+          if (!recent.hasVersion(tradeId, modifiedMs)) statuses.push(rows.status)
         }
         orders.push(...byId.values())
         const checkpoint = page.checkpoint
@@ -72,6 +76,7 @@ export async function runOrderRange(
           events: [],
           cursor: cursorOf(progress, checkpoint.done),
         })
+        for (const status of statuses) recent.noteOrder(status.tradeId, status.modifiedMs)
         result.read += page.orders.length
         result.written += committed.ordersWritten
         result.changes += committed.changesQueued

@@ -53,9 +53,10 @@ export async function runPunishRange(context: StreamContext, fromMs: number, toM
         const page = punishPageOf(await call.call(context.client, PUNISH_METHOD, { af_order_option: JSON.stringify(option) }, { ...context.callOptions, signal: context.signal }))
         firstTotal ??= page.total
         lastTotal = page.total
-        const events: LedgerEventRow[] = page.records.map((record) => punishEventOf(record, nowMs))
+        const events: LedgerEventRow[] = page.records.map((record) => punishEventOf(record, nowMs)).filter((event) => !context.recent.hasEvent(event.key))
         if (events.length > 0) {
           const committed = await context.store.commit({ scope: context.lease.scope, token: context.lease.token, orders: [], statuses: [], events })
+          for (const event of events) context.recent.noteEvent(event.key)
           result.read += events.length
           result.changes += committed.changesQueued
           context.onPage?.({ kind: 'punishments', rows: events.length, changes: committed.changesQueued })

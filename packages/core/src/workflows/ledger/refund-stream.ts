@@ -96,7 +96,7 @@ export async function runRefundRange(
       if (error instanceof RefundWindowTooLong) throw new TopError(`${REFUND_METHOD} refused the window ${formatTimestamp(p.windowStart)} to ${formatTimestamp(p.windowEnd)}`, { method: REFUND_METHOD })
       throw error
     }
-    const events = page.records.map((record) => refundEventOf(record))
+    const events = page.records.map((record) => refundEventOf(record)).filter((event) => !context.recent.hasEvent(event.key))
     const windowDone = !page.hasNext || page.records.length === 0
     if (windowDone) {
       const next = p.windowEnd
@@ -114,6 +114,7 @@ export async function runRefundRange(
       events,
       cursor: cursorOf(p, p.windowStart >= p.to),
     })
+    for (const event of events) context.recent.noteEvent(event.key)
     result.read += page.records.length
     result.changes += committed.changesQueued
     context.onPage?.({ kind: 'refunds', rows: page.records.length, changes: committed.changesQueued })
