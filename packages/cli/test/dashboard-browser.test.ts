@@ -23,12 +23,12 @@ describe('the dashboard page in Chromium (fixed ledger)', { timeout: 180_000 }, 
     browser = await launchChromium()
     server = await startDashboardServer({ reader: fixedLedger() })
     dir = await mkdtemp(join(tmpdir(), 'tbk-dashboard-'))
-  })
+  }, 240_000)
   afterAll(async () => {
     await browser?.close()
     await server?.close()
     if (dir) await rm(dir, { recursive: true, force: true })
-  })
+  }, 120_000)
 
   async function totals(page: Page): Promise<Record<string, string | null>> {
     await page.waitForFunction(() => document.getElementById('total-orders')?.getAttribute('data-orders') !== null)

@@ -44,13 +44,13 @@ describe('tbk orders dashboard and report in Chromium (demo ledger)', { timeout:
     server = await startDashboardCli(db, dir)
     url = server.url
     browser = await launchChromium()
-  })
+  }, 240_000)
 
   afterAll(async () => {
     await browser?.close()
     if (server && server.child.exitCode === null) server.child.kill('SIGKILL')
     if (dir) await cleanup(dir)
-  })
+  }, 120_000)
 
   async function totals(page: Page): Promise<Totals> {
     await page.waitForFunction(() => document.getElementById('total-orders')?.getAttribute('data-orders') !== null, undefined, { timeout: 30_000 })

@@ -27,11 +27,11 @@ describe('tbk orders dashboard and report on PostgreSQL', { timeout: 300_000 }, 
     expect(sync.code, sync.stderr).toBe(0)
     expected = await statsTotals(db)
     expect(Number(expected.orders)).toBeGreaterThan(100)
-  })
+  }, 240_000)
   afterAll(async () => {
     await pg?.destroy()
     if (dir) await cleanup(dir)
-  })
+  }, 120_000)
 
   it('serves the totals of tbk orders stats and finds an order', async () => {
     const dashboard = await startDashboardCli(db, dir)

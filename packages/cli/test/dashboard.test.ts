@@ -227,7 +227,7 @@ describe('the server', () => {
   })
 })
 
-describe('tbk orders dashboard and report: bad input', () => {
+describe('tbk orders dashboard and report: bad input', { timeout: 180_000 }, () => {
   it('says what is missing or wrong before opening anything', async () => {
     const { tbk } = await import('./helpers.js')
     const noDb = await tbk(['orders', 'dashboard'])
