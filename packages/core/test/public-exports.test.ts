@@ -19,7 +19,7 @@ const RUNTIME_EXPORTS = [
   'portableCrypto', 'redactFields', 'redactUrl', 'retryDelay', 'sign', 'signCanonical', 'stringifyJson',
   'syncOrderPages', 'syncOrders', 'toHexUpper', 'unwrapLists', 'utf8', 'validateParams', 'webHmacSha256Hex',
   // the order ledger's engine (issue 21)
-  'createOrderLedger', 'memoryLedgerStore', 'fenOf', 'fenText', 'DEFAULT_LEDGER_LOOKBACK_MS', 'DEFAULT_LEDGER_LEASE_TTL_MS', 'MAX_LEDGER_LOOKBACK_MS',
+  'createOrderLedger', 'fenOf', 'fenText', 'DEFAULT_LEDGER_LOOKBACK_MS', 'DEFAULT_LEDGER_LEASE_TTL_MS', 'MAX_LEDGER_LOOKBACK_MS',
   // OAuth sessions (issue 15)
   'AUTHORIZE_ENDPOINT', 'TOKEN_CREATE_METHOD', 'TOKEN_REFRESH_METHOD', 'authorizeUrl', 'sessionFromTokenResult',
   // share-text conversion (issue 15)

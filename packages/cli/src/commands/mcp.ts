@@ -103,7 +103,8 @@ Examples:
       const cli = await createCliClient(settings, { cache: cache.cache })
       closers.push(() => cli.close())
       const dbSpec = stringFlag(args, 'db')
-      const ledgerDb = dbSpec === undefined ? undefined : await (await import('../orders/ledger-db.js')).openLedgerDb(dbSpec, io.cwd)
+      const { dbPassword, openLedgerDb } = await import('../orders/ledger-db.js')
+      const ledgerDb = dbSpec === undefined ? undefined : await openLedgerDb(dbSpec, io.cwd)
       if (ledgerDb) closers.push(() => ledgerDb.close())
       if (listen) registerSecret(listen.token)
       const allowRaw = booleanFlag(args, 'allow-raw')
@@ -116,7 +117,7 @@ Examples:
         allowRaw,
         allowWrites,
         ...(ledgerDb && { ledger: ledgerDb.store }),
-        secrets: [settings.appSecret, settings.session, listen?.token, settings.redisUrl, settings.redisUrl && redisPassword(settings.redisUrl)],
+        secrets: [settings.appSecret, settings.session, listen?.token, settings.redisUrl, settings.redisUrl && redisPassword(settings.redisUrl), dbSpec && dbPassword(dbSpec)],
         hints: {
           session: "run `tbk auth login` (or set TBK_SESSION) where `tbk mcp` runs, then restart it",
           credentials: 'check TBK_APP_KEY / TBK_APP_SECRET or `tbk config set app_key|app_secret`, then restart `tbk mcp`',
