@@ -14,7 +14,7 @@ const FIRST_ARGUMENT: Record<string, readonly string[] | 'methods'> = {
   call: 'methods',
   describe: 'methods',
   config: ['set', 'get', 'unset', 'list', 'path'],
-  orders: ['export'],
+  orders: ['export', 'sync', 'ls', 'stats', 'history', 'dashboard', 'report'],
   completion: SHELLS,
 }
 

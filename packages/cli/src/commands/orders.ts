@@ -48,6 +48,9 @@ export const command: Command = {
     since: { type: 'string' },
     json: { type: 'boolean' },
     by: { type: 'string' },
+    port: { type: 'string' },
+    'no-open': { type: 'boolean' },
+    html: { type: 'string' },
   },
   help: `Usage: tbk orders export --from TIME --to TIME --out FILE [flags]
        tbk orders sync --db DB --from TIME --to TIME [--page-size N] [--endpoint URL]
@@ -55,6 +58,8 @@ export const command: Command = {
        tbk orders ls --db DB [--status N] [--since TIME] [--json]
        tbk orders stats --db DB --by day|status|adzone|relation [--json]
        tbk orders history --db DB TRADE_ID
+       tbk orders dashboard --db DB [--port N] [--no-open]
+       tbk orders report --db DB --html FILE
 
 Export every order in [from, to) with taobao.tbk.order.details.get. The API
 answers at most 3 hours per query (20 minutes during big promotions) and pages
@@ -113,6 +118,18 @@ Ledger flags:
                        pub_share_fee } (money as exact decimal strings); history: one change a line
   --by G               stats: group by day (create day, GMT+8), status, adzone or relation
 
+dashboard serves a page over the ledger on 127.0.0.1 (loopback only; other Host
+headers are refused): totals exact to the fen, a daily chart of orders and
+commission, breakdowns by status, adzone and relation id, the latest changes and
+a search by trade id, in Chinese or English (the browser's language). It prints
+the URL, opens your browser, and runs until Ctrl-C. report writes the same view
+as one self-contained HTML file (no network needed to open it).
+
+Dashboard flags:
+  --port N             dashboard: listen on this port (default: any free port)
+  --no-open            dashboard: print the URL, do not open a browser
+  --html FILE          report: the HTML file to write (- for stdout)
+
 ${CREDENTIAL_HELP}
 
 Examples:
@@ -121,6 +138,8 @@ Examples:
   tbk orders sync --db orders.db --follow --every 5m
   tbk orders stats --db orders.db --by day
   tbk orders ls --db "postgres://tbk@localhost/ledger" --status 3 --json
+  tbk orders dashboard --db orders.db
+  tbk orders report --db orders.db --html orders.html
   tbk orders export --from 2024-05-01 --to 2024-05-08 --out may-week1.ndjson
   tbk orders export --from "2024-11-11 00:00:00" --to "2024-11-11 02:00:00" --window 20m --out 1111.csv
   tbk orders export --from 2024-05-01 --to 2024-05-08 --out may-week1.ndjson --resume
@@ -140,7 +159,12 @@ ${EXIT_CODE_TABLE}
       const commands = await import('../orders/ledger-commands.js')
       return action === 'sync' ? commands.runSync(args, io) : action === 'ls' ? commands.runList(args, io) : commands.runStats(args, io)
     }
-    if (action !== 'export') throw new UsageError(action ? `unknown orders action "${action}" (export, sync, ls, stats, history)` : 'say what to do: tbk orders export|sync|ls|stats|history …', 'tbk orders --help')
+    if (action === 'dashboard' || action === 'report') {
+      if (extra !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(extra)}`)
+      const commands = await import('../orders/dashboard-commands.js')
+      return action === 'dashboard' ? commands.runDashboard(args, io) : commands.runReport(args, io)
+    }
+    if (action !== 'export') throw new UsageError(action ? `unknown orders action "${action}" (export, sync, ls, stats, history, dashboard, report)` : 'say what to do: tbk orders export|sync|ls|stats|history|dashboard|report …', 'tbk orders --help')
     if (extra !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(extra)}`)
     const from = required(args, 'from')
     const to = required(args, 'to')
