@@ -24,6 +24,8 @@ const RUNTIME_EXPORTS = [
   'TopConversionError', 'convertShareText',
   // A tree-shakable client (issue 23): the call client, features as functions, stores of your own
   'TopCallClient', 'paginate', 'batch', 'createSession', 'refreshSession', 'defineLimiter', 'defineCache',
+  // Caps on what a limiter and a cache take (issue 25)
+  'MAX_BURST', 'MAX_PER_SECOND', 'MAX_CACHE_TTL_MS', 'MAX_MEMORY_CACHE_ENTRIES',
 ]
 
 describe('public exports', () => {

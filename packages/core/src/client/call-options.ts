@@ -105,24 +105,27 @@ export interface ReadHooks<I> {
   readonly onRequest: ((info: I) => unknown) | undefined
   readonly onResponse: ((info: I) => unknown) | undefined
   readonly onRetry: ((info: I) => unknown) | undefined
+  readonly onCacheError: ((info: I) => unknown) | undefined
 }
+
+const HOOK_NAMES = ['onRequest', 'onResponse', 'onRetry', 'onCacheError'] as const
 
 export function readHooks<I>(hooks: unknown): ReadHooks<I> | undefined {
   if (hooks === undefined || hooks === null) return undefined
   if (typeof hooks !== 'object') throw new TopValidationError('Option hooks must be an object', { param: 'hooks' })
-  const read = (name: 'onRequest' | 'onResponse' | 'onRetry'): ((info: I) => unknown) | undefined => {
+  const read: Record<string, unknown> = { target: hooks }
+  let any = false
+  for (const name of HOOK_NAMES) {
     let hook: unknown
     try {
       hook = (hooks as Record<string, unknown>)[name]
     } catch (cause) {
       throw new TopValidationError(`Option hooks.${name} could not be read`, { param: `hooks.${name}`, cause })
     }
-    if (hook === undefined || hook === null) return undefined
-    if (typeof hook !== 'function') throw new TopValidationError(`Option hooks.${name} must be a function`, { param: `hooks.${name}` })
-    return hook as (info: I) => unknown
+    if (hook === null) hook = undefined
+    if (hook !== undefined && typeof hook !== 'function') throw new TopValidationError(`Option hooks.${name} must be a function`, { param: `hooks.${name}` })
+    read[name] = hook
+    any ||= hook !== undefined
   }
-  const onRequest = read('onRequest')
-  const onResponse = read('onResponse')
-  const onRetry = read('onRetry')
-  return onRequest || onResponse || onRetry ? { target: hooks, onRequest, onResponse, onRetry } : undefined
+  return any ? (read as unknown as ReadHooks<I>) : undefined
 }

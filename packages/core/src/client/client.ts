@@ -17,7 +17,7 @@ import { checkCallOptions, checkEndpoint, checkNonNegative, checkSession, checkT
 import { sleep } from './timers.js'
 import { httpRateLimitError } from '../protocol/http-rate-limit.js'
 import type { TopCache, TopLimiter } from './quota/quota.js'
-import { clientQuota, type ClientQuota, type ClientReadCache, type QuotaPolicy } from './quota/policy.js'
+import { clientQuota, type ClientQuota, type ClientReadCache, type QuotaPolicy, type TopCacheErrorInfo } from './quota/policy.js'
 import { CLIENT_INTERNALS, type ClientInternals } from './internals.js'
 
 export const DEFAULT_ENDPOINT = 'https://eco.taobao.com/router/rest'
@@ -42,6 +42,8 @@ export interface TopResponseInfo {
   readonly error: TopError | undefined
 }
 
+export type { TopCacheErrorInfo }
+
 export interface TopRetryInfo {
   readonly method: string
   /** The attempt about to be made. */
@@ -59,6 +61,8 @@ export interface TopHooks {
   onRequest?(info: TopRequestInfo): void
   onResponse?(info: TopResponseInfo): void
   onRetry?(info: TopRetryInfo): void
+  /** A read cache store failed (a lookup, a write or its TTL policy threw, or it did not answer in time); the call went on without it. */
+  onCacheError?(info: TopCacheErrorInfo): void
 }
 
 export interface TopClientOptions {
@@ -143,11 +147,26 @@ const NO_OPTIONS: CallOptions = Object.freeze({})
 /** A request held back longer than this by the limiter is signed again before it goes. */
 const STALE_SIGNATURE_MS = 60_000
 
-/** A params object: plain (a Map's or a Date's entries are not own keys, so they would be sent as no params). */
-function isParamsObject(params: unknown): params is Record<string, unknown> {
-  if (params === null || typeof params !== 'object') return false
-  const proto = Object.getPrototypeOf(params)
-  return proto === Object.prototype || proto === null
+/**
+ * The caller's params, each key and value read once into a copy (null
+ * prototype: `__proto__` is a param like any other): what is checked is what
+ * is sent, even from a getter that answers differently each time. Only a
+ * plain object (a Map's or a Date's entries are not own keys: they would go
+ * as no params); undefined for anything else. A getter or Proxy trap that
+ * throws is bad input, a TopValidationError naming the call.
+ */
+function readParams(method: string, params: unknown): Record<string, unknown> | undefined {
+  try {
+    if (params === null || typeof params !== 'object') return undefined
+    const proto = Object.getPrototypeOf(params)
+    if (proto !== Object.prototype && proto !== null) return undefined
+    const copy: Record<string, unknown> = Object.create(null)
+    for (const key of Object.keys(params)) copy[key] = (params as Record<string, unknown>)[key]
+    return copy
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause)
+    throw new TopValidationError(`${method}: params could not be read: ${reason}`, { method, cause })
+  }
 }
 
 function checkOptions(options: TopClientOptions): URL {
@@ -250,7 +269,16 @@ export class TopCallClient {
     if (options.waitUntil !== undefined && typeof options.waitUntil !== 'function') {
       throw new TopValidationError('Option waitUntil must be a function, e.g. (work) => ctx.waitUntil(work)', { param: 'waitUntil' })
     }
-    const setup = { appKey: options.appKey, appSecret: options.appSecret, crypto: this.crypto, limitMs: options.timeoutMs ?? 15_000, waitUntil: options.waitUntil }
+    const setup = {
+      appKey: options.appKey,
+      appSecret: options.appSecret,
+      endpoint: this.endpoint,
+      crypto: this.crypto,
+      limitMs: options.timeoutMs ?? 15_000,
+      deadlineMs: options.deadlineMs,
+      waitUntil: options.waitUntil,
+      report: (info: TopCacheErrorInfo) => notify(this.#hooks, 'onCacheError', info),
+    }
     this.#quota = clientQuota(options, setup, fallbacks.quota)
   }
 
@@ -273,15 +301,16 @@ export class TopCallClient {
     options?: CallOptions,
   ): Promise<Record<string, unknown>>
   async call(method: string, params: Record<string, unknown> = {}, options: CallOptions = NO_OPTIONS): Promise<unknown> {
+    // The deadline counts from here: a slow cache lookup spends it too.
+    const startedAt = Date.now()
     if (options !== NO_OPTIONS) checkCallOptions(options)
-    const meta = this.checkCall(method, params, options)
-    const { fields, files } = encodeParams(params, meta ? fileParamsOf(meta) : [], this.isFile)
+    const { meta, fields, files } = this.checkCall(method, params, options)
     const session = this.sessionFor(meta, options)
     const readCache: ClientReadCache | undefined = this.#quota?.readCache
     const cache = readCache?.cacheable(meta, files) ? readCache : undefined
     const cacheKey = cache && (await cache.keyFor(method, fields, session))
     if (cache && cacheKey !== undefined) {
-      const hit = await cache.lookup(method, cacheKey)
+      const hit = await cache.lookup(method, cacheKey, options, startedAt)
       if (hit !== undefined) return hit
     }
     return this.execute(method, meta, options, async () => {
@@ -294,7 +323,7 @@ export class TopCallClient {
         request: { url: this.endpoint, headers: this.headers, body },
         info: { params: prepared.fields, files: Object.keys(files) },
       }
-    }, cache && cacheKey !== undefined ? cache.decodeAndStore(method, cacheKey) : undefined)
+    }, cache && cacheKey !== undefined ? cache.decodeAndStore(method, cacheKey, options, startedAt) : undefined, startedAt)
   }
 
   /**
@@ -303,8 +332,7 @@ export class TopCallClient {
    */
   async prepareRequest(method: string, params: Record<string, unknown> = {}, options: CallOptions = NO_OPTIONS): Promise<PreparedRequest> {
     if (options !== NO_OPTIONS) checkCallOptions(options)
-    const meta = this.checkCall(method, params, options)
-    const { fields, files } = encodeParams(params, meta ? fileParamsOf(meta) : [], this.isFile)
+    const { meta, fields, files } = this.checkCall(method, params, options)
     return this.prepare(method, fields, files, this.sessionFor(meta, options))
   }
 
@@ -317,9 +345,8 @@ export class TopCallClient {
       now: this.now,
       call: (method, params, options) => this.call(method as never, params, options) as Promise<Record<string, unknown>>,
       checkCall: (method, params, options) => {
-        const meta = this.checkCall(method, params, options)
-        const { fields, files } = encodeParams(params, meta ? fileParamsOf(meta) : [], this.isFile)
-        return { meta, fields, files, session: this.sessionFor(meta, options) }
+        const checked = this.checkCall(method, params, options)
+        return { ...checked, session: this.sessionFor(checked.meta, options) }
       },
       envelope: async (body) => {
         const fields = this.#systemFields(undefined)
@@ -330,11 +357,17 @@ export class TopCallClient {
     }
   }
 
-  private checkCall(method: string, params: Record<string, unknown>, options: CallOptions): ApiMeta | undefined {
+  /** Check a call (method, params, options) and encode its params, before anything is sent. */
+  private checkCall(
+    method: string,
+    given: Record<string, unknown>,
+    options: CallOptions,
+  ): { meta: ApiMeta | undefined; fields: Record<string, string>; files: Record<string, unknown> } {
     if (typeof method !== 'string' || !METHOD_NAME.test(method)) {
       throw new TopValidationError(`Not a TOP method name: ${JSON.stringify(method)}`, { param: 'method' })
     }
-    if (!isParamsObject(params)) {
+    const params = readParams(method, given)
+    if (!params) {
       throw new TopValidationError(`${method}: params must be a plain object`, { method })
     }
     const reserved = Object.keys(params).find((key) => CLIENT_SET_PARAMS.has(key))
@@ -361,7 +394,7 @@ export class TopCallClient {
         })
       }
     }
-    return meta
+    return { meta, ...encodeParams(params, meta ? fileParamsOf(meta) : [], this.isFile) }
   }
 
   private sessionFor(meta: ApiMeta | undefined, options: CallOptions): string | undefined {
@@ -408,6 +441,7 @@ export class TopCallClient {
     options: CallOptions,
     build: () => Promise<{ request: BuiltRequest; info: Omit<TopRequestInfo, 'method' | 'attempt' | 'url'> }>,
     decode: (response: TopHttpResponse) => unknown = (response) => decodeResponse(method, response.status, response.text),
+    startedAt = Date.now(),
   ): Promise<unknown> {
     const hooks = this.#hooks
     const policy: RetryPolicy = {
@@ -420,7 +454,6 @@ export class TopCallClient {
     }
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 15_000
     const deadlineMs = options.deadlineMs ?? this.#options.deadlineMs
-    const startedAt = Date.now()
     const deadlineAt = deadlineMs === undefined ? Infinity : startedAt + deadlineMs
     const userSignal = options.signal
 

@@ -51,7 +51,8 @@ function encodeScalar(value: Scalar, param: string): string {
       return value ? 'true' : 'false'
     default: {
       const time = (value as Date).getTime()
-      if (Number.isNaN(time)) throw new TopValidationError(`Param ${param} is an invalid Date`, { param })
+      // NaN, or within 8 hours of the end of ECMAScript time: no GMT+8 reading (a raw RangeError otherwise).
+      if (!(Math.abs(time + 288e5) <= 864e13)) throw new TopValidationError(`Param ${param} is an invalid Date`, { param })
       return formatTimestamp(time)
     }
   }

@@ -50,3 +50,8 @@ export type LedgerStoreTypes = [
 import type { ClientFallbacks } from '../../src/index.js'
 
 export type CallClientTypes = [ClientFallbacks]
+
+// Issue 25: a read cache store's failure, as the onCacheError hook sees it.
+import type { TopCacheErrorInfo } from '../../src/index.js'
+
+export type CacheErrorTypes = [TopCacheErrorInfo]

@@ -38,7 +38,12 @@ function marked<S extends object>(store: S, name: 'limiter' | 'cache', wrap: () 
  * object, marked.
  */
 export function defineLimiter<L extends TopLimiter>(limiter: L): L {
-  return marked(limiter, 'limiter', () => ({ acquire: (r) => limiter.acquire(r), recordBan: (r) => limiter.recordBan(r), waitsForSlot: limiter.waitsForSlot }) as L)
+  return marked(limiter, 'limiter', () => ({
+    acquire: (r) => limiter.acquire(r),
+    recordBan: (r) => limiter.recordBan(r),
+    ...(limiter.clearBan && { clearBan: (r: { readonly appKey: string }) => limiter.clearBan!(r) }),
+    waitsForSlot: limiter.waitsForSlot,
+  }) as L)
 }
 
 /** A cache of your own (any `TopCache`), ready for any client; see `defineLimiter`. */

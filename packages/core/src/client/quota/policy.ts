@@ -7,7 +7,8 @@
  * store. So a `TopCallClient` given neither a limiter nor a cache — a Worker
  * making plain calls — bundles none of it.
  */
-import { TopValidationError, type TopRateLimitError } from '../../protocol/errors.js'
+import { TopValidationError, type TopError, type TopRateLimitError } from '../../protocol/errors.js'
+import type { CallOptions } from '../call-types.js'
 import type { SigningCrypto } from '../../protocol/crypto.js'
 import type { ApiMeta } from '../../protocol/meta.js'
 import type { TopHttpResponse } from '../platform.js'
@@ -17,13 +18,28 @@ import type { SlotRequest } from './rate-gate.js'
 /** `Symbol.for`, so a store made by another copy of core (ESM beside CJS) still carries it. */
 export const QUOTA_POLICY: unique symbol = Symbol.for('tbkit.quota.policy') as never
 
+/** What the `onCacheError` hook is told: a cache store failed, and the call went on without it. */
+export interface TopCacheErrorInfo {
+  readonly method: string
+  /** What failed: a lookup, a write, or the store's `ttlFor`. */
+  readonly operation: 'get' | 'set' | 'ttlFor'
+  /** What the store said (secrets redacted), the store's own error as its `cause`. */
+  readonly error: TopError
+}
+
 /** What a client needs to build its read cache. */
 export interface ReadCacheSetup {
   readonly appKey: string
+  /** The client's endpoint: part of every key, so a sandbox's (or an emulator's) answer is never served to production. */
+  readonly endpoint: string
   readonly appSecret: string
   readonly crypto: SigningCrypto
   /** The longest a lookup or a write may take (the client's per-attempt timeout). */
   readonly limitMs: number
+  /** The client's `deadlineMs`, when set (a call's own wins). */
+  readonly deadlineMs: number | undefined
+  /** Where a store's failure goes (the `onCacheError` hook); it never changes the call's outcome. */
+  readonly report: ((info: TopCacheErrorInfo) => void) | undefined
   /** Where a write goes that the answer need not wait for (a Worker's `ctx.waitUntil`); without it the answer waits for the write. */
   readonly waitUntil: ((work: Promise<unknown>) => void) | undefined
 }
@@ -32,8 +48,9 @@ export interface ReadCacheSetup {
 export interface ClientReadCache {
   cacheable(meta: ApiMeta | undefined, files: Readonly<Record<string, unknown>>): boolean
   keyFor(method: string, fields: Readonly<Record<string, string>>, session: string | undefined): Promise<string>
-  lookup(method: string, key: string): Promise<unknown>
-  decodeAndStore(method: string, key: string): (response: TopHttpResponse) => unknown
+  /** The cached answer or undefined, within the call's time (`startedAt`: when the call began); its abort raises `TopAbortError`. */
+  lookup(method: string, key: string, options: CallOptions, startedAt: number): Promise<unknown>
+  decodeAndStore(method: string, key: string, options: CallOptions, startedAt: number): (response: TopHttpResponse) => unknown
 }
 
 /** The client side of the quota seam. */

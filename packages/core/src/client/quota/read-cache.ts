@@ -1,51 +1,57 @@
 import { utf8 } from '../../protocol/bytes.js'
 import type { SigningCrypto } from '../../protocol/crypto.js'
+import { TopAbortError, TopError } from '../../protocol/errors.js'
 import type { ClientReadCache, ReadCacheSetup } from './policy.js'
+import type { CallOptions } from '../call-types.js'
 import type { ApiMeta } from '../../protocol/meta.js'
+import { redactSecrets } from '../../protocol/redact.js'
 import { decodeResponse } from '../../protocol/response.js'
 import type { TopHttpResponse } from '../platform.js'
 import type { TopCache } from './quota.js'
 import { DEFAULT_CACHE_TTL_MS } from './cache-ttl.js'
 
+/** What a cache step settles with when the caller aborted it. */
+const STOPPED = Symbol('stopped')
+
 /**
  * The read-cache policy: which calls may be served from a `TopCache`, under
  * which key, for how long. Only reads the catalog marks safe to repeat, and
- * never one that uploads a file. The key is the app, the method and the
- * encoded params (sorted; never the timestamp or the signature, which change
- * every call) plus, when a session is sent, an HMAC of it under the app
- * secret — so an answer cached for one user is never served to another, and
- * the key does not reveal the session. Only decoded successes are stored;
- * errors never are. A write goes to `waitUntil` when the client has one (a
+ * never one that uploads a file. The key is the endpoint, the app, the method
+ * and the encoded params (sorted; never the timestamp or the signature, which
+ * change every call) plus, when a session is sent, an HMAC of it under the
+ * app secret — so an answer cached for one user (or from a sandbox or an
+ * emulator) is never served to another, and the key does not reveal the
+ * session. The app key and the endpoint are percent-encoded, never replaced:
+ * two app keys never share a key. Only decoded successes are stored; errors
+ * never are.
+ *
+ * A store is help, never a new way to fail: a lookup ends at the call's
+ * deadline and attempt timeout (then it is a miss) and at the caller's abort
+ * (then the call is aborted, never answered from the cache); a store that
+ * throws or hangs costs the call nothing but the hit, and is reported to the
+ * `onCacheError` hook. A write goes to `waitUntil` when the client has one (a
  * Worker's `ctx.waitUntil`: the answer does not wait, and the write outlives
  * the response); otherwise the answer waits for it, bounded like a lookup,
  * since a runtime may stop work nobody waits for once the answer is sent.
  */
 export class ReadCache implements ClientReadCache {
   readonly #cache: TopCache
-  readonly #appKey: string
+  readonly #prefix: string
   readonly #secret: Uint8Array
   readonly #crypto: SigningCrypto
-  readonly #waitUntil: ((work: Promise<unknown>) => void) | undefined
+  readonly #setup: ReadCacheSetup
   #lastSession: { session: string; hash: Promise<string> } | undefined
 
-  /** The longest a lookup may take before it counts as a miss (the client's per-attempt timeout). */
-  readonly #lookupLimitMs: number
-
   constructor(cache: TopCache, setup: ReadCacheSetup) {
-    this.#lookupLimitMs = setup.limitMs
     this.#cache = cache
-    this.#appKey = setup.appKey
+    this.#setup = setup
+    this.#prefix = `tbk:v2:${encodeURIComponent(setup.appKey)}:${encodeURIComponent(setup.endpoint)}:`
     this.#secret = utf8(setup.appSecret)
     this.#crypto = setup.crypto
-    this.#waitUntil = setup.waitUntil
   }
 
   cacheable(meta: ApiMeta | undefined, files: Readonly<Record<string, unknown>>): boolean {
     return meta?.safe === true && Object.keys(files).length === 0
-  }
-
-  ttlFor(method: string): number {
-    return this.#cache.ttlFor?.(method) ?? DEFAULT_CACHE_TTL_MS
   }
 
   async keyFor(method: string, fields: Readonly<Record<string, string>>, session: string | undefined): Promise<string> {
@@ -54,18 +60,19 @@ export class ReadCache implements ClientReadCache {
       .map((name) => `${encodeURIComponent(name)}=${encodeURIComponent(fields[name]!)}`)
       .join('&')
     const user = session === undefined ? '-' : await this.#sessionHash(session)
-    return `tbk:v1:${this.#appKey}:${method}:${user}:${params}`
+    return `${this.#prefix}${method}:${user}:${params}`
   }
 
-  /** The decoded cached answer, or undefined on a miss (a store failure or an unreadable entry is a miss too). */
-  async lookup(method: string, key: string): Promise<unknown> {
-    let text: string | undefined
-    try {
-      // A store that does not answer is a miss, not a hang.
-      text = await this.#bounded(this.#cache.get(key))
-    } catch {
-      return undefined
-    }
+  /**
+   * The decoded cached answer, or undefined on a miss (a store failure, a
+   * lookup past its limit or an unreadable entry is a miss too). The caller's
+   * abort raises `TopAbortError`, before or during the lookup.
+   */
+  async lookup(method: string, key: string, options: CallOptions, startedAt: number): Promise<unknown> {
+    // Within the call's first attempt: its timeout and the deadline.
+    const untilMs = startedAt + Math.min(options.timeoutMs ?? this.#setup.limitMs, this.#deadlineMs(options))
+    const text = await this.#bounded(method, 'get', untilMs, options.signal, () => this.#cache.get(key))
+    if (text === STOPPED) throw new TopAbortError(`${method}: aborted`, { method, cause: options.signal!.reason })
     if (typeof text !== 'string') return undefined
     try {
       return decodeResponse(method, 200, text)
@@ -75,30 +82,77 @@ export class ReadCache implements ClientReadCache {
   }
 
   /** A decoder that stores the answer's text when it decodes as a success (a decode that throws stores nothing). */
-  decodeAndStore(method: string, key: string): (response: TopHttpResponse) => unknown {
+  decodeAndStore(method: string, key: string, options: CallOptions, startedAt: number): (response: TopHttpResponse) => unknown {
     return (response) => {
       const result = decodeResponse(method, response.status, response.text)
-      const ttlMs = this.ttlFor(method)
-      if (response.status === 200 && ttlMs > 0) {
-        const write = this.#bounded(this.#cache.set(key, response.text, ttlMs)).catch(() => {
-          // A cache that cannot store costs quota later, never this call's answer.
-        })
-        if (!this.#waitUntil) return write.then(() => result)
-        this.#waitUntil(write)
+      if (response.status !== 200) return result
+      let ttlMs: number
+      try {
+        ttlMs = this.#cache.ttlFor?.(method) ?? DEFAULT_CACHE_TTL_MS
+      } catch (error) {
+        this.#report(method, 'ttlFor', error)
+        return result
       }
+      if (!(ttlMs > 0)) return result
+      // A cache that cannot store costs quota later, never this call's answer.
+      const untilMs = startedAt + this.#deadlineMs(options)
+      const write = this.#bounded(method, 'set', untilMs, options.signal, () => this.#cache.set(key, response.text, ttlMs))
+      if (!this.#setup.waitUntil) return write.then(() => result)
+      this.#setup.waitUntil(write)
       return result
     }
   }
 
-  /** `work`, or undefined once the lookup limit has passed. */
-  async #bounded<T>(work: Promise<T>): Promise<T | undefined> {
-    let timer: ReturnType<typeof setTimeout> | undefined
-    try {
-      const late = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, this.#lookupLimitMs, undefined)))
-      return await Promise.race([work, late])
-    } finally {
-      clearTimeout(timer)
-    }
+  /**
+   * Run one store operation, bounded: it settles with the store's value, or
+   * with undefined (reported) once the store limit, the attempt timeout or the
+   * deadline has passed, or STOPPED when the caller aborts. A store that
+   * throws (even synchronously) or rejects is reported and settles as a miss.
+   */
+  #bounded<T>(
+    method: string,
+    operation: 'get' | 'set',
+    untilMs: number,
+    signal: AbortSignal | undefined,
+    work: () => Promise<T>,
+  ): Promise<T | typeof STOPPED | undefined> {
+    if (signal?.aborted) return Promise.resolve(STOPPED)
+    const limitMs = Math.max(0, Math.min(this.#setup.limitMs, untilMs - Date.now()))
+    return new Promise((resolve) => {
+      let settled = false
+      const finish = (value: T | typeof STOPPED | undefined) => {
+        if (settled) return
+        settled = true
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', onAbort)
+        resolve(value)
+      }
+      const onAbort = () => finish(STOPPED)
+      const timer = setTimeout(() => {
+        this.#report(method, operation, new Error(`the store did not answer within ${Math.round(limitMs)} ms`))
+        finish(undefined)
+      }, limitMs)
+      signal?.addEventListener('abort', onAbort, { once: true })
+      const failed = (error: unknown) => {
+        this.#report(method, operation, error)
+        finish(undefined)
+      }
+      try {
+        work().then(finish, failed)
+      } catch (error) {
+        failed(error)
+      }
+    })
+  }
+
+  #deadlineMs(options: CallOptions): number {
+    return options.deadlineMs ?? this.#setup.deadlineMs ?? Infinity
+  }
+
+  /** Tell the `onCacheError` hook; never with the secret, a session or a signature (redacted from the store's message). */
+  #report(method: string, operation: 'get' | 'set' | 'ttlFor', cause: unknown): void {
+    const reason = redactSecrets(cause instanceof Error ? cause.message : String(cause), false)
+    this.#setup.report?.({ method, operation, error: new TopError(`${method}: the read cache failed (${operation}); the call went on without it: ${reason}`, { method, cause }) })
   }
 
   #sessionHash(session: string): Promise<string> {
