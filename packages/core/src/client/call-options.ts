@@ -129,3 +129,19 @@ export function readHooks<I>(hooks: unknown): ReadHooks<I> | undefined {
   }
   return any ? (read as unknown as ReadHooks<I>) : undefined
 }
+
+/**
+ * Run one hook. Observability must not change an outcome: a logger that
+ * throws (or an async one that rejects) after a write went through must not
+ * make the write look failed, inviting a duplicate; so its failure is dropped.
+ */
+export function notify(hooks: ReadHooks<never> | undefined, name: Exclude<keyof ReadHooks<never>, 'target'>, info: unknown): void {
+  const hook = hooks?.[name] as ((this: object, info: unknown) => unknown) | undefined
+  if (!hook) return
+  try {
+    const returned = hook.call(hooks!.target, info)
+    if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function') Promise.resolve(returned).catch(() => {})
+  } catch {
+    // Dropped on purpose (see above).
+  }
+}

@@ -13,7 +13,7 @@ import { canonicalString, SIGN_METHODS, signCanonicalWith, type SignMethod } fro
 import { formatTimestamp } from '../protocol/timestamp.js'
 import { validateParams } from './validate.js'
 import { CLIENT_WEB_APIS, requireWebApis } from '../protocol/web-apis.js'
-import { checkCallOptions, checkEndpoint, checkNonNegative, checkSession, checkTiming, readHooks, type ReadHooks } from './call-options.js'
+import { checkCallOptions, checkEndpoint, checkNonNegative, checkSession, checkTiming, notify, readHooks, type ReadHooks } from './call-options.js'
 import { sleep } from './timers.js'
 import { httpRateLimitError } from '../protocol/http-rate-limit.js'
 import type { TopCache, TopLimiter } from './quota/quota.js'
@@ -152,21 +152,22 @@ const STALE_SIGNATURE_MS = 60_000
  * prototype: `__proto__` is a param like any other): what is checked is what
  * is sent, even from a getter that answers differently each time. Only a
  * plain object (a Map's or a Date's entries are not own keys: they would go
- * as no params); undefined for anything else. A getter or Proxy trap that
- * throws is bad input, a TopValidationError naming the call.
+ * as no params). Anything else, or a getter or Proxy trap that throws, is
+ * bad input: a TopValidationError naming the call.
  */
-function readParams(method: string, params: unknown): Record<string, unknown> | undefined {
+function readParams(method: string, params: unknown): Record<string, unknown> {
+  let copy: Record<string, unknown> | undefined
   try {
-    if (params === null || typeof params !== 'object') return undefined
-    const proto = Object.getPrototypeOf(params)
-    if (proto !== Object.prototype && proto !== null) return undefined
-    const copy: Record<string, unknown> = Object.create(null)
-    for (const key of Object.keys(params)) copy[key] = (params as Record<string, unknown>)[key]
-    return copy
+    const proto = params !== null && typeof params === 'object' && Object.getPrototypeOf(params)
+    if (proto === Object.prototype || proto === null) {
+      copy = Object.create(null) as Record<string, unknown>
+      for (const key of Object.keys(params!)) copy[key] = (params as Record<string, unknown>)[key]
+    }
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause)
-    throw new TopValidationError(`${method}: params could not be read: ${reason}`, { method, cause })
+    throw new TopValidationError(`${method}: params could not be read (a getter or Proxy trap threw)`, { method, cause })
   }
+  if (!copy) throw new TopValidationError(`${method}: params must be a plain object`, { method })
+  return copy
 }
 
 function checkOptions(options: TopClientOptions): URL {
@@ -277,7 +278,7 @@ export class TopCallClient {
       limitMs: options.timeoutMs ?? 15_000,
       deadlineMs: options.deadlineMs,
       waitUntil: options.waitUntil,
-      report: (info: TopCacheErrorInfo) => notify(this.#hooks, 'onCacheError', info),
+      hooks: this.#hooks,
     }
     this.#quota = clientQuota(options, setup, fallbacks.quota)
   }
@@ -367,9 +368,6 @@ export class TopCallClient {
       throw new TopValidationError(`Not a TOP method name: ${JSON.stringify(method)}`, { param: 'method' })
     }
     const params = readParams(method, given)
-    if (!params) {
-      throw new TopValidationError(`${method}: params must be a plain object`, { method })
-    }
     const reserved = Object.keys(params).find((key) => CLIENT_SET_PARAMS.has(key))
     if (reserved !== undefined) {
       throw new TopValidationError(`${method}: param "${reserved}" is a system param the client sets (use the client's options)`, {
@@ -528,22 +526,6 @@ export class TopCallClient {
         userSignal?.removeEventListener('abort', onUserAbort)
       }
     }
-  }
-}
-
-/**
- * Run one hook. Observability must not change an outcome: a logger that
- * throws (or an async one that rejects) after a write went through must not
- * make the write look failed, inviting a duplicate; so its failure is dropped.
- */
-function notify<K extends keyof TopHooks>(hooks: ReadHooks<never> | undefined, name: K, info: Parameters<NonNullable<TopHooks[K]>>[0]): void {
-  const hook = hooks?.[name] as ((this: object, info: unknown) => unknown) | undefined
-  if (!hook) return
-  try {
-    const returned = hook.call(hooks!.target, info)
-    if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function') Promise.resolve(returned).catch(() => {})
-  } catch {
-    // Dropped on purpose (see above).
   }
 }
 

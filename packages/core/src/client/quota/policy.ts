@@ -9,6 +9,7 @@
  */
 import { TopValidationError, type TopError, type TopRateLimitError } from '../../protocol/errors.js'
 import type { CallOptions } from '../call-types.js'
+import type { ReadHooks } from '../call-options.js'
 import type { SigningCrypto } from '../../protocol/crypto.js'
 import type { ApiMeta } from '../../protocol/meta.js'
 import type { TopHttpResponse } from '../platform.js'
@@ -38,8 +39,8 @@ export interface ReadCacheSetup {
   readonly limitMs: number
   /** The client's `deadlineMs`, when set (a call's own wins). */
   readonly deadlineMs: number | undefined
-  /** Where a store's failure goes (the `onCacheError` hook); it never changes the call's outcome. */
-  readonly report: ((info: TopCacheErrorInfo) => void) | undefined
+  /** The client's hooks: a store's failure goes to `onCacheError`, and never changes the call's outcome. */
+  readonly hooks: ReadHooks<never> | undefined
   /** Where a write goes that the answer need not wait for (a Worker's `ctx.waitUntil`); without it the answer waits for the write. */
   readonly waitUntil: ((work: Promise<unknown>) => void) | undefined
 }

@@ -1,7 +1,8 @@
 import { utf8 } from '../../protocol/bytes.js'
 import type { SigningCrypto } from '../../protocol/crypto.js'
 import { TopAbortError, TopError } from '../../protocol/errors.js'
-import type { ClientReadCache, ReadCacheSetup } from './policy.js'
+import type { ClientReadCache, ReadCacheSetup, TopCacheErrorInfo } from './policy.js'
+import { notify } from '../call-options.js'
 import type { CallOptions } from '../call-types.js'
 import type { ApiMeta } from '../../protocol/meta.js'
 import { redactSecrets } from '../../protocol/redact.js'
@@ -152,7 +153,8 @@ export class ReadCache implements ClientReadCache {
   /** Tell the `onCacheError` hook; never with the secret, a session or a signature (redacted from the store's message). */
   #report(method: string, operation: 'get' | 'set' | 'ttlFor', cause: unknown): void {
     const reason = redactSecrets(cause instanceof Error ? cause.message : String(cause), false)
-    this.#setup.report?.({ method, operation, error: new TopError(`${method}: the read cache failed (${operation}); the call went on without it: ${reason}`, { method, cause }) })
+    const info: TopCacheErrorInfo = { method, operation, error: new TopError(`${method}: the read cache failed (${operation}); the call went on without it: ${reason}`, { method, cause }) }
+    notify(this.#setup.hooks, 'onCacheError', info)
   }
 
   #sessionHash(session: string): Promise<string> {
