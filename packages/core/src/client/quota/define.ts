@@ -41,7 +41,7 @@ export function defineLimiter<L extends TopLimiter>(limiter: L): L {
   return marked(limiter, 'limiter', () => ({
     acquire: (r) => limiter.acquire(r),
     recordBan: (r) => limiter.recordBan(r),
-    ...(limiter.clearBan && { clearBan: (r: { readonly appKey: string }) => limiter.clearBan!(r) }),
+    clearBan: limiter.clearBan && ((r: { readonly appKey: string }) => limiter.clearBan!(r)),
     waitsForSlot: limiter.waitsForSlot,
   }) as L)
 }

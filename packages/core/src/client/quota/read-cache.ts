@@ -106,55 +106,46 @@ export class ReadCache implements ClientReadCache {
 
   /**
    * Run one store operation, bounded: it settles with the store's value, or
-   * with undefined (reported) once the store limit, the attempt timeout or the
-   * deadline has passed, or STOPPED when the caller aborts. A store that
+   * with undefined (reported) once the store limit, the attempt timeout or
+   * the deadline has passed, or STOPPED when the caller aborts. A store that
    * throws (even synchronously) or rejects is reported and settles as a miss.
    */
-  #bounded<T>(
+  async #bounded<T>(
     method: string,
     operation: 'get' | 'set',
     untilMs: number,
     signal: AbortSignal | undefined,
     work: () => Promise<T>,
   ): Promise<T | typeof STOPPED | undefined> {
-    if (signal?.aborted) return Promise.resolve(STOPPED)
+    if (signal?.aborted) return STOPPED
     const limitMs = Math.max(0, Math.min(this.#setup.limitMs, untilMs - Date.now()))
-    return new Promise((resolve) => {
-      let settled = false
-      const finish = (value: T | typeof STOPPED | undefined) => {
-        if (settled) return
-        settled = true
-        clearTimeout(timer)
-        signal?.removeEventListener('abort', onAbort)
-        resolve(value)
-      }
-      const onAbort = () => finish(STOPPED)
-      const timer = setTimeout(() => {
-        this.#report(method, operation, new Error(`the store did not answer within ${Math.round(limitMs)} ms`))
-        finish(undefined)
-      }, limitMs)
-      signal?.addEventListener('abort', onAbort, { once: true })
-      const failed = (error: unknown) => {
-        this.#report(method, operation, error)
-        finish(undefined)
-      }
-      try {
-        work().then(finish, failed)
-      } catch (error) {
-        failed(error)
-      }
-    })
+    let timer: ReturnType<typeof setTimeout> | undefined
+    let onAbort: (() => void) | undefined
+    try {
+      return await Promise.race([
+        new Promise<typeof STOPPED | undefined>((resolve) => {
+          timer = setTimeout(() => resolve(this.#report(method, operation, `no answer within ${Math.round(limitMs)} ms`)), limitMs)
+          signal?.addEventListener('abort', (onAbort = () => resolve(STOPPED)), { once: true })
+        }),
+        // An async wrapper: a store that throws synchronously rejects like one that fails later.
+        (async () => work())().catch((error: unknown) => this.#report(method, operation, error)),
+      ])
+    } finally {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort!)
+    }
   }
 
   #deadlineMs(options: CallOptions): number {
     return options.deadlineMs ?? this.#setup.deadlineMs ?? Infinity
   }
 
-  /** Tell the `onCacheError` hook; never with the secret, a session or a signature (redacted from the store's message). */
-  #report(method: string, operation: 'get' | 'set' | 'ttlFor', cause: unknown): void {
+  /** Tell the `onCacheError` hook (never the secret, a session or a signature: redacted from the store's message); a miss. */
+  #report(method: string, operation: 'get' | 'set' | 'ttlFor', cause: unknown): undefined {
     const reason = redactSecrets(cause instanceof Error ? cause.message : String(cause), false)
-    const info: TopCacheErrorInfo = { method, operation, error: new TopError(`${method}: the read cache failed (${operation}); the call went on without it: ${reason}`, { method, cause }) }
+    const info: TopCacheErrorInfo = { method, operation, error: new TopError(`${method}: read cache ${operation} failed: ${reason}`, { method, cause }) }
     notify(this.#setup.hooks, 'onCacheError', info)
+    return undefined
   }
 
   #sessionHash(session: string): Promise<string> {
