@@ -215,7 +215,7 @@ export class TbkLimiter {
     try {
       await this.#state.storage.delete(BAN_KEY)
     } catch {
-      return refuse(503, 'storage', 'the ban is cleared in the object but could not be deleted from storage')
+      return refuse(503, 'storage', 'cleared in the object, not in storage')
     }
     return answer({ banMs: 0 })
   }

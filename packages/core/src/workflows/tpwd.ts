@@ -40,7 +40,7 @@ const MAX_TOKEN = 20
 const MAX_GAP = 3
 
 /** Symbols the apps use on both sides of the token. */
-const SAME_SYMBOLS = /* @__PURE__ */ new Set([...'￥¥$＄€£￡¢￠¤₩￦'])
+const SAME_SYMBOLS = /* @__PURE__ */ new Set('￥¥$＄€£￡¢￠¤₩￦') // a string iterates by character
 /** The currency block U+20A0–U+20C0 (₠ … ₿ ₤ ₳ ₴ ₰ ₲ ₵ ₭ ₮ ₱ ₸ ₹ ₽ ₣ …): all seen in the wild. */
 function isCurrencySign(code: number): boolean {
   return code >= 0x20a0 && code <= 0x20c0

@@ -29,7 +29,7 @@ export const MAX_BURST = 1_000_000
 
 function positive(value: unknown, name: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_PER_SECOND) {
-    throw new TopValidationError(`Option ${name} must be a positive number of calls per second, at most ${MAX_PER_SECOND}, got ${String(value)}`, { param: name })
+    throw new TopValidationError(`Option ${name} must be a number in (0, ${MAX_PER_SECOND}], got ${String(value)}`, { param: name })
   }
   return value
 }

@@ -11,9 +11,6 @@ import type { TopHttpResponse } from '../platform.js'
 import type { TopCache } from './quota.js'
 import { DEFAULT_CACHE_TTL_MS } from './cache-ttl.js'
 
-/** What a cache step settles with when the caller aborted it. */
-const STOPPED = Symbol('stopped')
-
 /**
  * The read-cache policy: which calls may be served from a `TopCache`, under
  * which key, for how long. Only reads the catalog marks safe to repeat, and
@@ -71,9 +68,9 @@ export class ReadCache implements ClientReadCache {
    */
   async lookup(method: string, key: string, options: CallOptions, startedAt: number): Promise<unknown> {
     // Within the call's first attempt: its timeout and the deadline.
-    const untilMs = startedAt + Math.min(options.timeoutMs ?? this.#setup.limitMs, this.#deadlineMs(options))
+    const untilMs = startedAt + Math.min(options.timeoutMs ?? this.#setup.limitMs, options.deadlineMs ?? this.#setup.deadlineMs ?? Infinity)
     const text = await this.#bounded(method, 'get', untilMs, options.signal, () => this.#cache.get(key))
-    if (text === STOPPED) throw new TopAbortError(`${method}: aborted`, { method, cause: options.signal!.reason })
+    if (options.signal?.aborted) throw new TopAbortError(`${method}: aborted`, { method, cause: options.signal.reason })
     if (typeof text !== 'string') return undefined
     try {
       return decodeResponse(method, 200, text)
@@ -96,7 +93,7 @@ export class ReadCache implements ClientReadCache {
       }
       if (!(ttlMs > 0)) return result
       // A cache that cannot store costs quota later, never this call's answer.
-      const untilMs = startedAt + this.#deadlineMs(options)
+      const untilMs = startedAt + (options.deadlineMs ?? this.#setup.deadlineMs ?? Infinity)
       const write = this.#bounded(method, 'set', untilMs, options.signal, () => this.#cache.set(key, response.text, ttlMs))
       if (!this.#setup.waitUntil) return write.then(() => result)
       this.#setup.waitUntil(write)
@@ -106,8 +103,8 @@ export class ReadCache implements ClientReadCache {
 
   /**
    * Run one store operation, bounded: it settles with the store's value, or
-   * with undefined (reported) once the store limit, the attempt timeout or
-   * the deadline has passed, or STOPPED when the caller aborts. A store that
+   * with undefined once the caller aborts, or (reported) once the store
+   * limit, the attempt timeout or the deadline has passed. A store that
    * throws (even synchronously) or rejects is reported and settles as a miss.
    */
   async #bounded<T>(
@@ -116,16 +113,16 @@ export class ReadCache implements ClientReadCache {
     untilMs: number,
     signal: AbortSignal | undefined,
     work: () => Promise<T>,
-  ): Promise<T | typeof STOPPED | undefined> {
-    if (signal?.aborted) return STOPPED
+  ): Promise<T | undefined> {
+    if (signal?.aborted) return undefined
     const limitMs = Math.max(0, Math.min(this.#setup.limitMs, untilMs - Date.now()))
     let timer: ReturnType<typeof setTimeout> | undefined
     let onAbort: (() => void) | undefined
     try {
       return await Promise.race([
-        new Promise<typeof STOPPED | undefined>((resolve) => {
-          timer = setTimeout(() => resolve(this.#report(method, operation, `no answer within ${Math.round(limitMs)} ms`)), limitMs)
-          signal?.addEventListener('abort', (onAbort = () => resolve(STOPPED)), { once: true })
+        new Promise<undefined>((resolve) => {
+          timer = setTimeout(() => resolve(this.#report(method, operation, 'no answer in time')), limitMs)
+          signal?.addEventListener('abort', (onAbort = () => resolve(undefined)), { once: true })
         }),
         // An async wrapper: a store that throws synchronously rejects like one that fails later.
         (async () => work())().catch((error: unknown) => this.#report(method, operation, error)),
@@ -134,10 +131,6 @@ export class ReadCache implements ClientReadCache {
       clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort!)
     }
-  }
-
-  #deadlineMs(options: CallOptions): number {
-    return options.deadlineMs ?? this.#setup.deadlineMs ?? Infinity
   }
 
   /** Tell the `onCacheError` hook (never the secret, a session or a signature: redacted from the store's message); a miss. */
