@@ -112,13 +112,15 @@ describe('1: one answer cannot ban the fleet for years', () => {
     ['a fraction', '1.5'],
     ['hex', '0x10'],
     ['an exponent', '1e9'],
+    ['a year past 9999', new Date(Date.UTC(10000, 0, 1)).toUTCString()],
+    ['a year before 0', new Date(Date.UTC(-1, 0, 1)).toUTCString()],
     ['empty', ''],
   ])('Retry-After %s is ignored', (_name, value) => {
     expect(parseRetryAfter(value, Date.UTC(2026, 0, 1))).toBeUndefined()
   })
 
   it('an HTTP 429 with "Retry-After: soon 2099" is not a ban: a plain 429, retried, and the limiter holds nothing', async () => {
-    const limiter = memoryLimiter({ perSecond: 1000 })
+    const limiter = memoryLimiter({ perSecond: 1000, burst: 10 })
     const answers = [{ status: 429, text: 'slow down', retryAfter: 'soon 2099' }, ok()]
     const { platform, requests } = recording(() => answers.shift()!)
     const client = clientOn(platform, { limiter })
@@ -128,7 +130,8 @@ describe('1: one answer cannot ban the fleet for years', () => {
   })
 
   it('code 7 with 999999999 seconds: the limiter holds a day at most, and clearBan lets calls through again', async () => {
-    const limiter = memoryLimiter({ perSecond: 1000 })
+    // A burst, so the slot the call took leaves room for the checks below.
+    const limiter = memoryLimiter({ perSecond: 1000, burst: 10 })
     const { platform, requests } = recording(() => ban('999999999'))
     const client = clientOn(platform, { limiter })
     const error = await failure(client.call(read.method as never, { num_iids: '1' } as never))

@@ -17,7 +17,8 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   // Number('99…9') may be Infinity: capped before it is multiplied.
   if (/^\d+$/.test(text)) return Math.min(Number(text) * 1000, MAX_BAN_MS)
   const date = Date.parse(text)
-  return new Date(date).toUTCString() === text ? Math.min(Math.max(0, date - now), MAX_BAN_MS) : undefined
+  // ` dddd `: a four-digit year, which the date reads back as too (not +010000 or -000001).
+  return / \d{4} /.test(text) && new Date(date).toUTCString() === text ? Math.min(Math.max(0, date - now), MAX_BAN_MS) : undefined
 }
 
 /**
