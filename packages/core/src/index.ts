@@ -114,6 +114,8 @@ export { authorizeUrl, sessionFromTokenResult, AUTHORIZE_ENDPOINT, type Authoriz
 export { createSession, refreshSession, TOKEN_CREATE_METHOD, TOKEN_REFRESH_METHOD, type SessionCallOptions } from './client/session.js'
 export {
   convertShareText,
+  DEFAULT_SHARE_ITEMS,
+  MAX_SHARE_ITEMS,
   TopConversionError,
   type ConvertShareTextOptions,
   type ShareOutput,

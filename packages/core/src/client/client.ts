@@ -18,7 +18,7 @@ import { sleep } from './timers.js'
 import { httpRateLimitError } from '../protocol/http-rate-limit.js'
 import type { TopCache, TopLimiter } from './quota/quota.js'
 import { clientQuota, type ClientQuota, type ClientReadCache, type QuotaPolicy, type TopCacheErrorInfo } from './quota/policy.js'
-import { CLIENT_INTERNALS, type ClientInternals } from './internals.js'
+import { CLIENT_INTERNALS, SCRUB_ERROR, type ClientInternals } from './internals.js'
 
 export const DEFAULT_ENDPOINT = 'https://eco.taobao.com/router/rest'
 
@@ -508,8 +508,11 @@ export class TopCallClient {
           })
         }
         return result
-      } catch (error) {
-        if (!(error instanceof TopError)) throw error
+      } catch (caught) {
+        if (!(caught instanceof TopError)) throw caught
+        // The token calls' errors lose the code and tokens here, before any hook sees them.
+        const scrub = (options as { [SCRUB_ERROR]?: (error: TopError) => TopError })[SCRUB_ERROR]
+        const error = scrub ? scrub(caught) : caught
         const quota = this.#quota
         if (sent && error instanceof TopRateLimitError && quota?.limiter) await quota.policy.recordBan(quota.limiter, this.appKey, error)
         notify(hooks, 'onResponse', { method, attempt, durationMs: Date.now() - attemptStart, status, requestId: error.requestId, error })

@@ -13,6 +13,13 @@ import type { TopHttpRequest, TopHttpResponse } from './platform.js'
 /** `Symbol.for`, so a client made by another copy of core (ESM beside CJS) is still recognised. */
 export const CLIENT_INTERNALS: unique symbol = Symbol.for('tbkit.client.internals') as never
 
+/**
+ * A call option only the token calls set: the error as every hook and the
+ * caller may see it (without the code or token the call carried or got), made
+ * before any hook runs. `Symbol.for`, like `CLIENT_INTERNALS`.
+ */
+export const SCRUB_ERROR: unique symbol = Symbol.for('tbkit.call.scrubError') as never
+
 /** One call, checked and encoded as `call` would. */
 export interface CheckedCall {
   readonly meta: ApiMeta | undefined
