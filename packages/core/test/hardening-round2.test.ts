@@ -168,13 +168,6 @@ describe('1: one answer cannot ban the fleet for years', () => {
     expect(recorded).toHaveLength(2)
     for (const ms of recorded) expect(ms).toBeLessThanOrEqual(MAX_BAN_MS)
   })
-
-  it('defineLimiter keeps a frozen store\'s clearBan', async () => {
-    let cleared = ''
-    const frozen = Object.freeze({ acquire: async () => ({ granted: true as const }), recordBan: async () => {}, clearBan: async ({ appKey }: { appKey: string }) => void (cleared = appKey) })
-    await defineLimiter(frozen).clearBan!({ appKey: 'k' })
-    expect(cleared).toBe('k')
-  })
 })
 
 /** A cache whose every step can be made to fail or hang. */

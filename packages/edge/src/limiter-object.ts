@@ -38,7 +38,7 @@ export interface LimiterState {
 }
 
 const BAN_KEY = 'ban-until'
-const USAGE = 'POST /acquire, /ban or /clear-ban'
+const USAGE = 'POST /acquire|/ban|/clear-ban'
 const METHOD_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/i
 const MAX_METHOD_LENGTH = 128
 const ENV_NAMES: Record<string, keyof TbkLimiterEnv> = { perSecond: 'TBK_QPS', burst: 'TBK_BURST', perMethod: 'TBK_QPS_PER_METHOD' }
@@ -179,11 +179,8 @@ export class TbkLimiter {
     const stored = await this.#state.storage.get<unknown>(BAN_KEY)
     const now = Date.now()
     if (typeof stored === 'number' && stored > now) {
-      // A ban stored before the cap (or by a clock far ahead) is held no longer than the cap, and
-      // stored so: read again after an eviction, it must not start a fresh day.
-      const until = Math.min(stored, now + MAX_BAN_MS)
-      this.#banUntil = Math.max(this.#banUntil, until)
-      if (until < stored) await this.#state.storage.put(BAN_KEY, until)
+      // A ban stored before the cap (or by a clock far ahead) is held no longer than the cap.
+      this.#banUntil = Math.max(this.#banUntil, Math.min(stored, now + MAX_BAN_MS))
     } else if (stored !== undefined) {
       await this.#state.storage.delete(BAN_KEY)
     }
@@ -215,7 +212,7 @@ export class TbkLimiter {
     try {
       await this.#state.storage.delete(BAN_KEY)
     } catch {
-      return refuse(503, 'storage', 'cleared in the object, not in storage')
+      return refuse(503, 'storage', 'not deleted')
     }
     return answer({ banMs: 0 })
   }

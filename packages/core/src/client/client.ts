@@ -164,7 +164,7 @@ function readParams(method: string, params: unknown): Record<string, unknown> {
       for (const key of Object.keys(params!)) copy[key] = (params as Record<string, unknown>)[key]
     }
   } catch (cause) {
-    throw new TopValidationError(`${method}: params could not be read (a getter or Proxy trap threw)`, { method, cause })
+    throw new TopValidationError(`${method}: params could not be read`, { method, cause })
   }
   if (!copy) throw new TopValidationError(`${method}: params must be a plain object`, { method })
   return copy

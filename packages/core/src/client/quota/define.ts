@@ -38,12 +38,8 @@ function marked<S extends object>(store: S, name: 'limiter' | 'cache', wrap: () 
  * object, marked.
  */
 export function defineLimiter<L extends TopLimiter>(limiter: L): L {
-  return marked(limiter, 'limiter', () => ({
-    acquire: (r) => limiter.acquire(r),
-    recordBan: (r) => limiter.recordBan(r),
-    clearBan: limiter.clearBan && ((r: { readonly appKey: string }) => limiter.clearBan!(r)),
-    waitsForSlot: limiter.waitsForSlot,
-  }) as L)
+  // The client never clears a ban: an operator calls clearBan on the store itself, so the wrapper has none.
+  return marked(limiter, 'limiter', () => ({ acquire: (r) => limiter.acquire(r), recordBan: (r) => limiter.recordBan(r), waitsForSlot: limiter.waitsForSlot }) as L)
 }
 
 /** A cache of your own (any `TopCache`), ready for any client; see `defineLimiter`. */
