@@ -52,6 +52,8 @@ export {
   type PreparedRequest,
 } from './client/client.js'
 export type { CallOptions, Method, ParamsOf, ResultOf } from './client/call-types.js'
+export type { TopTelemetry, TopCallRecorder, TopCallStart, TopCallEnd, TopCallFailure } from './client/telemetry.js'
+export { defineTelemetry } from './client/telemetry-report.js'
 export type { TopLimiter, TopCache, LimiterDecision } from './client/quota/quota.js'
 export { limiterRules, MAX_BURST, MAX_PER_SECOND, type LimiterOptions, type LimiterRules } from './client/quota/limiter-options.js'
 export { paceWait, paceAfterGrant, type PaceRule } from './client/quota/pacing.js'

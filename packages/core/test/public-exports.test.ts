@@ -28,6 +28,8 @@ const RUNTIME_EXPORTS = [
   'TopCallClient', 'paginate', 'batch', 'createSession', 'refreshSession', 'defineLimiter', 'defineCache',
   // Caps on what a limiter and a cache take (issue 25)
   'MAX_BURST', 'MAX_PER_SECOND', 'MAX_CACHE_TTL_MS', 'MAX_MEMORY_CACHE_ENTRIES',
+  // The telemetry seam (issue 27)
+  'defineTelemetry',
 ]
 
 describe('public exports', () => {

@@ -106,10 +106,21 @@ export interface ReadHooks<I> {
   readonly onRequest: ((info: I) => unknown) | undefined
   readonly onResponse: ((info: I) => unknown) | undefined
   readonly onRetry: ((info: I) => unknown) | undefined
-  readonly onCacheError: ((info: I) => unknown) | undefined
+  /** Optional: only the client's own hooks have it (the read cache tells them; a reported call's hooks need not). */
+  readonly onCacheError?: ((info: I) => unknown) | undefined
 }
 
 const HOOK_NAMES = ['onRequest', 'onResponse', 'onRetry', 'onCacheError'] as const
+
+/**
+ * A reported call's hooks: the client's and its telemetry's
+ * (telemetry-report.ts), plus what the quota policy reports (define.ts): the
+ * read cache's answer and the limiter's wait.
+ */
+export interface CallHooks extends ReadHooks<never> {
+  readonly onCache?: (hit: boolean) => void
+  readonly onQuotaWait?: (waitedMs: number) => void
+}
 
 export function readHooks<I>(hooks: unknown): ReadHooks<I> | undefined {
   if (hooks === undefined || hooks === null) return undefined

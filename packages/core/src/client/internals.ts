@@ -9,6 +9,8 @@ import type { CallOptions } from './call-types.js'
 import { TopValidationError } from '../protocol/errors.js'
 import type { ApiMeta } from '../protocol/meta.js'
 import type { TopHttpRequest, TopHttpResponse } from './platform.js'
+import type { CallHooks } from './call-options.js'
+import type { ReportCall } from './telemetry.js'
 
 /** `Symbol.for`, so a client made by another copy of core (ESM beside CJS) is still recognised. */
 export const CLIENT_INTERNALS: unique symbol = Symbol.for('tbkit.client.internals') as never
@@ -46,12 +48,15 @@ export interface ClientInternals {
   checkCall(method: string, params: Record<string, unknown>, options: CallOptions): CheckedCall
   /** The system params for a batch's query, `sign` included, signed over them and `body`. */
   envelope(body: string): Promise<Record<string, string>>
+  /** Reports a call to the client's telemetry; undefined without one. */
+  readonly reportCall: ReportCall | undefined
   execute(
     method: string,
     meta: ApiMeta | undefined,
     options: CallOptions,
     build: AttemptBuild,
     decode: (response: TopHttpResponse) => unknown,
+    hooks?: CallHooks,
   ): Promise<unknown>
 }
 

@@ -55,3 +55,8 @@ export type CallClientTypes = [ClientFallbacks]
 import type { TopCacheErrorInfo } from '../../src/index.js'
 
 export type CacheErrorTypes = [TopCacheErrorInfo]
+
+// Issue 27: the telemetry seam.
+import type { TopTelemetry, TopCallRecorder, TopCallStart, TopCallEnd, TopCallFailure } from '../../src/index.js'
+
+export type TelemetryTypes = [TopTelemetry, TopCallRecorder, TopCallStart, TopCallEnd, TopCallFailure]
