@@ -24,10 +24,9 @@ export interface TimingOptions {
 
 const TIMING_NAMES = ['timeoutMs', 'deadlineMs', 'maxRetries', 'maxRateLimitWaitMs'] as const
 
-/** A non-negative finite number up to `max` (a typed error naming the option otherwise); undefined passes. */
-export function checkNonNegative(value: unknown, name: string, max = Infinity): void {
-  if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= max)) {
-    throw new TopValidationError(`Option ${name} must be a non-negative number${max < Infinity ? `, at most ${max}` : ''}, got ${String(value)}`, { param: name })
+export function checkNonNegative(value: unknown, name: string): void {
+  if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
+    throw new TopValidationError(`Option ${name} must be a non-negative number, got ${String(value)}`, { param: name })
   }
 }
 
