@@ -18,6 +18,8 @@ const RUNTIME_EXPORTS = [
   'isEmptyValue', 'isFileValue', 'limiterRules', 'md5', 'memoryCache', 'memoryLimiter', 'paceAfterGrant', 'paceWait', 'parseBanMs', 'parseJson', 'parseTimestamp', 'parseTpwd',
   'portableCrypto', 'redactFields', 'redactUrl', 'retryDelay', 'sign', 'signCanonical', 'stringifyJson',
   'syncOrderPages', 'syncOrders', 'toHexUpper', 'unwrapLists', 'utf8', 'validateParams', 'webHmacSha256Hex',
+  // the order ledger's engine (issue 21)
+  'createOrderLedger', 'fenOf', 'fenText', 'DEFAULT_LEDGER_LOOKBACK_MS', 'DEFAULT_LEDGER_LEASE_TTL_MS', 'MAX_LEDGER_LOOKBACK_MS',
   // OAuth sessions (issue 15)
   'AUTHORIZE_ENDPOINT', 'TOKEN_CREATE_METHOD', 'TOKEN_REFRESH_METHOD', 'authorizeUrl', 'sessionFromTokenResult',
   // share-text conversion (issue 15)
@@ -28,6 +30,8 @@ const RUNTIME_EXPORTS = [
   'TopCallClient', 'paginate', 'batch', 'createSession', 'refreshSession', 'defineLimiter', 'defineCache',
   // Caps on what a limiter and a cache take (issue 25)
   'MAX_BURST', 'MAX_PER_SECOND', 'MAX_CACHE_TTL_MS', 'MAX_MEMORY_CACHE_ENTRIES',
+  // The order ledger's stores (issue 21)
+  'memoryLedgerStore', 'sqlLedgerStore', 'sqliteDialect', 'd1Dialect', 'postgresDialect', 'LEDGER_SCHEMA_VERSION', 'LEDGER_MAX_LIMIT',
   // The telemetry seam (issue 27)
   'defineTelemetry',
 ]
