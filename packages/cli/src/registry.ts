@@ -10,6 +10,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   sign: { summary: 'print the canonical string and signature for given params', load: async () => (await import('./commands/sign.js')).command },
   config: { summary: 'set, get, list or unset profile settings (app_key, app_secret, …)', load: async () => (await import('./commands/config.js')).command },
   emulator: { summary: 'run the local TOP gateway emulator in the foreground', load: async () => (await import('./commands/emulator.js')).command },
+  quota: { summary: 'clear a rate-limit ban on the shared limiter (redis_url): tbk quota clear-ban', load: async () => (await import('./commands/quota.js')).command },
   auth: { summary: 'log a Taobao user in for the service-provider APIs: tbk auth login|status|refresh|logout', load: async () => (await import('./commands/auth.js')).command },
   mcp: { summary: 'serve Taobao Union to AI agents (Model Context Protocol): tbk mcp [--http] [--demo]', load: async () => (await import('./commands/mcp.js')).command },
   completion: { summary: 'print a shell completion script: tbk completion bash|zsh|fish', load: async () => (await import('./commands/completion.js')).command },

@@ -48,16 +48,17 @@ export {
   type TopRequestInfo,
   type TopResponseInfo,
   type TopRetryInfo,
+  type TopCacheErrorInfo,
   type PreparedRequest,
 } from './client/client.js'
 export type { CallOptions, Method, ParamsOf, ResultOf } from './client/call-types.js'
 export type { TopTelemetry, TopCallRecorder, TopCallStart, TopCallEnd, TopCallFailure } from './client/telemetry.js'
 export { defineTelemetry } from './client/telemetry-report.js'
 export type { TopLimiter, TopCache, LimiterDecision } from './client/quota/quota.js'
-export { limiterRules, type LimiterOptions, type LimiterRules } from './client/quota/limiter-options.js'
+export { limiterRules, MAX_BURST, MAX_PER_SECOND, type LimiterOptions, type LimiterRules } from './client/quota/limiter-options.js'
 export { paceWait, paceAfterGrant, type PaceRule } from './client/quota/pacing.js'
 export { memoryLimiter, type MemoryLimiterOptions } from './client/quota/memory-limiter.js'
-export { memoryCache, cacheTtlPolicy, DEFAULT_CACHE_TTL_MS, type MemoryCacheOptions } from './client/quota/memory-cache.js'
+export { memoryCache, cacheTtlPolicy, DEFAULT_CACHE_TTL_MS, MAX_CACHE_TTL_MS, MAX_MEMORY_CACHE_ENTRIES, type MemoryCacheOptions } from './client/quota/memory-cache.js'
 export { defineLimiter, defineCache } from './client/quota/define.js'
 export {
   syncOrders,

@@ -6,8 +6,26 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { convertShareText, createTopClient, decodeResponse, extractLinks, TopError, TopValidationError, type ApiMeta, type Platform, type TopHttpRequest } from '../src/index.js'
+import {
+  convertShareText,
+  createTopClient,
+  decodeResponse,
+  extractLinks,
+  limiterRules,
+  MAX_BAN_MS,
+  MAX_BURST,
+  MAX_CACHE_TTL_MS,
+  MAX_PER_SECOND,
+  memoryCache,
+  parseBanMs,
+  TopError,
+  TopValidationError,
+  type ApiMeta,
+  type Platform,
+  type TopHttpRequest,
+} from '../src/index.js'
 import { BATCH_SEPARATOR, decodeBatchAnswer } from '../src/client/batch.js'
+import { parseRetryAfter } from '../src/protocol/http-rate-limit.js'
 
 const METHOD = 'taobao.tbk.item.info.get'
 const ENVELOPE = 'tbk_item_info_get_response'
@@ -142,7 +160,7 @@ const paramValue = fc.oneof(
   fc.boolean(),
   fc.date({ noInvalidDate: false }),
   // The last hours of JavaScript's dates have no GMT+8 date: refused, never a RangeError.
-  fc.constantFrom(new Date(8.64e15), new Date(8.64e15 - 3_600_000), new Date(-8.64e15)),
+  fc.constantFrom(new Date(8.64e15), new Date(8.64e15 - 3_600_000), new Date(-8.64e15), new Date(8.64e15 - 1)),
   fc.constantFrom(null, undefined),
   fc.array(fc.oneof(fc.string({ unit: 'binary', maxLength: 5 }), fc.integer()), { maxLength: 4 }),
   fc.dictionary(fc.string({ unit: 'binary', maxLength: 5 }), fc.oneof(fc.string({ unit: 'binary', maxLength: 5 }), fc.bigInt(), fc.double())),
@@ -153,9 +171,22 @@ const paramValue = fc.oneof(
   fc.integer({ min: 1, max: 3_000_000 }).map((n) => 'h'.repeat(n)),
 )
 const paramName = fc.oneof(fc.string({ unit: 'binary', minLength: 1, maxLength: 12 }), fc.constantFrom('num_iids', '\uD800', 'a\uDFFF', '__proto__', 'sign', 'session'))
+/** Params that throw when read: a top-level getter, each Proxy trap reading them uses (issue 25). */
+const boom = () => {
+  throw new Error('trap')
+}
+const throwingParams = fc.constantFrom<() => unknown>(
+  () => Object.defineProperty({}, 'num_iids', { enumerable: true, get: boom }),
+  () => new Proxy({ num_iids: '1' }, { get: boom }),
+  () => new Proxy({ num_iids: '1' }, { ownKeys: boom }),
+  () => new Proxy({ num_iids: '1' }, { getPrototypeOf: boom }),
+  () => new Proxy({ num_iids: '1' }, { getOwnPropertyDescriptor: boom }),
+  () => Object.defineProperty({}, 'num_iids', { enumerable: true, get: () => { throw Symbol('not an Error') } }),
+).map((make) => make())
 const paramsObject = fc.oneof(
   { weight: 6, arbitrary: fc.dictionary(paramName, paramValue, { maxKeys: 5 }) },
   { weight: 1, arbitrary: fc.constantFrom<unknown>(new Map([['num_iids', '1']]), new Date(), [1, 2], null, 'num_iids=1', 42) },
+  { weight: 1, arbitrary: throwingParams },
 )
 
 describe('hostile params (property)', () => {
@@ -300,4 +331,78 @@ describe('convertShareText against a hostile gateway (property, issue 25 items 2
       { numRuns: 200 },
     )
   }, 60_000)
+})
+
+// ---- Bans and settings (issue 25): whatever a gateway states or a caller configures.
+
+describe('bans a gateway states (property)', () => {
+  it('Retry-After, any text: ignored, or a wait from 0 to MAX_BAN_MS', () => {
+    const headerish = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc.stringMatching(/^\d{1,400}$/),
+      fc.date({ noInvalidDate: true }).map((d) => d.toUTCString()),
+      fc.date({ noInvalidDate: true }).map((d) => d.toUTCString().replace(/^\w{3}/, 'Mon')),
+      fc.date({ noInvalidDate: true }).map((d) => d.toString()),
+    )
+    fc.assert(
+      fc.property(headerish, fc.integer({ min: 0, max: 4e12 }), (value, now) => {
+        const ms = parseRetryAfter(value, now)
+        if (ms !== undefined) expect(ms >= 0 && ms <= MAX_BAN_MS).toBe(true)
+      }),
+      { numRuns: 1000 },
+    )
+  })
+
+  it('Retry-After as an IMF-fixdate: exactly the time to it, up to the cap', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 253_402_300_799 }), fc.integer({ min: 0, max: 4e12 }), (seconds, now) => {
+        const at = seconds * 1000
+        expect(parseRetryAfter(new Date(at).toUTCString(), now)).toBe(Math.min(Math.max(0, at - now), MAX_BAN_MS))
+      }),
+      { numRuns: 500 },
+    )
+  })
+
+  it('"This ban will last for N more seconds", any N: at most MAX_BAN_MS', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^\d{1,500}$/), (digits) => {
+        const ms = parseBanMs(`This ban will last for ${digits} more seconds`)!
+        expect(ms).toBeLessThanOrEqual(MAX_BAN_MS)
+        expect(ms).toBe(Math.min(Number(digits) * 1000, MAX_BAN_MS))
+      }),
+      { numRuns: 300 },
+    )
+  })
+})
+
+describe('limiter and cache settings (property)', () => {
+  const anyNumber = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(1e308, 1e300, -0, 2 ** 53, MAX_BURST, MAX_PER_SECOND, MAX_CACHE_TTL_MS))
+  it('a limiter is made within the caps, or refused with a TopValidationError', () => {
+    fc.assert(
+      fc.property(anyNumber, fc.option(anyNumber, { nil: undefined }), (perSecond, burst) => {
+        try {
+          const rules = limiterRules({ perSecond, burst })
+          expect(rules.app.perSecond > 0 && rules.app.perSecond <= MAX_PER_SECOND).toBe(true)
+          expect(Number.isInteger(rules.app.burst) && rules.app.burst >= 1 && rules.app.burst <= MAX_BURST).toBe(true)
+        } catch (error) {
+          expect(error).toBeInstanceOf(TopValidationError)
+        }
+      }),
+      { numRuns: 500 },
+    )
+  })
+
+  it('a cache TTL is taken within the cap, or refused with a TopValidationError', () => {
+    fc.assert(
+      fc.property(anyNumber, (ttlMs) => {
+        try {
+          memoryCache({ ttlMs })
+          expect(ttlMs >= 0 && ttlMs <= MAX_CACHE_TTL_MS).toBe(true)
+        } catch (error) {
+          expect(error).toBeInstanceOf(TopValidationError)
+        }
+      }),
+      { numRuns: 500 },
+    )
+  })
 })

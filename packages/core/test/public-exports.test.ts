@@ -28,6 +28,8 @@ const RUNTIME_EXPORTS = [
   'DEFAULT_SHARE_ITEMS', 'MAX_SHARE_ITEMS',
   // A tree-shakable client (issue 23): the call client, features as functions, stores of your own
   'TopCallClient', 'paginate', 'batch', 'createSession', 'refreshSession', 'defineLimiter', 'defineCache',
+  // Caps on what a limiter and a cache take (issue 25)
+  'MAX_BURST', 'MAX_PER_SECOND', 'MAX_CACHE_TTL_MS', 'MAX_MEMORY_CACHE_ENTRIES',
   // The order ledger's stores (issue 21)
   'memoryLedgerStore', 'sqlLedgerStore', 'sqliteDialect', 'd1Dialect', 'postgresDialect', 'LEDGER_SCHEMA_VERSION', 'LEDGER_MAX_LIMIT',
   // The telemetry seam (issue 27)

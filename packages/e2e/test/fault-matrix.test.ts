@@ -1,6 +1,7 @@
 import { Agent } from 'undici'
 import {
   createClient,
+  MAX_BAN_MS,
   TopAuthError,
   TopRateLimitError,
   TopRemoteError,
@@ -155,6 +156,26 @@ const CASES: readonly FaultCase[] = [
     fault: { fault: 'http-429', retryAfter: '3600' },
     failure: { ok: false, error: TopRateLimitError, retryable: true, code: 7, retryAfterMs: 3_600_000 },
     retried: false,
+  },
+  {
+    // Issue 25: a stated ban is held at most MAX_BAN_MS (a day), however long the gateway says.
+    name: 'code 7, ban of 999999999 s (capped at a day)',
+    fault: rateLimit(999_999_999),
+    failure: { ok: false, error: TopRateLimitError, retryable: true, code: 7, retryAfterMs: MAX_BAN_MS },
+    retried: false,
+  },
+  {
+    name: 'HTTP 429 with Retry-After in the year 9999 (capped at a day)',
+    fault: { fault: 'http-429', retryAfter: 'Fri, 31 Dec 9999 23:59:59 GMT' },
+    failure: { ok: false, error: TopRateLimitError, retryable: true, code: 7, retryAfterMs: MAX_BAN_MS },
+    retried: false,
+  },
+  {
+    // Neither delta-seconds nor an IMF-fixdate (V8's Date.parse would read 2099): no ban, a plain 429.
+    name: 'HTTP 429 with Retry-After: soon 2099',
+    fault: { fault: 'http-429', retryAfter: 'soon 2099' },
+    failure: { ok: false, error: TopTransportError, retryable: true, kind: 'http-status', status: 429 },
+    retried: true,
   },
   {
     name: 'HTTP 429 without Retry-After',

@@ -52,6 +52,8 @@ export class TbkLimiterError extends TopTransportError {
 
 /** How long an isolate in `'local'` mode leaves the object alone after it failed. */
 const PROBE_AFTER_MS = 1000
+/** How long an isolate holds back on a ban it knows of before asking the object again: a cleared ban reaches every isolate within this. */
+const BAN_RECHECK_MS = 5000
 /** Slack for the answer's way back: the object holds a caller no longer than the caller can wait, less this. */
 const RETURN_ALLOWANCE_MS = 250
 const MAX_ERROR_EXCERPT = 200
@@ -67,8 +69,8 @@ type Stub = ReturnType<LimiterNamespace['get']>
 interface IsolateView {
   /** Object ids per app key. Stubs are not kept: workerd ties one to the request that made it. */
   readonly ids: Map<string, unknown>
-  /** Bans this isolate knows of, per app key (epoch ms on this isolate's clock). */
-  readonly bans: Map<string, number>
+  /** Bans this isolate knows of, per app key: [end, when the object last said so] (epoch ms on this isolate's clock). */
+  readonly bans: Map<string, [until: number, seenAt: number]>
   /** Bans this isolate saw but could not record in the object yet, per app key. */
   readonly unrecorded: Map<string, number>
   degraded: boolean
@@ -102,7 +104,10 @@ function decisionOf(value: unknown): LimiterDecision {
  * A `TopLimiter` on the `TbkLimiter` Durable Object bound as `namespace`:
  * `createClient({ …, limiter: durableLimiter(env.TBK_LIMITER) })`. Make it
  * once per isolate (module scope), not per request. Each call asks the
- * object once and is answered when its slot comes.
+ * object once and is answered when its slot comes. `clearBan({ appKey })`
+ * forgets a ban in the object and in this isolate; an isolate that knows of
+ * a ban asks the object again every few seconds (`BAN_RECHECK_MS`), so the
+ * whole fleet calls again within seconds.
  */
 export function durableLimiter(namespace: LimiterNamespace, options: DurableLimiterOptions = {}): TopLimiter {
   if (namespace === null || typeof namespace !== 'object' || typeof namespace.idFromName !== 'function') {
@@ -133,7 +138,7 @@ export function durableLimiter(namespace: LimiterNamespace, options: DurableLimi
     return namespace.get(id as never, locationHint === undefined ? undefined : { locationHint })
   }
 
-  const ask = async (appKey: string, path: 'acquire' | 'ban', message: AcquireMessage | BanMessage): Promise<unknown> => {
+  const ask = async (appKey: string, path: 'acquire' | 'ban' | 'clear-ban', message: AcquireMessage | BanMessage | object): Promise<unknown> => {
     const response = await stubFor(appKey).fetch(`${LIMITER_ORIGIN}/${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -196,14 +201,16 @@ export function durableLimiter(namespace: LimiterNamespace, options: DurableLimi
         await writeBan(appKey, unrecorded).catch(() => {})
       }
       const now = Date.now()
-      const bannedUntil = view.bans.get(appKey) ?? 0
-      if (bannedUntil > now) return { granted: false, retryAfterMs: Math.ceil(bannedUntil - now), reason: 'ban' }
+      const [bannedUntil, seenAt] = view.bans.get(appKey) ?? [0, 0]
+      // A ban the object does not hold yet (unrecorded) is never asked about: the object would grant.
+      if (bannedUntil > now && (now - seenAt < BAN_RECHECK_MS || view.unrecorded.has(appKey))) return { granted: false, retryAfterMs: Math.ceil(bannedUntil - now), reason: 'ban' }
       if (local && view.quietUntil > now) return local.acquire(request)
       try {
         const maxWaitMs = Math.max(0, (request.maxWaitMs ?? 0) - RETURN_ALLOWANCE_MS)
         const decision = decisionOf(await ask(appKey, 'acquire', { method, maxWaitMs }))
         recover()
-        if (!decision.granted && decision.reason === 'ban') view.bans.set(appKey, Date.now() + decision.retryAfterMs)
+        if (!decision.granted && decision.reason === 'ban') view.bans.set(appKey, [Date.now() + decision.retryAfterMs, Date.now()])
+        else view.bans.delete(appKey)
         return decision
       } catch (cause) {
         const error = cause instanceof TbkLimiterError ? cause : failure('did not answer', cause)
@@ -219,10 +226,21 @@ export function durableLimiter(namespace: LimiterNamespace, options: DurableLimi
       if (!remainingMs) return
       const until = Date.now() + remainingMs
       // This isolate holds back at once, whatever becomes of the write.
-      view.bans.set(appKey, Math.max(view.bans.get(appKey) ?? 0, until))
+      view.bans.set(appKey, [Math.max(view.bans.get(appKey)?.[0] ?? 0, until), Date.now()])
       await local?.recordBan({ appKey, untilMs: until })
       await writeBan(appKey, until)
       recover()
+    },
+
+    async clearBan({ appKey }) {
+      view.bans.delete(appKey)
+      view.unrecorded.delete(appKey)
+      await local?.clearBan!({ appKey })
+      try {
+        await ask(appKey, 'clear-ban', {})
+      } catch (cause) {
+        throw failure('could not clear the ban', cause)
+      }
     },
   })
 }

@@ -12,7 +12,8 @@ import { MAX_HOLD_MS, MAX_MESSAGE_BYTES, type AcquireMessage, type BanAnswer, ty
  * A caller waits in that line inside the object — its request is answered
  * when its slot comes — so each call costs one request, however many wait.
  * The object's clock decides; a ban is clamped to `MAX_BAN_MS`, kept in
- * storage until it ends (so it survives eviction), then deleted by an alarm.
+ * storage until it ends (so it survives eviction), then deleted by an alarm,
+ * or at once by `POST /clear-ban` (`durableLimiter(…).clearBan`).
  */
 
 /** The bindings `TbkLimiter` reads from the env of the Worker that defines it. */
@@ -37,6 +38,7 @@ export interface LimiterState {
 }
 
 const BAN_KEY = 'ban-until'
+const USAGE = 'POST /acquire|/ban|/clear-ban'
 const METHOD_NAME = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/i
 const MAX_METHOD_LENGTH = 128
 const ENV_NAMES: Record<string, keyof TbkLimiterEnv> = { perSecond: 'TBK_QPS', burst: 'TBK_BURST', perMethod: 'TBK_QPS_PER_METHOD' }
@@ -142,9 +144,9 @@ export class TbkLimiter {
   }
 
   async fetch(request: Request): Promise<Response> {
-    if (request.method !== 'POST') return refuse(405, 'method_not_allowed', 'POST /acquire or /ban')
+    if (request.method !== 'POST') return refuse(405, 'method_not_allowed', USAGE)
     const path = new URL(request.url).pathname
-    if (path !== '/acquire' && path !== '/ban') return refuse(404, 'not_found', 'POST /acquire or /ban')
+    if (path !== '/acquire' && path !== '/ban' && path !== '/clear-ban') return refuse(404, 'not_found', USAGE)
     let message: Record<string, unknown>
     try {
       message = await readMessage(request)
@@ -158,6 +160,7 @@ export class TbkLimiter {
       return refuse(503, 'storage', 'the stored ban could not be read')
     }
     try {
+      if (path === '/clear-ban') return await this.#clearBan()
       return path === '/ban' ? await this.#ban(banMessage(message)) : await this.#acquire(acquireMessage(message), this.#rules)
     } catch (error) {
       if (error instanceof BadMessage) return refuse(400, 'bad_message', error.message)
@@ -201,6 +204,17 @@ export class TbkLimiter {
     const at = Date.now()
     if (this.#banUntil > at) return answer({ granted: false, retryAfterMs: Math.ceil(this.#banUntil - at), reason: 'ban' })
     return answer({ granted: true })
+  }
+
+  /** An operator's way back from a ban recorded in error: forgotten here and in storage (the pace is kept). */
+  async #clearBan(): Promise<Response> {
+    this.#banUntil = 0
+    try {
+      await this.#state.storage.delete(BAN_KEY)
+    } catch {
+      return refuse(503, 'storage', 'not deleted')
+    }
+    return answer({ banMs: 0 })
   }
 
   async #ban({ remainingMs }: BanMessage): Promise<Response> {

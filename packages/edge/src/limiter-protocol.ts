@@ -1,7 +1,7 @@
 /**
  * The messages between `durableLimiter` (in each Worker isolate) and the
- * `TbkLimiter` Durable Object: `POST /acquire {"method", "maxWaitMs"}` and
- * `POST /ban {"remainingMs"}`, JSON both ways. The object trusts nothing in
+ * `TbkLimiter` Durable Object: `POST /acquire {"method", "maxWaitMs"}`,
+ * `POST /ban {"remainingMs"}` and `POST /clear-ban {}`, JSON both ways. The object trusts nothing in
  * them beyond their shape: pace and ban policy are its own (its env).
  */
 
@@ -25,7 +25,7 @@ export interface BanMessage {
   readonly remainingMs: number
 }
 
-/** What `/ban` answers: the ban the object now holds, in ms from now (0: none). */
+/** What `/ban` and `/clear-ban` answer: the ban the object now holds, in ms from now (0: none). */
 export interface BanAnswer {
   readonly banMs: number
 }

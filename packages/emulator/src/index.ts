@@ -5,7 +5,7 @@
  */
 export { startEmulator, type Emulator, type EmulatorOptions } from './server.js'
 export type { GatewayOptions } from './gateway.js'
-export type { OAuthOptions } from './oauth.js'
+export { MAX_PENDING_CODES, type OAuthOptions } from './oauth.js'
 export type { EmulatorApp } from './checks.js'
 export type { EmulatorRequest, Responder, ResponderResult } from './handlers.js'
 export type { GatewayError } from './gateway-errors.js'

@@ -21,12 +21,21 @@ export interface OAuthOptions {
   readonly sessionTtlSeconds?: number
   /** `re_expires_in` of an issued refresh token; default 30 days. */
   readonly refreshTtlSeconds?: number
+  /** The most authorization codes kept waiting for their exchange; default `MAX_PENDING_CODES` (10 000). */
+  readonly maxPendingCodes?: number
 }
 
 export const TOKEN_CREATE = 'taobao.top.auth.token.create'
 export const TOKEN_REFRESH = 'taobao.top.auth.token.refresh'
 /** How long an authorization code may wait for its exchange, as on the platform. */
 const CODE_TTL_MS = 10 * 60_000
+/**
+ * The most codes kept waiting for their exchange: past it the oldest is
+ * dropped (its exchange then fails as an expired code would). A long-running
+ * emulator hit by a loop of `/authorize` must not grow without bound; ten
+ * thousand pending consents is far more than any test or demo starts.
+ */
+export const MAX_PENDING_CODES = 10_000
 
 interface Grant {
   readonly appKey: string
@@ -41,7 +50,7 @@ function token(prefix: string): string {
 
 function positive(value: number | undefined, fallback: number, name: string): number {
   const n = value ?? fallback
-  if (!(Number.isSafeInteger(n) && n > 0)) throw new RangeError(`oauth.${name} must be a positive integer of seconds, got ${String(value)}`)
+  if (!(Number.isSafeInteger(n) && n > 0)) throw new RangeError(`oauth.${name} must be a positive integer, got ${String(value)}`)
   return n
 }
 
@@ -56,6 +65,7 @@ export class OAuthStore {
   private readonly user: { readonly id: string; readonly nick: string }
   private readonly sessionTtl: number
   private readonly refreshTtl: number
+  private readonly maxPendingCodes: number
 
   constructor(
     options: OAuthOptions = {},
@@ -65,6 +75,22 @@ export class OAuthStore {
     this.user = options.user ?? { id: '2200012345678', nick: 'tbkit测试账号' }
     this.sessionTtl = positive(options.sessionTtlSeconds, 86_400, 'sessionTtlSeconds')
     this.refreshTtl = positive(options.refreshTtlSeconds, 30 * 86_400, 'refreshTtlSeconds')
+    this.maxPendingCodes = positive(options.maxPendingCodes, MAX_PENDING_CODES, 'maxPendingCodes')
+  }
+
+  /** How many authorization codes wait for their exchange (expired ones are dropped as new ones come). */
+  get pendingCodes(): number {
+    return this.codes.size
+  }
+
+  /** Drop expired codes, and the oldest past the cap, before a new one is kept. */
+  private evictCodes(): void {
+    const now = this.now()
+    // Codes are kept in the order they were issued, all with one TTL: the expired ones come first.
+    for (const [code, grant] of this.codes) {
+      if (grant.expiresAt > now && this.codes.size < this.maxPendingCodes) break
+      this.codes.delete(code)
+    }
   }
 
   /** Whether `session` is one this emulator issued to `appKey`, and still valid. */
@@ -104,6 +130,7 @@ export class OAuthStore {
     }
     if (target.protocol !== 'http:' && target.protocol !== 'https:') return refuse('redirect_uri must be http(s)')
     const code = token('code')
+    this.evictCodes()
     this.codes.set(code, { appKey, expiresAt: this.now() + CODE_TTL_MS })
     target.searchParams.set('code', code)
     const state = query.get('state')

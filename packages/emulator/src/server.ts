@@ -55,6 +55,8 @@ export interface Emulator {
   readonly authorizeUrl: string
   /** Every session the OAuth side issued expires now (refresh tokens stay valid). */
   expireSessions(): void
+  /** How many `/authorize` codes wait for their exchange: expired ones are dropped, and at most `oauth.maxPendingCodes` kept. */
+  readonly pendingAuthorizationCodes: number
   readonly port: number
   /** Requests received, oldest first (the latest `maxRecorded`). */
   readonly requests: readonly RecordedRequest[]
@@ -224,6 +226,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     batchUrl: `${origin}/router/batch`,
     authorizeUrl: `${origin}/authorize`,
     expireSessions: () => gateway.oauth.expireSessions(),
+    get pendingAuthorizationCodes() {
+      return gateway.oauth.pendingCodes
+    },
     port,
     get requests() {
       return gateway.recorder.list()

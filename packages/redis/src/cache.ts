@@ -1,18 +1,18 @@
 import { createHash } from 'node:crypto'
 import { cacheTtlPolicy, TopValidationError, type TopCache } from '@tbkit/core'
-import { checkRedisInput, connect, DEFAULT_COMMAND_TIMEOUT_MS, type RedisInput } from './connection.js'
+import { checkMs, checkRedisInput, connect, DEFAULT_COMMAND_TIMEOUT_MS, MAX_COMMAND_TIMEOUT_MS, type RedisInput } from './connection.js'
 import { checkPrefix } from './keys.js'
 
 export interface RedisCacheOptions {
   /** A `redis://` / `rediss://` URL, or an ioredis `Redis` or `Cluster` client (yours to close). */
   redis: RedisInput
-  /** Default TTL of a cached read; default 60 000 ms. */
+  /** Default TTL of a cached read; default 60 000 ms, at most `MAX_CACHE_TTL_MS` (a day). */
   ttlMs?: number
   /** TTL per method, overriding `ttlMs`; 0 = never cache that method. */
   ttlByMethod?: Readonly<Record<string, number>>
   /** Key prefix; default `tbk`. Keys: `<prefix>:cache:<sha256 of core's key>`. */
   prefix?: string
-  /** The longest a Redis command may take; default 1 000 ms (a slow or failed read is a miss). */
+  /** The longest a Redis command may take; default 1 000 ms, at most 60 000 (a slow or failed read is a miss). */
   commandTimeoutMs?: number
 }
 
@@ -31,10 +31,7 @@ export function redisCache(options: RedisCacheOptions): RedisCache {
   checkRedisInput(options.redis)
   const prefix = checkPrefix(options.prefix)
   const ttlFor = cacheTtlPolicy(options.ttlMs, options.ttlByMethod)
-  const commandTimeoutMs = options.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS
-  if (!(Number.isFinite(commandTimeoutMs) && commandTimeoutMs > 0)) {
-    throw new TopValidationError(`Option commandTimeoutMs must be a positive number of ms, got ${String(commandTimeoutMs)}`, { param: 'commandTimeoutMs' })
-  }
+  const commandTimeoutMs = checkMs(options.commandTimeoutMs, DEFAULT_COMMAND_TIMEOUT_MS, MAX_COMMAND_TIMEOUT_MS, 'commandTimeoutMs')
   const connection = connect(options.redis, commandTimeoutMs)
   const keyOf = (key: string) => `${prefix}:cache:${createHash('sha256').update(key).digest('hex')}`
 

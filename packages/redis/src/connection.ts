@@ -5,6 +5,17 @@ import { Redis, type Cluster } from 'ioredis'
 export type RedisInput = string | Redis | Cluster
 
 export const DEFAULT_COMMAND_TIMEOUT_MS = 1000
+/** The longest command timeout taken: a Redis that needs more than a minute to answer is down, and a call must not wait on it that long. */
+export const MAX_COMMAND_TIMEOUT_MS = 60_000
+
+/** A positive number of ms up to `max` (a typed error naming the option otherwise), or `fallback` when not given. */
+export function checkMs(value: unknown, fallback: number, max: number, name: string): number {
+  if (value === undefined) return fallback
+  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= max)) {
+    throw new TopValidationError(`Option ${name} must be a positive number of ms, at most ${max}, got ${String(value)}`, { param: name })
+  }
+  return value
+}
 
 export interface RedisConnection {
   readonly client: Redis | Cluster
@@ -55,10 +66,15 @@ export function connect(redis: RedisInput, commandTimeoutMs: number): RedisConne
     async close() {
       if (!owned || closed) return
       closed = true
+      // A QUIT that is not answered is given up after the command timeout; the timer goes
+      // with it, so a process that closed its stores exits at once, not commandTimeoutMs later.
+      let timer: ReturnType<typeof setTimeout> | undefined
       try {
-        await Promise.race([client.quit(), new Promise((resolve) => setTimeout(resolve, commandTimeoutMs))])
+        await Promise.race([client.quit(), new Promise((resolve) => (timer = setTimeout(resolve, commandTimeoutMs)))])
       } catch {
         // Quitting a connection that is down fails; there is nothing left to close then.
+      } finally {
+        clearTimeout(timer)
       }
       client.disconnect()
     },

@@ -2,10 +2,12 @@ import { TopValidationError } from '@tbkit/core'
 /**
  * Key names. Every key of one app carries the app key as its hash tag
  * (`{…}`), so a script touching them all runs on one Redis Cluster node.
- * Braces in the app key itself would break the tag; they are replaced.
+ * Braces in the app key itself would break the tag; they are
+ * percent-escaped (and `%` itself), never replaced: `a{b` and `a_b` (or
+ * `a%7Bb`) are different apps and never share a key.
  */
 function tag(appKey: string): string {
-  return `{${appKey.replace(/[{}]/g, '_')}}`
+  return `{${appKey.replace(/[%{}]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}}`
 }
 
 export function banKey(prefix: string, appKey: string): string {

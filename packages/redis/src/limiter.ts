@@ -1,4 +1,5 @@
 import {
+  clampBanMs,
   limiterRules,
   memoryLimiter,
   TopTransportError,
@@ -8,7 +9,7 @@ import {
   type PaceRule,
   type TopLimiter,
 } from '@tbkit/core'
-import { checkRedisInput, connect, DEFAULT_COMMAND_TIMEOUT_MS, type RedisInput } from './connection.js'
+import { checkMs, checkRedisInput, connect, DEFAULT_COMMAND_TIMEOUT_MS, MAX_COMMAND_TIMEOUT_MS, type RedisInput } from './connection.js'
 import { banKey, checkPrefix, paceKey } from './keys.js'
 import { ACQUIRE_SCRIPT, luaScript, RECORD_BAN_SCRIPT, runScript } from './scripts.js'
 
@@ -37,15 +38,17 @@ export interface RedisLimiterOptions extends LimiterOptions {
   onDegrade?: (event: StoreErrorEvent) => void
   /** Called once when Redis answers again after a degradation. */
   onRecover?: () => void
-  /** The longest a Redis command may take; default 1 000 ms. Keep it below the calls' `timeoutMs`. */
+  /** The longest a Redis command may take; default 1 000 ms, at most 60 000. Keep it below the calls' `timeoutMs`. */
   commandTimeoutMs?: number
-  /** While degraded, how often to try Redis again; default 1 000 ms. */
+  /** While degraded, how often to try Redis again; default 1 000 ms, at most an hour. */
   retryStoreAfterMs?: number
 }
 
 export interface RedisLimiter extends TopLimiter {
   /** True while Redis is failing and the fallback decides (`'local'` mode). */
   readonly degraded: boolean
+  /** Forget the app's ban, on Redis (every process) and in the fallback; raises `TopTransportError` when Redis cannot be reached. */
+  clearBan(request: { readonly appKey: string }): Promise<void>
   /** Quit the Redis connection if the limiter made it from a URL. */
   close(): Promise<void>
 }
@@ -58,13 +61,8 @@ function bucketArgs(rule: PaceRule): [string, string] {
   return [interval.toFixed(3), ((rule.burst - 1) * interval).toFixed(3)]
 }
 
-function positiveMs(value: number | undefined, fallback: number, name: string): number {
-  if (value === undefined) return fallback
-  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
-    throw new TopValidationError(`Option ${name} must be a positive number of ms, got ${String(value)}`, { param: name })
-  }
-  return value
-}
+/** The longest `retryStoreAfterMs` taken: an hour (a fallback left alone longer would never learn that Redis is back). */
+const MAX_RETRY_STORE_AFTER_MS = 3_600_000
 
 /**
  * A limiter shared by every process on one Redis: the app's pace (and each
@@ -78,8 +76,8 @@ export function redisLimiter(options: RedisLimiterOptions): RedisLimiter {
   if (mode !== 'fail' && mode !== 'local') {
     throw new TopValidationError(`Option onStoreError must be 'fail' or 'local', got ${JSON.stringify(mode)}`, { param: 'onStoreError' })
   }
-  const commandTimeoutMs = positiveMs(options.commandTimeoutMs, DEFAULT_COMMAND_TIMEOUT_MS, 'commandTimeoutMs')
-  const retryStoreAfterMs = positiveMs(options.retryStoreAfterMs, 1000, 'retryStoreAfterMs')
+  const commandTimeoutMs = checkMs(options.commandTimeoutMs, DEFAULT_COMMAND_TIMEOUT_MS, MAX_COMMAND_TIMEOUT_MS, 'commandTimeoutMs')
+  const retryStoreAfterMs = checkMs(options.retryStoreAfterMs, 1000, MAX_RETRY_STORE_AFTER_MS, 'retryStoreAfterMs')
   const connection = connect(options.redis, commandTimeoutMs)
   const fallback = mode === 'local' ? (options.fallback ?? memoryLimiter(options)) : undefined
   const appArgs = bucketArgs(rules.app)
@@ -136,7 +134,7 @@ export function redisLimiter(options: RedisLimiterOptions): RedisLimiter {
       )
     },
     recordBan(request): Promise<void> {
-      const leftMs = Math.ceil(request.untilMs - Date.now())
+      const leftMs = Math.ceil(clampBanMs(request.untilMs - Date.now()) ?? 0)
       if (!(leftMs > 0)) return Promise.resolve()
       return decide(
         async () => {
@@ -146,6 +144,16 @@ export function redisLimiter(options: RedisLimiterOptions): RedisLimiter {
         },
         (local) => local.recordBan(request),
       )
+    },
+    async clearBan({ appKey }): Promise<void> {
+      // The fallback forgets it too; Redis must: an operator who clears a ban needs to know it is gone everywhere.
+      await fallback?.clearBan?.({ appKey })
+      try {
+        await connection.run((client) => client.del(banKey(prefix, appKey)))
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error)
+        throw new TopTransportError(`the shared rate limiter (Redis) could not clear the ban: ${reason}`, { kind: 'network', retryable: true, cause: error })
+      }
     },
     close: () => connection.close(),
   }

@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto'
+import { MAX_BAN_MS } from '@tbkit/core'
 import type { Cluster, Redis } from 'ioredis'
 
 /**
  * The limiter's decisions, each one Lua script so it is atomic on the
  * server: two processes never share a slot. Times come from the server's
  * clock (TIME), so instances whose own clocks are skewed still agree. The
- * pacing is the GCRA of core's `paceWait` / `paceAfterGrant`.
+ * pacing is the GCRA of core's `paceWait` / `paceAfterGrant`. A ban is
+ * held at most `MAX_BAN_MS` from now: one stored longer (by an older tbkit,
+ * or by hand) is cut to it when it is next read.
  */
 
 /**
@@ -16,7 +19,11 @@ import type { Cluster, Redis } from 'ioredis'
 export const ACQUIRE_SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local ban = tonumber(redis.call('GET', KEYS[1]) or '0')
+local ban = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
+if ban > now + ${MAX_BAN_MS} then
+  ban = now + ${MAX_BAN_MS}
+  redis.call('SET', KEYS[1], string.format('%.3f', ban), 'PX', ${MAX_BAN_MS})
+end
 if ban > now then return {2, math.ceil(ban - now)} end
 local wait = 0
 local next = {}
@@ -36,14 +43,16 @@ end
 return {0, 0}
 `
 
-/** KEYS[1] the ban's end; ARGV[1] how long the ban has left (ms). Keeps the later end. */
+/** KEYS[1] the ban's end; ARGV[1] how long the ban has left (ms, at most MAX_BAN_MS). Keeps the later end, within the cap. */
 export const RECORD_BAN_SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
-local untilMs = now + tonumber(ARGV[1])
-local current = tonumber(redis.call('GET', KEYS[1]) or '0')
-if untilMs > current then
-  redis.call('SET', KEYS[1], string.format('%.3f', untilMs), 'PX', math.ceil(untilMs - now))
+local untilMs = now + math.min(tonumber(ARGV[1]), ${MAX_BAN_MS})
+local stored = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
+local current = math.min(stored, now + ${MAX_BAN_MS})
+if untilMs > current or stored > current then
+  local endMs = math.max(untilMs, current)
+  redis.call('SET', KEYS[1], string.format('%.3f', endMs), 'PX', math.ceil(endMs - now))
 end
 return 0
 `

@@ -105,7 +105,11 @@ export interface ReadHooks<I> {
   readonly onRequest: ((info: I) => unknown) | undefined
   readonly onResponse: ((info: I) => unknown) | undefined
   readonly onRetry: ((info: I) => unknown) | undefined
+  /** Optional: only the client's own hooks have it (the read cache tells them; a reported call's hooks need not). */
+  readonly onCacheError?: ((info: I) => unknown) | undefined
 }
+
+const HOOK_NAMES = ['onRequest', 'onResponse', 'onRetry', 'onCacheError'] as const
 
 /**
  * A reported call's hooks: the client's and its telemetry's
@@ -120,19 +124,35 @@ export interface CallHooks extends ReadHooks<never> {
 export function readHooks<I>(hooks: unknown): ReadHooks<I> | undefined {
   if (hooks === undefined || hooks === null) return undefined
   if (typeof hooks !== 'object') throw new TopValidationError('Option hooks must be an object', { param: 'hooks' })
-  const read = (name: 'onRequest' | 'onResponse' | 'onRetry'): ((info: I) => unknown) | undefined => {
+  const read: Record<string, unknown> = { target: hooks }
+  let any = false
+  for (const name of HOOK_NAMES) {
     let hook: unknown
     try {
       hook = (hooks as Record<string, unknown>)[name]
     } catch (cause) {
       throw new TopValidationError(`Option hooks.${name} could not be read`, { param: `hooks.${name}`, cause })
     }
-    if (hook === undefined || hook === null) return undefined
-    if (typeof hook !== 'function') throw new TopValidationError(`Option hooks.${name} must be a function`, { param: `hooks.${name}` })
-    return hook as (info: I) => unknown
+    if (hook === null) hook = undefined
+    if (hook !== undefined && typeof hook !== 'function') throw new TopValidationError(`Option hooks.${name} must be a function`, { param: `hooks.${name}` })
+    read[name] = hook
+    any ||= hook !== undefined
   }
-  const onRequest = read('onRequest')
-  const onResponse = read('onResponse')
-  const onRetry = read('onRetry')
-  return onRequest || onResponse || onRetry ? { target: hooks, onRequest, onResponse, onRetry } : undefined
+  return any ? (read as unknown as ReadHooks<I>) : undefined
+}
+
+/**
+ * Run one hook. Observability must not change an outcome: a logger that
+ * throws (or an async one that rejects) after a write went through must not
+ * make the write look failed, inviting a duplicate; so its failure is dropped.
+ */
+export function notify(hooks: ReadHooks<never> | undefined, name: Exclude<keyof ReadHooks<never>, 'target'>, info: unknown): void {
+  const hook = hooks?.[name] as ((this: object, info: unknown) => unknown) | undefined
+  if (!hook) return
+  try {
+    const returned = hook.call(hooks!.target, info)
+    if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function') Promise.resolve(returned).catch(() => {})
+  } catch {
+    // Dropped on purpose (see above).
+  }
 }

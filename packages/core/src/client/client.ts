@@ -13,11 +13,11 @@ import { canonicalString, SIGN_METHODS, signCanonicalWith, type SignMethod } fro
 import { formatTimestamp } from '../protocol/timestamp.js'
 import { validateParams } from './validate.js'
 import { CLIENT_WEB_APIS, requireWebApis } from '../protocol/web-apis.js'
-import { checkCallOptions, checkEndpoint, checkNonNegative, checkSession, checkTiming, readHooks, type CallHooks, type ReadHooks } from './call-options.js'
+import { checkCallOptions, checkEndpoint, checkNonNegative, checkSession, checkTiming, notify, readHooks, type CallHooks, type ReadHooks } from './call-options.js'
 import { sleep } from './timers.js'
 import { httpRateLimitError } from '../protocol/http-rate-limit.js'
 import type { TopCache, TopLimiter } from './quota/quota.js'
-import { clientQuota, needsDefine, type ClientQuota, type ClientReadCache, type QuotaPolicy } from './quota/policy.js'
+import { clientQuota, needsDefine, type ClientQuota, type ClientReadCache, type QuotaPolicy, type TopCacheErrorInfo } from './quota/policy.js'
 import { CLIENT_INTERNALS, SCRUB_ERROR, type ClientInternals } from './internals.js'
 import { TELEMETRY_POLICY, type ReportCall, type TelemetryPolicy, type TopTelemetry, type WithTelemetryPolicy } from './telemetry.js'
 
@@ -43,6 +43,8 @@ export interface TopResponseInfo {
   readonly error: TopError | undefined
 }
 
+export type { TopCacheErrorInfo }
+
 export interface TopRetryInfo {
   readonly method: string
   /** The attempt about to be made. */
@@ -60,6 +62,8 @@ export interface TopHooks {
   onRequest?(info: TopRequestInfo): void
   onResponse?(info: TopResponseInfo): void
   onRetry?(info: TopRetryInfo): void
+  /** A read cache store failed (a lookup, a write or its TTL policy threw, or it did not answer in time); the call went on without it. */
+  onCacheError?(info: TopCacheErrorInfo): void
 }
 
 export interface TopClientOptions {
@@ -148,11 +152,27 @@ const NO_OPTIONS: CallOptions = Object.freeze({})
 /** A request held back longer than this by the limiter is signed again before it goes. */
 const STALE_SIGNATURE_MS = 60_000
 
-/** A params object: plain (a Map's or a Date's entries are not own keys, so they would be sent as no params). */
-function isParamsObject(params: unknown): params is Record<string, unknown> {
-  if (params === null || typeof params !== 'object') return false
-  const proto = Object.getPrototypeOf(params)
-  return proto === Object.prototype || proto === null
+/**
+ * The caller's params, each key and value read once into a copy (null
+ * prototype: `__proto__` is a param like any other): what is checked is what
+ * is sent, even from a getter that answers differently each time. Only a
+ * plain object (a Map's or a Date's entries are not own keys: they would go
+ * as no params). Anything else, or a getter or Proxy trap that throws, is
+ * bad input: a TopValidationError naming the call.
+ */
+function readParams(method: string, params: unknown): Record<string, unknown> {
+  let copy: Record<string, unknown> | undefined
+  try {
+    const proto = params !== null && typeof params === 'object' && Object.getPrototypeOf(params)
+    if (proto === Object.prototype || proto === null) {
+      copy = Object.create(null) as Record<string, unknown>
+      for (const key of Object.keys(params!)) copy[key] = (params as Record<string, unknown>)[key]
+    }
+  } catch (cause) {
+    throw new TopValidationError(`${method}: params could not be read`, { method, cause })
+  }
+  if (!copy) throw new TopValidationError(`${method}: params must be a plain object`, { method })
+  return copy
 }
 
 function checkOptions(options: TopClientOptions): URL {
@@ -257,7 +277,16 @@ export class TopCallClient {
     if (options.waitUntil !== undefined && typeof options.waitUntil !== 'function') {
       throw new TopValidationError('Option waitUntil must be a function, e.g. (work) => ctx.waitUntil(work)', { param: 'waitUntil' })
     }
-    const setup = { appKey: options.appKey, appSecret: options.appSecret, crypto: this.crypto, limitMs: options.timeoutMs ?? 15_000, waitUntil: options.waitUntil }
+    const setup = {
+      appKey: options.appKey,
+      appSecret: options.appSecret,
+      endpoint: this.endpoint,
+      crypto: this.crypto,
+      limitMs: options.timeoutMs ?? 15_000,
+      deadlineMs: options.deadlineMs,
+      waitUntil: options.waitUntil,
+      hooks: this.#hooks,
+    }
     this.#quota = clientQuota(options, setup, fallbacks.quota)
     // Only the policy a telemetry carries (defineTelemetry) or TopClient's is bundled: a Worker without telemetry has neither.
     const telemetry = options.telemetry
@@ -289,15 +318,16 @@ export class TopCallClient {
 
   /** `hooks`: a reported call's own (the client's and its telemetry's, see telemetry-report.ts). */
   async #call(method: string, params: Record<string, unknown>, options: CallOptions, hooks?: CallHooks): Promise<unknown> {
+    // The deadline counts from here: a slow cache lookup spends it too.
+    const startedAt = Date.now()
     if (options !== NO_OPTIONS) checkCallOptions(options)
-    const meta = this.checkCall(method, params, options)
-    const { fields, files } = encodeParams(params, meta ? fileParamsOf(meta) : [], this.isFile)
+    const { meta, fields, files } = this.checkCall(method, params, options)
     const session = this.sessionFor(meta, options)
     const readCache: ClientReadCache | undefined = this.#quota?.readCache
     const cache = readCache?.cacheable(meta, files) ? readCache : undefined
     const cacheKey = cache && (await cache.keyFor(method, fields, session))
     if (cache && cacheKey !== undefined) {
-      const hit = await cache.lookup(method, cacheKey, hooks)
+      const hit = await cache.lookup(method, cacheKey, options, startedAt, hooks)
       if (hit !== undefined) return hit
     }
     return this.execute(method, meta, options, async () => {
@@ -310,7 +340,7 @@ export class TopCallClient {
         request: { url: this.endpoint, headers: this.headers, body },
         info: { params: prepared.fields, files: Object.keys(files) },
       }
-    }, cache && cacheKey !== undefined ? cache.decodeAndStore(method, cacheKey) : undefined, hooks)
+    }, cache && cacheKey !== undefined ? cache.decodeAndStore(method, cacheKey, options, startedAt) : undefined, hooks, startedAt)
   }
 
   /**
@@ -319,8 +349,7 @@ export class TopCallClient {
    */
   async prepareRequest(method: string, params: Record<string, unknown> = {}, options: CallOptions = NO_OPTIONS): Promise<PreparedRequest> {
     if (options !== NO_OPTIONS) checkCallOptions(options)
-    const meta = this.checkCall(method, params, options)
-    const { fields, files } = encodeParams(params, meta ? fileParamsOf(meta) : [], this.isFile)
+    const { meta, fields, files } = this.checkCall(method, params, options)
     return this.prepare(method, fields, files, this.sessionFor(meta, options))
   }
 
@@ -333,9 +362,8 @@ export class TopCallClient {
       now: this.now,
       call: (method, params, options) => this.call(method as never, params, options) as Promise<Record<string, unknown>>,
       checkCall: (method, params, options) => {
-        const meta = this.checkCall(method, params, options)
-        const { fields, files } = encodeParams(params, meta ? fileParamsOf(meta) : [], this.isFile)
-        return { meta, fields, files, session: this.sessionFor(meta, options) }
+        const checked = this.checkCall(method, params, options)
+        return { ...checked, session: this.sessionFor(checked.meta, options) }
       },
       envelope: async (body) => {
         const fields = this.#systemFields(undefined)
@@ -347,13 +375,16 @@ export class TopCallClient {
     }
   }
 
-  private checkCall(method: string, params: Record<string, unknown>, options: CallOptions): ApiMeta | undefined {
+  /** Check a call (method, params, options) and encode its params, before anything is sent. */
+  private checkCall(
+    method: string,
+    given: Record<string, unknown>,
+    options: CallOptions,
+  ): { meta: ApiMeta | undefined; fields: Record<string, string>; files: Record<string, unknown> } {
     if (typeof method !== 'string' || !METHOD_NAME.test(method)) {
       throw new TopValidationError(`Not a TOP method name: ${JSON.stringify(method)}`, { param: 'method' })
     }
-    if (!isParamsObject(params)) {
-      throw new TopValidationError(`${method}: params must be a plain object`, { method })
-    }
+    const params = readParams(method, given)
     const reserved = Object.keys(params).find((key) => CLIENT_SET_PARAMS.has(key))
     if (reserved !== undefined) {
       throw new TopValidationError(`${method}: param "${reserved}" is a system param the client sets (use the client's options)`, {
@@ -378,7 +409,7 @@ export class TopCallClient {
         })
       }
     }
-    return meta
+    return { meta, ...encodeParams(params, meta ? fileParamsOf(meta) : [], this.isFile) }
   }
 
   private sessionFor(meta: ApiMeta | undefined, options: CallOptions): string | undefined {
@@ -426,6 +457,7 @@ export class TopCallClient {
     build: () => Promise<{ request: BuiltRequest; info: Omit<TopRequestInfo, 'method' | 'attempt' | 'url'> }>,
     decode: (response: TopHttpResponse) => unknown = (response) => decodeResponse(method, response.status, response.text),
     hooks: ReadHooks<never> | undefined = this.#hooks,
+    startedAt = Date.now(),
   ): Promise<unknown> {
     const policy: RetryPolicy = {
       maxRetries: options.maxRetries ?? this.#options.maxRetries ?? 2,
@@ -437,7 +469,6 @@ export class TopCallClient {
     }
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 15_000
     const deadlineMs = options.deadlineMs ?? this.#options.deadlineMs
-    const startedAt = Date.now()
     const deadlineAt = deadlineMs === undefined ? Infinity : startedAt + deadlineMs
     const userSignal = options.signal
 
@@ -515,22 +546,6 @@ export class TopCallClient {
         userSignal?.removeEventListener('abort', onUserAbort)
       }
     }
-  }
-}
-
-/**
- * Run one hook. Observability must not change an outcome: a logger that
- * throws (or an async one that rejects) after a write went through must not
- * make the write look failed, inviting a duplicate; so its failure is dropped.
- */
-function notify<K extends keyof TopHooks>(hooks: ReadHooks<never> | undefined, name: K, info: Parameters<NonNullable<TopHooks[K]>>[0]): void {
-  const hook = hooks?.[name] as ((this: object, info: unknown) => unknown) | undefined
-  if (!hook) return
-  try {
-    const returned = hook.call(hooks!.target, info)
-    if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function') Promise.resolve(returned).catch(() => {})
-  } catch {
-    // Dropped on purpose (see above).
   }
 }
 

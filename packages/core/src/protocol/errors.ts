@@ -1,3 +1,4 @@
+import { MAX_BAN_MS } from './ban-cap.js'
 import { displaySafe } from './sanitize.js'
 
 /**
@@ -134,7 +135,7 @@ export class TopRemoteError extends TopApiError {}
 
 /** 4–8 or an `accesscontrol.*` sub-code: the caller is throttled. */
 export class TopRateLimitError extends TopApiError {
-  /** How long the ban lasts, from "This ban will last for N more seconds" or an HTTP 429's `Retry-After`, when stated. */
+  /** How long the ban lasts, from "This ban will last for N more seconds" or an HTTP 429's `Retry-After`, when stated; at most `MAX_BAN_MS` (a day). */
   readonly retryAfterMs: number | undefined
 
   constructor(fields: TopApiErrorFields, retryAfterMs: number | undefined) {
@@ -143,11 +144,12 @@ export class TopRateLimitError extends TopApiError {
   }
 }
 
-const BAN_PATTERN = /ban will last for (\d{1,9}) more seconds?/i
+const BAN_PATTERN = /ban will last for (\d+) more seconds?/i
 
+/** The ban a gateway message states ("This ban will last for N more seconds"), in ms, at most `MAX_BAN_MS`. */
 export function parseBanMs(text: string | undefined): number | undefined {
   const match = text ? BAN_PATTERN.exec(text) : null
-  return match ? Number(match[1]) * 1000 : undefined
+  return match ? Math.min(Number(match[1]) * 1000, MAX_BAN_MS) : undefined
 }
 
 /** Pick the error class for an `error_response` by the platform's code families. */

@@ -1,17 +1,24 @@
+import { MAX_BAN_MS } from './ban-cap.js'
 import { TopRateLimitError, type TopApiError } from './errors.js'
 import { parseJson } from './json.js'
 import { errorFromBody } from './response.js'
 
-/** The longest `Retry-After` taken at its word (as `parseBanMs`: up to 9 digits of seconds). */
-const DELTA_SECONDS = /^\s*(\d{1,9})\s*$/
-
-/** A `Retry-After` value (delta-seconds or an HTTP-date) as ms from `now`, or undefined when it says nothing usable. */
+/**
+ * A `Retry-After` value as ms from `now` (at most `MAX_BAN_MS`), or undefined
+ * when it is neither form RFC 9110 lets a server send: delta-seconds (digits
+ * only) or an IMF-fixdate (`Fri, 31 Dec 2027 23:59:59 GMT`). The date is
+ * taken only when it reads back exactly as written (ECMAScript's
+ * `toUTCString` is the IMF-fixdate): `Date.parse` alone also accepts
+ * "soon 2099", 31 February or a wrong weekday.
+ */
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (!value) return undefined
-  const seconds = DELTA_SECONDS.exec(value)
-  if (seconds) return Number(seconds[1]) * 1000
-  const date = Date.parse(value)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+  const text = value?.trim()
+  if (!text) return undefined
+  // Number('99…9') may be Infinity: capped before it is multiplied.
+  if (/^\d+$/.test(text)) return Math.min(Number(text) * 1000, MAX_BAN_MS)
+  const date = Date.parse(text)
+  // ` dddd `: a four-digit year, which the date reads back as too (not +010000 or -000001).
+  return / \d{4} /.test(text) && new Date(date).toUTCString() === text ? Math.min(Math.max(0, date - now), MAX_BAN_MS) : undefined
 }
 
 /**

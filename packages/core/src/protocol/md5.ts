@@ -8,8 +8,11 @@
 // little-endian (all current JS engines) and the bytes are 4-aligned; other
 // blocks are first gathered into these words. Either way no array is
 // allocated per block: off-heap typed arrays cost microseconds each in V8.
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
-const GATHERED = new Int32Array(16)
+const LITTLE_ENDIAN = /* @__PURE__ */ isLittleEndian()
+const GATHERED = /* @__PURE__ */ new Int32Array(16)
+function isLittleEndian(): boolean {
+  return new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
+}
 // Inputs up to 64 bytes may live on V8's heap, where reading `.buffer` would copy them out.
 const MIN_IN_PLACE_BYTES = 65
 

@@ -6,6 +6,8 @@
  * looked at a bounded number of times, whatever the input.
  */
 
+import { asciiSet } from '../protocol/ascii-set.js'
+
 export type LinkKind =
   /** A short link that redirects: `m.tb.cn/h.…`, `e.tb.cn`, `tb.cn`, `e22a.com`. */
   | 'short'
@@ -84,8 +86,7 @@ const ITEM_PATH_ID = /^\/(?:i|item\/)(\d{5,20})\.htm$/
  * narrower than RFC 3986: `$ ( ) [ ] ' , ; ! *` are left out because share
  * texts put 淘口令 symbols, brackets and punctuation right against links.
  */
-const URL_CHARS = new Uint8Array(128)
-for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#%&=+@') URL_CHARS[c.charCodeAt(0)] = 1
+const URL_CHARS = /* @__PURE__ */ asciiSet('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#%&=+@')
 /** Punctuation that ends a sentence rather than a link. */
 const TRAILING = new Set(['.', ':', '?', '#', '&', '@'])
 

@@ -5,6 +5,7 @@
  */
 import { extractLinks, type FoundLink } from './links.js'
 import { parseTpwd, type Tpwd } from './tpwd.js'
+import { asciiSet } from '../protocol/ascii-set.js'
 
 export type ShareItem =
   /** A 淘口令 in symbols (`￥AbCd1234￥`) or after a pairing code (`CZ0001 AbCd1234`). */
@@ -14,8 +15,7 @@ export type ShareItem =
   /** Any other http(s) link: not the platform's, so not converted. */
   | { readonly kind: 'other-link'; readonly index: number; readonly text: string }
 
-const URL_CHARS = new Uint8Array(128)
-for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#%&=+@') URL_CHARS[c.charCodeAt(0)] = 1
+const URL_CHARS = /* @__PURE__ */ asciiSet('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#%&=+@')
 const TRAILING = new Set(['.', ':', '?', '#', '&', '@'])
 
 function schemeAt(text: string, at: number): boolean {

@@ -40,7 +40,7 @@ const MAX_TOKEN = 20
 const MAX_GAP = 3
 
 /** Symbols the apps use on both sides of the token. */
-const SAME_SYMBOLS = new Set([...'￥¥$＄€£￡¢￠¤₩￦'])
+const SAME_SYMBOLS = /* @__PURE__ */ new Set('￥¥$＄€£￡¢￠¤₩￦') // a string iterates by character
 /** The currency block U+20A0–U+20C0 (₠ … ₿ ₤ ₳ ₴ ₰ ₲ ₵ ₭ ₮ ₱ ₸ ₹ ₽ ₣ …): all seen in the wild. */
 function isCurrencySign(code: number): boolean {
   return code >= 0x20a0 && code <= 0x20c0
@@ -54,7 +54,7 @@ const BRACKET_CLOSERS: Readonly<Record<string, readonly string[]>> = {
 }
 
 /** Cheap first test, so most characters cost one lookup. */
-const OPENER_CODES = new Set([...SAME_SYMBOLS, ...Object.keys(BRACKET_CLOSERS), '/'].map((c) => c.charCodeAt(0)))
+const OPENER_CODES = /* @__PURE__ */ new Set(/* @__PURE__ */ [...SAME_SYMBOLS, ...Object.keys(BRACKET_CLOSERS), '/'].map((c) => c.charCodeAt(0)))
 function mayOpen(code: number): boolean {
   return OPENER_CODES.has(code) || isCurrencySign(code)
 }

@@ -67,6 +67,11 @@ import type { ClientFallbacks } from '../../src/index.js'
 
 export type CallClientTypes = [ClientFallbacks]
 
+// Issue 25: a read cache store's failure, as the onCacheError hook sees it.
+import type { TopCacheErrorInfo } from '../../src/index.js'
+
+export type CacheErrorTypes = [TopCacheErrorInfo]
+
 // Issue 27: the telemetry seam.
 import type { TopTelemetry, TopCallRecorder, TopCallStart, TopCallEnd, TopCallFailure } from '../../src/index.js'
 

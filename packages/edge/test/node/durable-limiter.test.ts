@@ -137,7 +137,7 @@ describe('durableLimiter against the object', () => {
         },
       }),
     }
-    await durableLimiter(namespace, { perSecond: 1e9, burst: 1000, onStoreError: 'local' }).acquire(request(5000))
+    await durableLimiter(namespace, { perSecond: 1e6, burst: 1000, onStoreError: 'local' }).acquire(request(5000))
     expect(bodies).toHaveLength(1)
     const message = JSON.parse(bodies[0]!) as Record<string, unknown>
     expect(Object.keys(message).sort()).toEqual(['maxWaitMs', 'method'])

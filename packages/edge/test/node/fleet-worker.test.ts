@@ -23,7 +23,7 @@ const BAN_SECONDS = 2
 const ITEM = 'taobao.tbk.item.info.get'
 
 interface WorkerSpec {
-  /** The example (whose TbkLimiter counts the requests it serves), or the Worker asking for 1e9/s. */
+  /** The example (whose TbkLimiter counts the requests it serves), or the Worker asking for a million calls a second. */
   readonly script?: 'example' | 'greedy'
   readonly vars?: Record<string, string>
 }
@@ -141,12 +141,12 @@ describe('a fleet of Workers sharing the TbkLimiter Durable Object, against a qu
     expect(control.some((a) => a.status === 429)).toBe(true)
   }, 60_000)
 
-  it('Workers configured differently, one asking for 1e9/s, cannot raise or add up past the object\'s pace: zero code 7, about one object call per request', async () => {
+  it('Workers configured differently, one asking for a million calls a second, cannot raise or add up past the object\'s pace: zero code 7, about one object call per request', async () => {
     const fleet = await startFleet(
       [
         { vars: { TBK_QPS: '8' } }, // defines the object: the fleet's pace
-        { vars: { TBK_QPS: '1000000000' } }, // a Worker whose own TBK_QPS is 1e9 (it binds w0's object)
-        { script: 'greedy' }, // asks for perSecond 1e9, burst 1e6 in its limiter's options
+        { vars: { TBK_QPS: '1000000' } }, // a Worker whose own TBK_QPS is a million, the cap (it binds w0's object)
+        { script: 'greedy' }, // asks for perSecond 1e6, burst 1e6 (the caps) in its limiter's options
       ],
       true,
     )

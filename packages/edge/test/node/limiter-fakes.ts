@@ -6,6 +6,7 @@ export class FakeState implements LimiterState {
   alarm: number | undefined
   failWrites = false
   failReads = false
+  failDeletes = false
   readonly storage = {
     get: async <T>(key: string): Promise<T | undefined> => {
       if (this.failReads) throw new Error('storage read failed')
@@ -15,7 +16,10 @@ export class FakeState implements LimiterState {
       if (this.failWrites) throw new Error('storage write failed')
       this.values.set(key, value)
     },
-    delete: async (key: string): Promise<boolean> => this.values.delete(key),
+    delete: async (key: string): Promise<boolean> => {
+      if (this.failDeletes) throw new Error('storage delete failed')
+      return this.values.delete(key)
+    },
     setAlarm: async (at: number): Promise<void> => {
       if (this.failWrites) throw new Error('storage write failed')
       this.alarm = at

@@ -15,7 +15,7 @@ describe('TbkLimiter: the pace is its own', () => {
     expect(now[2]!.body).toMatchObject({ reason: 'rate' })
   })
 
-  it('ignores whatever pace a caller sends: asking for 1e9/s, or another burst, gets a turn in the one line', async () => {
+  it('ignores whatever pace a caller sends: asking for 1e9/s (past any cap), or another burst, gets a turn in the one line', async () => {
     const object = new TbkLimiter(new FakeState(), { TBK_QPS: 5 })
     const rules = [{ perSecond: 1e9 }, { perSecond: 2, burst: 1 }, { perSecond: 1e9, burst: 1e6 }]
     const answers = []

@@ -5,6 +5,7 @@
  */
 import { QUOTA_POLICY, type ClientReadCache, type QuotaPolicy, type WithQuotaPolicy } from './policy.js'
 import type { CallHooks } from '../call-options.js'
+import type { CallOptions } from '../call-types.js'
 import { checkQuotaOptions } from './quota-options.js'
 import type { TopCache, TopLimiter } from './quota.js'
 import { recordGatewayBan, takeSlot, type SlotRequest } from './rate-gate.js'
@@ -24,8 +25,8 @@ async function reportedSlot(limiter: TopLimiter, request: SlotRequest): Promise<
 function reportedLookups(readCache: ReadCache): ClientReadCache {
   const lookup = readCache.lookup.bind(readCache)
   return Object.assign(readCache, {
-    async lookup(method: string, key: string, hooks?: CallHooks): Promise<unknown> {
-      const hit = await lookup(method, key)
+    async lookup(method: string, key: string, options: CallOptions, startedAt: number, hooks?: CallHooks): Promise<unknown> {
+      const hit = await lookup(method, key, options, startedAt)
       hooks?.onCache?.(hit !== undefined)
       return hit
     },
@@ -61,6 +62,7 @@ function marked<S extends object>(store: S, name: 'limiter' | 'cache', wrap: () 
  * object, marked.
  */
 export function defineLimiter<L extends TopLimiter>(limiter: L): L {
+  // The client never clears a ban: an operator calls clearBan on the store itself, so the wrapper has none.
   return marked(limiter, 'limiter', () => ({ acquire: (r) => limiter.acquire(r), recordBan: (r) => limiter.recordBan(r), waitsForSlot: limiter.waitsForSlot }) as L)
 }
 

@@ -3,11 +3,11 @@ import type { PaceRule } from './pacing.js'
 
 /** What every limiter (memory, Redis, Durable Object) is configured with. */
 export interface LimiterOptions {
-  /** App-wide calls per second (the app's quota, or the share of it this limiter may spend). */
+  /** App-wide calls per second (the app's quota, or the share of it this limiter may spend); at most `MAX_PER_SECOND`. */
   perSecond: number
-  /** Slots that may go out at once after a quiet spell; default 1 (evenly paced). In any one second at most `perSecond + burst - 1` calls go out. */
+  /** Slots that may go out at once after a quiet spell; default 1 (evenly paced), at most `MAX_BURST`. In any one second at most `perSecond + burst - 1` calls go out. */
   burst?: number
-  /** Calls per second for single methods (evenly paced), on top of the app-wide limit: `{ 'taobao.tbk.dg.material.optional.upgrade': 5 }`. */
+  /** Calls per second for single methods (evenly paced), on top of the app-wide limit: `{ 'taobao.tbk.dg.material.optional.upgrade': 5 }`; each at most `MAX_PER_SECOND`. */
   perMethod?: Readonly<Record<string, number>>
 }
 
@@ -16,9 +16,20 @@ export interface LimiterRules {
   readonly perMethod: ReadonlyMap<string, PaceRule>
 }
 
+/**
+ * The highest pace a limiter takes: a million calls per second, a slot every
+ * microsecond. Beyond it the slot interval falls below what the stores keep
+ * (the Redis script's times are fixed-point ms with three decimals), so the
+ * limiter would stop pacing at all; no app's quota comes near it.
+ */
+export const MAX_PER_SECOND = 1_000_000
+
+/** The largest burst a limiter takes (a million slots at once): past it a burst is no limit, and past 2^53 not even a count (`burst: 1e308`). */
+export const MAX_BURST = 1_000_000
+
 function positive(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new TopValidationError(`Option ${name} must be a positive number, got ${String(value)}`, { param: name })
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_PER_SECOND) {
+    throw new TopValidationError(`Option ${name} must be a number in (0, ${MAX_PER_SECOND}], got ${String(value)}`, { param: name })
   }
   return value
 }
@@ -28,8 +39,8 @@ export function limiterRules(options: LimiterOptions): LimiterRules {
   if (options === null || typeof options !== 'object') throw new TopValidationError('Limiter options must be an object')
   const perSecond = positive(options.perSecond, 'perSecond')
   const burst = options.burst ?? 1
-  if (!Number.isInteger(burst) || burst < 1) {
-    throw new TopValidationError(`Option burst must be a whole number ≥ 1, got ${String(options.burst)}`, { param: 'burst' })
+  if (!Number.isInteger(burst) || burst < 1 || burst > MAX_BURST) {
+    throw new TopValidationError(`Option burst must be a whole number from 1 to ${MAX_BURST}, got ${String(options.burst)}`, { param: 'burst' })
   }
   const perMethod = new Map<string, PaceRule>()
   if (options.perMethod !== undefined) {

@@ -2,6 +2,7 @@ import type { LimiterDecision, TopLimiter } from './quota.js'
 import { limiterRules, type LimiterOptions } from './limiter-options.js'
 import { paceAfterGrant, paceWait, type PaceRule } from './pacing.js'
 import { withQuotaPolicy } from './define.js'
+import { MAX_BAN_MS } from '../../protocol/ban-cap.js'
 
 export type MemoryLimiterOptions = LimiterOptions
 
@@ -9,6 +10,7 @@ export type MemoryLimiterOptions = LimiterOptions
  * A limiter for one process (or one Worker isolate): the app's pace and ban
  * kept in memory. Share one instance between the clients of a process; a
  * fleet needs a shared store (`@tbkit/redis`, `@tbkit/edge`) instead.
+ * A ban is held at most `MAX_BAN_MS` (a day); `clearBan` forgets one.
  */
 export function memoryLimiter(options: MemoryLimiterOptions): TopLimiter {
   const rules = limiterRules(options)
@@ -33,7 +35,10 @@ export function memoryLimiter(options: MemoryLimiterOptions): TopLimiter {
     },
     async recordBan({ appKey, untilMs }): Promise<void> {
       if (!Number.isFinite(untilMs)) return
-      bans.set(appKey, Math.max(bans.get(appKey) ?? 0, untilMs))
+      bans.set(appKey, Math.max(bans.get(appKey) ?? 0, Math.min(untilMs, Date.now() + MAX_BAN_MS)))
+    },
+    async clearBan({ appKey }): Promise<void> {
+      bans.delete(appKey)
     },
   })
 }

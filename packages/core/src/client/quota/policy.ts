@@ -7,7 +7,9 @@
  * store. So a `TopCallClient` given neither a limiter nor a cache — a Worker
  * making plain calls — bundles none of it.
  */
-import { TopValidationError, type TopRateLimitError } from '../../protocol/errors.js'
+import { TopValidationError, type TopError, type TopRateLimitError } from '../../protocol/errors.js'
+import type { CallOptions } from '../call-types.js'
+import type { ReadHooks } from '../call-options.js'
 import type { SigningCrypto } from '../../protocol/crypto.js'
 import type { ApiMeta } from '../../protocol/meta.js'
 import type { TopHttpResponse } from '../platform.js'
@@ -18,13 +20,28 @@ import type { CallHooks } from '../call-options.js'
 /** `Symbol.for`, so a store made by another copy of core (ESM beside CJS) still carries it. */
 export const QUOTA_POLICY: unique symbol = Symbol.for('tbkit.quota.policy') as never
 
+/** What the `onCacheError` hook is told: a cache store failed, and the call went on without it. */
+export interface TopCacheErrorInfo {
+  readonly method: string
+  /** What failed: a lookup, a write, or the store's `ttlFor`. */
+  readonly operation: 'get' | 'set' | 'ttlFor'
+  /** What the store said (secrets redacted), the store's own error as its `cause`. */
+  readonly error: TopError
+}
+
 /** What a client needs to build its read cache. */
 export interface ReadCacheSetup {
   readonly appKey: string
+  /** The client's endpoint: part of every key, so a sandbox's (or an emulator's) answer is never served to production. */
+  readonly endpoint: string
   readonly appSecret: string
   readonly crypto: SigningCrypto
   /** The longest a lookup or a write may take (the client's per-attempt timeout). */
   readonly limitMs: number
+  /** The client's `deadlineMs`, when set (a call's own wins). */
+  readonly deadlineMs: number | undefined
+  /** The client's hooks: a store's failure goes to `onCacheError`, and never changes the call's outcome. */
+  readonly hooks: ReadHooks<never> | undefined
   /** Where a write goes that the answer need not wait for (a Worker's `ctx.waitUntil`); without it the answer waits for the write. */
   readonly waitUntil: ((work: Promise<unknown>) => void) | undefined
 }
@@ -33,9 +50,12 @@ export interface ReadCacheSetup {
 export interface ClientReadCache {
   cacheable(meta: ApiMeta | undefined, files: Readonly<Record<string, unknown>>): boolean
   keyFor(method: string, fields: Readonly<Record<string, string>>, session: string | undefined): Promise<string>
-  /** `hooks`: the call's; a reported call's learn the cache's answer (see define.ts). */
-  lookup(method: string, key: string, hooks?: CallHooks): Promise<unknown>
-  decodeAndStore(method: string, key: string): (response: TopHttpResponse) => unknown
+  /**
+   * The cached answer or undefined, within the call's time (`startedAt`: when the call began); its
+   * abort raises `TopAbortError`. `hooks`: the call's; a reported call's learn the cache's answer (see define.ts).
+   */
+  lookup(method: string, key: string, options: CallOptions, startedAt: number, hooks?: CallHooks): Promise<unknown>
+  decodeAndStore(method: string, key: string, options: CallOptions, startedAt: number): (response: TopHttpResponse) => unknown
 }
 
 /** The client side of the quota seam. */

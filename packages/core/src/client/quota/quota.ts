@@ -30,8 +30,14 @@ export interface TopLimiter {
     /** How long the caller can wait for its slot (its deadline or attempt timeout): a store that waits (`waitsForSlot`) grants no slot later than this. */
     readonly maxWaitMs?: number
   }): Promise<LimiterDecision>
-  /** Record that the app is banned until `untilMs` (epoch ms); keeps the later of the stored and the new time. */
+  /** Record that the app is banned until `untilMs` (epoch ms); keeps the later of the stored and the new time, and never more than `MAX_BAN_MS` from now. */
   recordBan(request: { readonly appKey: string; readonly untilMs: number }): Promise<void>
+  /**
+   * Forget the app's ban (an operator's way back from a ban recorded in
+   * error); the pace is kept. The limiters tbkit makes have it; optional for
+   * a store of your own.
+   */
+  clearBan?(request: { readonly appKey: string }): Promise<void>
   /**
    * `true` when `acquire` itself waits until the slot comes (the store keeps
    * the waiting line and answers each caller at its turn, as the Durable

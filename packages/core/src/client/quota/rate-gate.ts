@@ -1,4 +1,5 @@
 import { TopAbortError, TopError, TopRateLimitError, TopTransportError } from '../../protocol/errors.js'
+import { clampBanMs } from '../../protocol/ban-cap.js'
 import type { AttemptAbort } from '../attempt-abort.js'
 import type { LimiterDecision, TopLimiter } from './quota.js'
 import type { CallHooks } from '../call-options.js'
@@ -116,9 +117,11 @@ function within<T>(request: SlotRequest, work: Promise<T> | undefined, ms: numbe
  * change the call's outcome (the ban error is raised either way).
  */
 export async function recordGatewayBan(limiter: TopLimiter, appKey: string, error: TopRateLimitError): Promise<void> {
-  if (!(error.retryAfterMs! > 0)) return
+  // Capped here too, for a store of your own: one answer must not hold back a fleet for years.
+  const banMs = clampBanMs(error.retryAfterMs)
+  if (!banMs) return
   try {
-    await limiter.recordBan({ appKey, untilMs: Date.now() + error.retryAfterMs! })
+    await limiter.recordBan({ appKey, untilMs: Date.now() + banMs })
   } catch {
     // See above: the caller gets the gateway's ban either way.
   }
