@@ -264,15 +264,24 @@ export class TopCallClient {
     return this.#options.appKey
   }
 
-  /** Call a TOP method. Params use the platform's own snake_case names. */
-  call<M extends Method>(method: M, ...args: CallArgs<M>): Promise<ResultOf<M>>
-  /** Call a method the catalog does not know yet (untyped, not validated). */
-  call<M extends string>(
-    method: M extends Method ? never : M,
-    params?: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<Record<string, unknown>>
-  async call(method: string, params: Record<string, unknown> = {}, options: CallOptions = NO_OPTIONS): Promise<unknown> {
+  /**
+   * Call a TOP method of the catalog. Params use the platform's own
+   * snake_case names. Only catalog methods compile: a misspelt name is a type
+   * error (and, at run time, a `TopValidationError` naming the likely
+   * method); a method the catalog does not know yet goes through
+   * {@link TopCallClient.callUntyped}.
+   */
+  call<M extends Method>(method: M, ...args: CallArgs<M>): Promise<ResultOf<M>> {
+    return this.callUntyped(method, args[0] as Record<string, unknown> | undefined, args[1]) as Promise<ResultOf<M>>
+  }
+
+  /**
+   * Call any method by name, untyped: for a method the catalog does not know
+   * yet. Params are not checked against the catalog (it has no entry to check
+   * them by) and the result is a plain record. A catalog method's name is
+   * still validated as with `call`.
+   */
+  async callUntyped(method: string, params: Record<string, unknown> = {}, options: CallOptions = NO_OPTIONS): Promise<Record<string, unknown>> {
     if (options !== NO_OPTIONS) checkCallOptions(options)
     const meta = this.checkCall(method, params, options)
     const { fields, files } = encodeParams(params, meta ? fileParamsOf(meta) : [], this.isFile)
@@ -282,7 +291,7 @@ export class TopCallClient {
     const cacheKey = cache && (await cache.keyFor(method, fields, session))
     if (cache && cacheKey !== undefined) {
       const hit = await cache.lookup(method, cacheKey)
-      if (hit !== undefined) return hit
+      if (hit !== undefined) return hit as Record<string, unknown>
     }
     return this.execute(method, meta, options, async () => {
       const prepared = await this.prepare(method, fields, files, session)
@@ -294,7 +303,7 @@ export class TopCallClient {
         request: { url: this.endpoint, headers: this.headers, body },
         info: { params: prepared.fields, files: Object.keys(files) },
       }
-    }, cache && cacheKey !== undefined ? cache.decodeAndStore(method, cacheKey) : undefined)
+    }, cache && cacheKey !== undefined ? cache.decodeAndStore(method, cacheKey) : undefined) as Promise<Record<string, unknown>>
   }
 
   /**
@@ -315,7 +324,7 @@ export class TopCallClient {
       allowInsecureHttp: this.#options.allowInsecureHttp === true,
       headers: this.headers,
       now: this.now,
-      call: (method, params, options) => this.call(method as never, params, options) as Promise<Record<string, unknown>>,
+      call: (method, params, options) => this.callUntyped(method, params, options),
       checkCall: (method, params, options) => {
         const meta = this.checkCall(method, params, options)
         const { fields, files } = encodeParams(params, meta ? fileParamsOf(meta) : [], this.isFile)
