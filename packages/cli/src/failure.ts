@@ -79,6 +79,10 @@ function validationHint(error: TopValidationError): string | undefined {
 }
 
 function apiHint(error: TopApiError): string {
+  const explained = error.explanation
+  // The session hint knows the stored session (refresh or log in again); the explanation's pointer follows it.
+  if (error instanceof TopAuthError && (error.code === 26 || error.code === 27)) return `the session is missing, invalid or expired: ${REFRESH_HINT} — tbk explain ${error.code}`
+  if (explained) return `${explained.meaning} ${explained.fix}${explained.banSeconds !== undefined ? ` (ban: ${explained.banSeconds} s)` : ''} — tbk explain ${explained.code}`
   if (error instanceof TopSignatureError) {
     return error.code === 30 || error.code === 31
       ? "the gateway rejected the timestamp: check this machine's clock"

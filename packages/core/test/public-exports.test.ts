@@ -24,6 +24,8 @@ const RUNTIME_EXPORTS = [
   'TopConversionError', 'convertShareText',
   // A tree-shakable client (issue 23): the call client, features as functions, stores of your own
   'TopCallClient', 'paginate', 'batch', 'createSession', 'refreshSession', 'defineLimiter', 'defineCache',
+  // What an error means and what to do (issue 26)
+  'explainError', 'explainCode', 'explainedCodes',
 ]
 
 describe('public exports', () => {

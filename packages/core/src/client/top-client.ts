@@ -6,6 +6,8 @@
  * functions, and bundles only those it imports.
  */
 import { portableCrypto } from '../protocol/crypto.js'
+import { setErrorExplainer } from '../protocol/errors.js'
+import { explainError } from '../protocol/explain.js'
 import type { TopSession } from '../protocol/oauth.js'
 import { batch, type BatchCall, type BatchOptions, type BatchResultsOf } from './batch.js'
 import type { Method, ResultOf } from './call-types.js'
@@ -15,6 +17,9 @@ import { paginate, type PageItemOf, type PaginateArgs, type PaginateOptions } fr
 import type { Platform } from './platform.js'
 import { CLIENT_QUOTA_POLICY } from './quota/define.js'
 import { createSession, refreshSession, type SessionCallOptions } from './session.js'
+
+// `TopApiError.explanation` for every error of a full client's calls (and any other).
+setErrorExplainer(explainError)
 
 const TOP_CLIENT_FALLBACKS: ClientFallbacks = { crypto: portableCrypto, quota: CLIENT_QUOTA_POLICY, nearMissMethod }
 

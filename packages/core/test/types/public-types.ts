@@ -50,3 +50,7 @@ export type LedgerStoreTypes = [
 import type { ClientFallbacks } from '../../src/index.js'
 
 export type CallClientTypes = [ClientFallbacks]
+
+// Issue 26: error explanations.
+import type { ErrorExplanation } from '../../src/index.js'
+export type ExplainTypes = [ErrorExplanation]
