@@ -7,6 +7,7 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   orders: { summary: 'export orders over any time range: tbk orders export --from … --to … --out …', load: async () => (await import('./commands/orders.js')).command },
   apis: { summary: 'list the APIs in the catalog', load: async () => (await import('./commands/apis.js')).command },
   describe: { summary: 'params, session need, result fields and an example for one method', load: async () => (await import('./commands/describe.js')).command },
+  doctor: { summary: 'check credentials, clock, session, API access, pid, proxy and redis: tbk doctor [--demo]', load: async () => (await import('./commands/doctor.js')).command },
   explain: { summary: 'what an error code or sub_code means and what to do: tbk explain 25', load: async () => (await import('./commands/explain.js')).command },
   sign: { summary: 'print the canonical string and signature for given params', load: async () => (await import('./commands/sign.js')).command },
   config: { summary: 'set, get, list or unset profile settings (app_key, app_secret, …)', load: async () => (await import('./commands/config.js')).command },
