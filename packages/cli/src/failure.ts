@@ -1,3 +1,4 @@
+import { paintFor } from './colour.js'
 import {
   TopAbortError,
   TopApiError,
@@ -33,8 +34,9 @@ interface Failure {
  */
 export function reportFailure(error: unknown, io: CliIo, debug: boolean): number {
   const failure = describeFailure(error)
-  let text = `tbk: ${neutralise(failure.message)}\n`
-  if (failure.hint) text += `hint: ${neutralise(failure.hint)}\n`
+  const paint = paintFor(io.stderr, io.env)
+  let text = `${paint.red('tbk:')} ${neutralise(failure.message)}\n`
+  if (failure.hint) text += `${paint.yellow('hint:')} ${neutralise(failure.hint)}\n`
   if (debug && error instanceof Error && error.stack) {
     text += `${neutraliseLines(error.stack.replace(error.message, neutralise(error.message)))}\n`
   }

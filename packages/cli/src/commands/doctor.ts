@@ -6,6 +6,7 @@ import { EXIT } from '../exit-codes.js'
 import { writeText, type CliIo } from '../io.js'
 import { resolveSettings, type Settings } from '../settings.js'
 import { neutralise } from '../terminal-text.js'
+import { paintFor } from '../colour.js'
 import { UsageError } from '../usage-error.js'
 import type { CheckResult, DoctorContext } from '../doctor/checks.js'
 
@@ -45,10 +46,12 @@ Examples:
       settings = await resolveSettings(args, io)
     }
     const results: CheckResult[] = []
+    const paint = paintFor(io.stdout, io.env)
     const print = async (result: CheckResult) => {
       results.push(result)
-      const line = `${result.ok ? '✔' : '✘'} ${result.name}: ${result.detail}${result.ok || !result.fix ? '' : ` — fix: ${result.fix}`}`
-      await writeText(io.stdout, `${neutralise(line)}\n`)
+      const mark = result.ok ? paint.green('✔') : paint.red('✘')
+      const line = `${result.name}: ${result.detail}${result.ok || !result.fix ? '' : ` — fix: ${result.fix}`}`
+      await writeText(io.stdout, `${mark} ${neutralise(line)}\n`)
     }
     try {
       // Checks that need no gateway first: a bad proxy setting would also stop the client from being made.
