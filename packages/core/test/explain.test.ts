@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createApiError, explainCode, explainError, explainedCodes, TopApiError } from '../src/index.js'
+import { createApiError, createTopClient, explainCode, explainError, explainedCodes, TopApiError } from '../src/index.js'
 
 describe('explainError', () => {
   it('explains the codes users meet, in English and Chinese, each with a fix', () => {
@@ -21,6 +21,8 @@ describe('explainError', () => {
   })
 
   it('prefers the sub_code, reads the item-id upgrade from its message, and carries the ban time of code 7', () => {
+    // A TopClient fills in TopApiError.explanation (a lean TopCallClient bundle leaves the tables out).
+    createTopClient({ send: async () => ({ status: 200, text: '{}' }) }, { appKey: 'k', appSecret: 's' })
     const upgrade = createApiError({ code: 15, msg: 'Remote service error', subCode: 'isv.invalid-parameter', subMsg: '请使用升级后的新商品ID', method: 'taobao.tbk.item.info.get' })
     expect(upgrade.explanation?.fix).toContain('taobao.tbk.itemid.transform')
     const ban = createApiError({ code: 7, msg: 'App Call Limited', subCode: 'accesscontrol.limited-by.app.access.count', subMsg: 'This ban will last for 12 more seconds' })

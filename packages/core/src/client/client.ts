@@ -1,7 +1,8 @@
 import { AttemptAbort, AttemptRequest, type BuiltRequest } from './attempt-abort.js'
 import { webHmacSha256Hex, type SigningCrypto } from '../protocol/crypto.js'
 import { encodeParams, isFileValue } from '../protocol/encode.js'
-import { TopAbortError, TopError, TopRateLimitError, TopTimeoutError, TopTransportError, TopValidationError } from '../protocol/errors.js'
+import { setErrorExplainer, TopAbortError, TopError, TopRateLimitError, TopTimeoutError, TopTransportError, TopValidationError, type TopApiError } from '../protocol/errors.js'
+import type { ErrorExplanation } from '../protocol/explain.js'
 import type { CallOptions, Method, ParamsOf, ResultOf } from './call-types.js'
 import type { ApiMeta, Catalog } from '../protocol/meta.js'
 import type { Platform, TopHttpRequest, TopHttpResponse, TopRequestBody } from './platform.js'
@@ -115,6 +116,8 @@ export interface ClientFallbacks {
   readonly quota: QuotaPolicy | undefined
   /** The catalog method a misspelt name most likely meant (without it, an unknown name is sent as is). */
   readonly nearMissMethod: ((method: string, catalog: Catalog) => string | undefined) | undefined
+  /** What `TopApiError.explanation` answers (`explainError`); without it, undefined. Set when such a client is made. */
+  readonly explainError?: ((error: TopApiError) => ErrorExplanation | undefined) | undefined
 }
 
 const CALL_CLIENT_FALLBACKS: ClientFallbacks = { crypto: { hmacSha256Hex: webHmacSha256Hex }, quota: undefined, nearMissMethod: undefined }
@@ -241,6 +244,7 @@ export class TopCallClient {
       throw new TopValidationError(`Sign method ${this.signMethod} needs MD5, which this platform lacks`, { param: 'signMethod' })
     }
     this.#nearMissMethod = fallbacks.nearMissMethod
+    if (fallbacks.explainError) setErrorExplainer(fallbacks.explainError)
     const platformIsFile = platform.isFile
     this.isFile = platformIsFile ? (v) => isFileValue(v) || platformIsFile(v) : isFileValue
     this.now = platform.now ?? Date.now

@@ -6,7 +6,6 @@
  * functions, and bundles only those it imports.
  */
 import { portableCrypto } from '../protocol/crypto.js'
-import { setErrorExplainer } from '../protocol/errors.js'
 import { explainError } from '../protocol/explain.js'
 import type { TopSession } from '../protocol/oauth.js'
 import { batch, type BatchCall, type BatchOptions, type BatchResultsOf } from './batch.js'
@@ -18,10 +17,7 @@ import type { Platform } from './platform.js'
 import { CLIENT_QUOTA_POLICY } from './quota/define.js'
 import { createSession, refreshSession, type SessionCallOptions } from './session.js'
 
-// `TopApiError.explanation` for every error of a full client's calls (and any other).
-setErrorExplainer(explainError)
-
-const TOP_CLIENT_FALLBACKS: ClientFallbacks = { crypto: portableCrypto, quota: CLIENT_QUOTA_POLICY, nearMissMethod }
+const TOP_CLIENT_FALLBACKS: ClientFallbacks = { crypto: portableCrypto, quota: CLIENT_QUOTA_POLICY, nearMissMethod, explainError }
 
 /** A client for one app, with every feature as a method (see `TopCallClient` for the calls themselves). */
 export class TopClient extends TopCallClient {

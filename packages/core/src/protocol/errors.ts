@@ -102,7 +102,7 @@ export interface TopApiErrorFields {
 
 let explainer: ((error: TopApiError) => ErrorExplanation | undefined) | undefined
 
-/** Where `TopApiError.explanation` comes from (set by `TopClient`'s module, so that lean bundles leave the tables out). */
+/** Where `TopApiError.explanation` comes from: set when a `TopClient` is made (a lean `TopCallClient` bundle leaves the tables out). */
 export function setErrorExplainer(explain: (error: TopApiError) => ErrorExplanation | undefined): void {
   explainer = explain
 }

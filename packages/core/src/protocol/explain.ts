@@ -117,8 +117,15 @@ const ENTRIES: readonly Entry[] = [
   },
 ]
 
-const BY_CODE = new Map<string, Entry>()
-for (const entry of ENTRIES) for (const code of entry.codes) if (!BY_CODE.has(code)) BY_CODE.set(code, entry)
+// Built on first use: a top-level loop would be a side effect that keeps the tables in every bundle.
+let byCode: Map<string, Entry> | undefined
+function codeIndex(): Map<string, Entry> {
+  if (!byCode) {
+    byCode = new Map()
+    for (const entry of ENTRIES) for (const code of entry.codes) if (!byCode.has(code)) byCode.set(code, entry)
+  }
+  return byCode
+}
 
 function explanation(entry: Entry, code: string, banSeconds?: number): ErrorExplanation {
   const { meaning, meaningZh, fix, fixZh } = entry
@@ -128,13 +135,13 @@ function explanation(entry: Entry, code: string, banSeconds?: number): ErrorExpl
 /** The explanation of one code (`25`) or sub_code (`isv.invalid-signature`, `-4003`); undefined when unknown. */
 export function explainCode(code: string | number): ErrorExplanation | undefined {
   const key = String(code).trim()
-  const entry = BY_CODE.get(key) ?? BY_CODE.get(key.toLowerCase())
+  const entry = codeIndex().get(key) ?? codeIndex().get(key.toLowerCase())
   return entry && explanation(entry, key)
 }
 
 /** The codes `explainCode` knows. */
 export function explainedCodes(): string[] {
-  return [...BY_CODE.keys()]
+  return [...codeIndex().keys()]
 }
 
 const BAN_SECONDS = /(\d+)\s*more\s*seconds?|剩余\s*(\d+)\s*秒|(\d+)\s*秒/i
@@ -157,11 +164,11 @@ export function explainError(error: unknown): ErrorExplanation | undefined {
   const byText = ENTRIES.find((entry) => entry.text?.test(text))
   if (byText) return explanation(byText, subCode ?? String(e.code))
   if (subCode !== undefined) {
-    const entry = BY_CODE.get(subCode) ?? BY_CODE.get(subCode.replace(/^isv\.|^isp\./, ''))
+    const entry = codeIndex().get(subCode) ?? codeIndex().get(subCode.replace(/^isv\.|^isp\./, ''))
     if (entry) return explanation(entry, subCode, entry.codes.includes('7') ? banSeconds : undefined)
   }
-  const entry = BY_CODE.get(String(e.code))
+  const entry = codeIndex().get(String(e.code))
   if (entry) return explanation(entry, String(e.code), String(e.code) === '7' ? banSeconds : undefined)
-  if (subCode?.startsWith('accesscontrol.')) return explanation(BY_CODE.get('7')!, subCode, banSeconds)
+  if (subCode?.startsWith('accesscontrol.')) return explanation(codeIndex().get('7')!, subCode, banSeconds)
   return undefined
 }
