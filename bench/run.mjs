@@ -3,7 +3,7 @@
 // stdout and bench/results.json, whose figures also go into BENCHMARKS.md
 // (partial runs, --quick or --only, write bench/results.local.json and leave
 // BENCHMARKS.md alone). Run after building (`npm run bench` builds first).
-//   node bench/run.mjs [--quick] [--only signing,overhead,decoding,startup,bundle,memory,fleet]
+//   node bench/run.mjs [--quick] [--only signing,overhead,decoding,startup,bundle,memory,fleet,telemetry]
 import { existsSync, writeFileSync } from 'node:fs'
 import { lastJsonLine, runNode } from './lib/child.mjs'
 import { describeMachine, describeSource } from './lib/machine.mjs'
@@ -12,8 +12,8 @@ import { fromRoot, REPO_ROOT } from './lib/paths.mjs'
 import { updateFigures } from './lib/markdown.mjs'
 import { renderTable } from './lib/table.mjs'
 
-const SECTIONS = ['signing', 'overhead', 'decoding', 'startup', 'bundle', 'memory', 'oneshot', 'fleet']
-const REQUIRED_BUILDS = ['packages/core/dist/index.js', 'packages/node/dist/index.js', 'packages/edge/dist/index.js', 'packages/emulator/dist/index.js', 'packages/redis/dist/index.js']
+const SECTIONS = ['signing', 'overhead', 'decoding', 'startup', 'bundle', 'memory', 'oneshot', 'fleet', 'telemetry']
+const REQUIRED_BUILDS = ['packages/core/dist/index.js', 'packages/node/dist/index.js', 'packages/edge/dist/index.js', 'packages/emulator/dist/index.js', 'packages/redis/dist/index.js', 'packages/otel/dist/index.js']
 
 const options = parseOptions()
 if (options.help) {

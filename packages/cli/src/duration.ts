@@ -11,12 +11,43 @@ export function parseDuration(text: string, flag: string): number {
 }
 
 /** The longest timer Node honours (2^31−1 ms, ~24.8 days); a longer one fires at once. */
-const MAX_TIMER_MS = 2 ** 31 - 1
+export const MAX_TIMER_MS = 2 ** 31 - 1
 
-/** A duration that must pass before something gives up (`--timeout`): zero would fail every request. */
-export function parsePositiveDuration(text: string, flag: string): number {
+/** A duration's upper bound, and how a message says it. */
+export interface DurationCap {
+  readonly ms: number
+  readonly text: string
+}
+
+const TIMER_CAP: DurationCap = { ms: MAX_TIMER_MS, text: '24 days' }
+
+/**
+ * A duration that must pass before something gives up (`--timeout`, `--wait`):
+ * zero would give up at once, so it is refused; so is one past `cap` (by
+ * default the longest single timer; a command that waits longer chains timers
+ * and says its own cap).
+ */
+export function parsePositiveDuration(text: string, flag: string, cap: DurationCap = TIMER_CAP): number {
   const ms = parseDuration(text, flag)
   if (ms < 1) throw new UsageError(`--${flag} must be longer than 0, got ${JSON.stringify(text)}`, `e.g. --${flag} 30s`)
-  if (ms > MAX_TIMER_MS) throw new UsageError(`--${flag} must be at most 24 days, got ${JSON.stringify(text)}`, `e.g. --${flag} 2m`)
+  if (ms > cap.ms) throw new UsageError(`--${flag} must be at most ${cap.text}, got ${JSON.stringify(text)}`, `e.g. --${flag} 2m`)
   return ms
+}
+
+/**
+ * Run `fire` after `ms`, however long: past 2^31−1 ms Node would fire at
+ * once, so a long wait is a chain of shorter timers. Returns the cancel.
+ */
+export function longTimeout(fire: () => void, ms: number): () => void {
+  const endsAt = Date.now() + ms
+  let timer: ReturnType<typeof setTimeout>
+  const arm = (left: number) => {
+    timer = setTimeout(() => {
+      const rest = endsAt - Date.now()
+      if (rest > 0) arm(rest)
+      else fire()
+    }, Math.min(left, MAX_TIMER_MS))
+  }
+  arm(ms)
+  return () => clearTimeout(timer)
 }

@@ -6,6 +6,8 @@ import { dirname, join } from 'node:path'
 import { parseJson, SIGN_METHODS, TopValidationError } from '@tbkit/core'
 import { CliError } from './cli-error.js'
 import { EXIT } from './exit-codes.js'
+import { isExpiryText } from './expiry-time.js'
+import { redactUrlCredentials } from './secrets.js'
 import { shellQuote } from './shell-quote.js'
 
 /** The settings a profile holds, in the platform's own snake_case. */
@@ -183,7 +185,7 @@ const DIGITS = /^\d+$/
 /** Check a value before it is stored, so a typo fails now rather than at the next call. */
 export function checkSetting(key: SettingKey, value: string): void {
   const fail = (expected: string): never => {
-    throw new TopValidationError(`${key} must be ${expected}, got ${JSON.stringify(SECRET_KEYS.has(key) ? '…' : value)}`, { param: key })
+    throw new TopValidationError(`${key} must be ${expected}, got ${JSON.stringify(SECRET_KEYS.has(key) ? '…' : redactUrlCredentials(value))}`, { param: key })
   }
   if (value.trim() === '') fail('non-empty')
   switch (key) {
@@ -202,7 +204,7 @@ export function checkSetting(key: SettingKey, value: string): void {
       break
     case 'session_expires_at':
     case 'refresh_expires_at':
-      if (!DIGITS.test(value)) fail('epoch milliseconds (digits)')
+      if (!isExpiryText(value)) fail('epoch milliseconds (digits) up to 4102444800000 (2100-01-01)')
       break
     case 'redis_url':
       if (!/^rediss?:\/\/[^\s]+$/.test(value)) fail('a redis:// or rediss:// URL')

@@ -4,6 +4,7 @@ import { CliError } from './cli-error.js'
 import { parseDuration, parsePositiveDuration } from './duration.js'
 import type { CliIo } from './io.js'
 import { EXIT } from './exit-codes.js'
+import { isExpiryText } from './expiry-time.js'
 import { configPath, DEFAULT_PROFILE, readConfig, type ConfigFile, type ProfileSettings, type SettingKey } from './profile-store.js'
 import { registerSecret } from './secrets.js'
 import { shellQuote } from './shell-quote.js'
@@ -132,7 +133,7 @@ export async function resolveSettings(args: ParsedArgs, io: CliIo): Promise<Sett
 /** The stored session's expiry applies only while that session is the one in use (not one from a flag or TBK_SESSION). */
 function storedSessionExpiry(stored: ProfileSettings, session: string | undefined): number | undefined {
   const at = stored.session_expires_at
-  return session !== undefined && session === stored.session && at !== undefined && /^\d+$/.test(at) ? Number(at) : undefined
+  return session !== undefined && session === stored.session && at !== undefined && isExpiryText(at) ? Number(at) : undefined
 }
 
 function qpsOf(text: string | undefined): number | undefined {

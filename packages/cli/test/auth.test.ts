@@ -19,6 +19,19 @@ afterAll(async () => {
   await cleanup(home)
 })
 
+/** A token answer as the platform writes it (`token_result` is JSON text), with fields replaced. */
+function tokenResult(extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    access_token: 'at-opaque-session-77',
+    refresh_token: 'rt-opaque-refresh-77',
+    expires_in: 86400,
+    re_expires_in: 2592000,
+    taobao_user_id: '2200012345678',
+    taobao_user_nick: 'tbkit',
+    ...extra,
+  })
+}
+
 const SC_CALL = ['call', 'taobao.tbk.sc.material.optional.upgrade', 'q=女装', 'adzone_id=123', 'site_id=456']
 
 interface Profile {
@@ -181,6 +194,59 @@ describe('tbk auth', () => {
     const unknown = await tbk(['auth', 'logn'], { env })
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toContain('did you mean tbk auth login?')
+  })
+
+  it('shows a nick from the gateway escaped, never acted on by the terminal (issue 25 item 5)', async () => {
+    const nick = '\u001b]0;pwned\u0007\u001b[2J坏\u202e人'
+    const remove = gateway.handle('taobao.top.auth.token.create', () => ({ token_result: tokenResult({ taobao_user_nick: encodeURIComponent(nick) }) }))
+    try {
+      const { run } = await login()
+      expect(run.code).toBe(0)
+      expect(run.stdout).toContain('logged in as \\u001b]0;pwned\\u0007\\u001b[2J坏\\u202e人')
+      const status = await tbk(['auth', 'status'], { env })
+      expect(`${run.stdout}${run.stderr}${status.stdout}`).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202e]/)
+    } finally {
+      remove()
+    }
+  })
+
+  it('refuses an expires_in no date can show with a typed error, storing nothing (issue 25 item 6)', async () => {
+    const before = await storedProfile()
+    for (const extra of [{ expires_in: 9007199254740991 }, { re_expires_in: '999999999999' }]) {
+      const remove = gateway.handle('taobao.top.auth.token.create', () => ({ token_result: tokenResult(extra) }))
+      try {
+        const { run } = await login()
+        expect(run.code, JSON.stringify(extra)).not.toBe(0)
+        expect(run.code).not.toBe(1)
+        expect(run.stderr).toMatch(/beyond ten years/)
+        expect(run.stderr).not.toMatch(/unexpected error|Invalid time|RangeError/)
+        expect(await storedProfile()).toEqual(before)
+      } finally {
+        remove()
+      }
+    }
+  })
+
+  it('waits out a --wait longer than one timer can hold, and refuses --wait 0 or past 30 days (issue 25 item 7)', async () => {
+    const started = Date.now()
+    const run = await tbk(['auth', 'login', '--redirect-uri', 'http://127.0.0.1:0/callback', '--wait', '600h'], {
+      env,
+      onSpawn: (child) => {
+        child.stderr!.on('data', (chunk: Buffer | string) => {
+          // Still waiting well after the ~1 ms a 600 h timer used to last: interrupt it.
+          if (String(chunk).includes('Waiting for the callback')) setTimeout(() => child.kill('SIGINT'), 1500)
+        })
+      },
+    })
+    expect(Date.now() - started).toBeGreaterThan(1400)
+    expect(run.stderr).not.toContain('no authorization arrived')
+    expect(run.code).toBe(130)
+    expect(run.stderr).toContain('tbk: interrupted')
+    for (const wait of ['0', '0s', '0ms', '721h', '31d', '-1s']) {
+      const refused = await tbk(['auth', 'login', '--redirect-uri', 'http://127.0.0.1:0/callback', '--wait', wait], { env })
+      expect(refused.code, wait).toBe(2)
+      expect(refused.stderr).toContain('--wait')
+    }
   })
 
   it('gives up after --wait when no authorization arrives (no browser opened in tests)', async () => {

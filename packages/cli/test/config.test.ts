@@ -44,6 +44,71 @@ describe('tbk config', () => {
     expect(list.stdout + list.stderr).not.toContain(SESSION)
   })
 
+  it('never prints the password of a URL: set, get, list, list -o json and a refused value (issue 25 item 4)', async () => {
+    for (const [url, password, shown] of [
+      ['redis://app:s3cr%40t@127.0.0.1:6379/0', 's3cr%40t', 'redis://app:[redacted]@127.0.0.1:6379/0'],
+      ['rediss://:pw@redis.example:6380', 'pw', 'rediss://:[redacted]@redis.example:6380'],
+      ['redis://lonepassword@127.0.0.1:6379', 'lonepassword', 'redis://[redacted]@127.0.0.1:6379'],
+    ] as const) {
+      const set = await tbk(['config', 'set', 'redis_url', url], { env: env() })
+      expect(set.code).toBe(0)
+      expect(set.stderr).toContain(`set redis_url = ${shown}`)
+      const get = await tbk(['config', 'get', 'redis_url'], { env: env() })
+      expect(get.stdout).toBe(`${shown}\n`)
+      const list = await tbk(['config', 'list'], { env: env() })
+      expect(list.stdout).toContain(`redis_url = ${shown}`)
+      const json = await tbk(['config', 'list', '-o', 'json'], { env: env() })
+      expect(JSON.parse(json.stdout).settings.redis_url).toBe(shown)
+      for (const out of [set, get, list, json]) expect(`${out.stdout}${out.stderr}`).not.toContain(`:${password}@`)
+      expect(JSON.parse(await readFile(configFile(), 'utf8')).profiles.default.redis_url).toBe(url)
+    }
+    const endpoint = await tbk(['config', 'set', 'endpoint', 'https://user:hunter2@gw.example/router/rest'], { env: env() })
+    expect(endpoint.stderr).toContain('https://user:[redacted]@gw.example/router/rest')
+    const refused = await tbk(['config', 'set', 'redis_url', 'redis://app:hunter2@ bad host'], { env: env() })
+    expect(refused.code).toBe(3)
+    expect(refused.stderr).not.toContain('hunter2')
+    // An error naming the URL (redis unreachable) does not show it either.
+    await tbk(['config', 'set', 'qps', '5'], { env: env() })
+    await tbk(['config', 'set', 'redis_url', 'redis://app:hunter2@127.0.0.1:1/0'], { env: env() })
+    const call = await tbk(['call', 'taobao.tbk.item.info.get', 'num_iids=1', '--endpoint', gateway.url, '--app-key', APP_KEY], { env: { ...env(), TBK_APP_SECRET: APP_SECRET } })
+    expect(`${call.stdout}${call.stderr}`).not.toContain('hunter2')
+  })
+
+  it('lists session expiry times as dates on the platform clock (GMT+8) with the time left (issue 26 item 5)', async () => {
+    const now = Date.now()
+    await tbk(['config', 'set', 'session_expires_at', String(now + 26 * 3_600_000 + 90_000)], { env: env() })
+    await tbk(['config', 'set', 'refresh_expires_at', '1000'], { env: env() })
+    const list = await tbk(['config', 'list'], { env: env() })
+    expect(list.stdout).toMatch(/^session_expires_at = \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \(GMT\+8\), 1 d 2 h left$/m)
+    expect(list.stdout).toMatch(/^refresh_expires_at = 1970-01-01 08:00:01 \(GMT\+8\), expired \d+ d( \d+ h)? ago$/m)
+    expect(list.stdout).not.toContain(String(now + 26 * 3_600_000 + 90_000))
+    // Scripts keep the number: get and -o json.
+    expect((await tbk(['config', 'get', 'refresh_expires_at'], { env: env() })).stdout).toBe('1000\n')
+    expect(JSON.parse((await tbk(['config', 'list', '-o', 'json'], { env: env() })).stdout).settings.refresh_expires_at).toBe('1000')
+  })
+
+  it('refuses an expiry no date can show, and says so for one already stored rather than crash (issue 25 item 6)', async () => {
+    for (const value of ['9999999999999999', '4102444800001', '12345678901234']) {
+      const set = await tbk(['config', 'set', 'session_expires_at', value], { env: env() })
+      expect(set.code, value).toBe(3)
+      expect(set.stderr).toContain('session_expires_at must be epoch milliseconds')
+    }
+    await tbk(['config', 'set', 'session', SESSION], { env: env() })
+    const config = JSON.parse(await readFile(configFile(), 'utf8'))
+    config.profiles.default.session_expires_at = '9999999999999999'
+    await writeFile(configFile(), JSON.stringify(config), { mode: 0o600 })
+    for (const args of [['auth', 'status'], ['auth', 'status', '-o', 'json'], ['config', 'list']]) {
+      const run = await tbk(args, { env: env() })
+      expect(run.code, args.join(' ')).not.toBe(1)
+      expect(`${run.stdout}${run.stderr}`).not.toMatch(/unexpected error|Invalid time|RangeError/)
+    }
+    const status = await tbk(['auth', 'status'], { env: env() })
+    expect(status.code).toBe(3)
+    expect(status.stderr).toContain('session_expires_at in profile "default" is not a time tbk can read')
+    expectCleanError(status.stderr)
+    expect((await tbk(['config', 'list'], { env: env() })).stdout).toContain('session_expires_at = 9999999999999999 (not a valid time)')
+  })
+
   it('warns that a secret on the command line lands in shell history', async () => {
     const result = await tbk(['config', 'set', 'app_secret', APP_SECRET], { env: env() })
     expect(result.code).toBe(0)

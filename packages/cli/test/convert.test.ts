@@ -88,4 +88,38 @@ describe('tbk convert', () => {
     expect(sc.params).toMatchObject({ site_id: { value: '2' }, session: { value: SESSION } })
     expect(result.stdout).toMatch(/^https:\/\/s\.click\.taobao\.com\/t\?e=\w+$/m)
   })
+
+  it('converts at most --max-items distinct items (default 20) and shows the rest as skipped, exit 4 (issue 25 item 2)', async () => {
+    gateway.clearRequests()
+    const links = Array.from({ length: 23 }, (_, i) => `https://item.taobao.com/item.htm?id=${688401422805 + i}`)
+    const result = await tbk(['convert', links.join(' '), '--adzone-id', '1', '--as', 'link'], { env })
+    expect(result.code).toBe(4)
+    expect(result.stderr).toContain('converted 20 · not Taobao 0 · failed 0 · skipped 3')
+    expect(result.stderr).toContain(`… link ${links[22]} (skipped: over 20 items per call; left as is)`)
+    expect(result.stdout).toContain(links[20])
+    const sentIds = gateway.requests.filter((r) => r.method === 'taobao.tbk.item.convert').flatMap((r) => r.params.num_iids!.value.split(','))
+    expect(sentIds).toHaveLength(20)
+
+    const json = await tbk(['convert', links.slice(0, 3).join(' '), '--adzone-id', '1', '--max-items', '1', '-o', 'json'], { env })
+    expect(JSON.parse(json.stdout).items.map((i: { status: string }) => i.status)).toEqual(['converted', 'skipped', 'skipped'])
+    for (const bad of ['0', '201', 'x', '1.5']) {
+      expect((await tbk(['convert', links[0]!, '--adzone-id', '1', '--max-items', bad], { env })).code).toBe(2)
+    }
+  })
+
+  it('never prints what the gateway answered raw: a click_url with terminal escapes fails its item, and the report is escaped (issue 25 item 5)', async () => {
+    const hostile = 'https://s.click.taobao.com/t?e=1\u001b]0;pwned\u0007\u001b[2J'
+    const removeItem = gateway.handle('taobao.tbk.item.convert', ({ params }) => ({ results: [{ num_iid: params.num_iids, click_url: hostile }] }))
+    const removeTpwd = gateway.handle('taobao.tbk.tpwd.convert', () => ({ error: { code: 15, msg: 'Remote service error', sub_code: 'isv.x', sub_msg: 'bad\u001b[31mred\u0007' } }))
+    try {
+      const result = await tbk(['convert', '看 https://item.taobao.com/item.htm?id=688401422805 与 ￥AbCdEfGhIjK￥', '--adzone-id', '1'], { env })
+      expect(result.code).toBe(4)
+      expect(result.stdout).toBe('看 https://item.taobao.com/item.htm?id=688401422805 与 ￥AbCdEfGhIjK￥\n')
+      expect(result.stderr).toContain('not an https Taobao/Tmall link')
+      expect(`${result.stdout}${result.stderr}`).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/)
+    } finally {
+      removeItem()
+      removeTpwd()
+    }
+  })
 })

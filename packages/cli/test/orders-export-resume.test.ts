@@ -61,7 +61,12 @@ describe('tbk orders export --resume refuses a checkpoint it cannot trust', () =
     ['a sync field out of range', (c) => ({ ...c, sync: { ...(c.sync as object), pageNo: -1 } }), /is damaged or not a tbk orders export checkpoint \(pageNo\)/],
     ['another range', (c) => ({ ...c, sync: { ...(c.sync as object), to: 1 } }), /is for another export \(another --from, --to or --query-type\)/],
     ['not JSON', () => `{"version":1,"note":"${MARKER}"`, /is damaged: not JSON/],
-    ['an unknown shape', () => ({ version: 1, format: 'ndjson', columns: [], filters: {}, bytes: 0, orders: 0, duplicates: 0, sync: { version: 2, note: MARKER } }), /another export|damaged/],
+    ['an unknown shape', (c) => ({ version: 2, account: c.account, format: 'ndjson', columns: [], filters: {}, bytes: 0, orders: 0, duplicates: 0, sync: { version: 2, note: MARKER } }), /another export|damaged/],
+    // Issue 25 item 10: whose orders the file holds.
+    ['no account', (c) => ({ ...c, account: undefined }), /account is not an app key and endpoint/],
+    ['an account of another app key', (c) => ({ ...c, account: { ...(c.account as object), appKey: '99999999' } }), /holds the orders of app key 99999999 at .*, not of app key/],
+    ['an account at another endpoint', (c) => ({ ...c, account: { ...(c.account as object), endpoint: 'https://u:hunter2@gw.example/router/rest' } }), /holds the orders of app key .* at https:\/\/u:\[redacted\]@gw\.example\/router\/rest, not of/],
+    ['a checkpoint of an older tbk (no account recorded)', (c) => ({ ...c, version: 1, account: undefined }), /written by an older tbk, which did not record the app key and endpoint/],
   ]
 
   it.each(damaged)('%s', async (_, damage, message) => {
@@ -79,6 +84,23 @@ describe('tbk orders export --resume refuses a checkpoint it cannot trust', () =
     expect(result.stderr).not.toContain('run the same command with --resume')
     expectCleanError(result.stderr)
     // Nothing sent, nothing touched.
+    expect(gateway.requests).toHaveLength(0)
+    expect((await readFile(out)).equals(before)).toBe(true)
+  })
+
+  it('records whose orders the file holds (app key and endpoint, never the secret) and refuses to resume them as another account (issue 25 item 10)', async () => {
+    const out = join(dir, 'orders.ndjson')
+    const checkpoint = await interruptedExport(out)
+    expect(checkpoint.account).toEqual({ appKey: env.TBK_APP_KEY, endpoint: env.TBK_ENDPOINT })
+    expect(JSON.stringify(checkpoint)).not.toContain(env.TBK_APP_SECRET!)
+    const before = await readFile(out)
+    const otherKey = await tbk(exportArgs(out, '--resume'), { env: { ...env, TBK_APP_KEY: 'other-app-key-2' } })
+    expect(otherKey.code).toBe(2)
+    expect(otherKey.stderr).toContain(`holds the orders of app key ${env.TBK_APP_KEY} at ${env.TBK_ENDPOINT}, not of app key other-app-key-2`)
+    expect(otherKey.stderr).toContain('hint: resume with the app key and endpoint of the interrupted export')
+    const otherEndpoint = await tbk(exportArgs(out, '--resume', '--endpoint', 'http://127.0.0.1:9/router/rest'), { env })
+    expect(otherEndpoint.code).toBe(2)
+    expect(otherEndpoint.stderr).toContain('not of app key')
     expect(gateway.requests).toHaveLength(0)
     expect((await readFile(out)).equals(before)).toBe(true)
   })

@@ -52,6 +52,8 @@ export {
   type PreparedRequest,
 } from './client/client.js'
 export type { CallOptions, Method, ParamsOf, ResultOf } from './client/call-types.js'
+export type { TopTelemetry, TopCallRecorder, TopCallStart, TopCallEnd, TopCallFailure } from './client/telemetry.js'
+export { defineTelemetry } from './client/telemetry-report.js'
 export type { TopLimiter, TopCache, LimiterDecision } from './client/quota/quota.js'
 export { limiterRules, type LimiterOptions, type LimiterRules } from './client/quota/limiter-options.js'
 export { paceWait, paceAfterGrant, type PaceRule } from './client/quota/pacing.js'
@@ -114,6 +116,8 @@ export { authorizeUrl, sessionFromTokenResult, AUTHORIZE_ENDPOINT, type Authoriz
 export { createSession, refreshSession, TOKEN_CREATE_METHOD, TOKEN_REFRESH_METHOD, type SessionCallOptions } from './client/session.js'
 export {
   convertShareText,
+  DEFAULT_SHARE_ITEMS,
+  MAX_SHARE_ITEMS,
   TopConversionError,
   type ConvertShareTextOptions,
   type ShareOutput,

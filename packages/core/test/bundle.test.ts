@@ -55,6 +55,7 @@ const PARTS = {
   'limiter policy': ['takeSlot', 'recordGatewayBan'],
   'read cache': ['ReadCache'],
   'near-miss method names': ['nearMissMethod'],
+  telemetry: ['reportCall', 'ReportingHooks'],
 } as const
 
 const CALL_CLIENT = `
@@ -81,6 +82,7 @@ describe('a TopCallClient bundle', () => {
       pagination: `import { paginate } from './src/index.ts'; export const pages = () => paginate(client, 'taobao.tbk.dg.material.optional.upgrade', { q: 'x' })`,
       batch: `import { batch } from './src/index.ts'; export const both = () => batch(client, [{ method: 'taobao.tbk.tpwd.create', params: { url: 'https://a' } }])`,
       sessions: `import { createSession } from './src/index.ts'; export const login = (code) => createSession(client, code)`,
+      telemetry: `import { defineTelemetry } from './src/index.ts'; export const observed = new TopCallClient({ send: createFetchSender({ fetch }) }, { appKey: 'k', appSecret: 's', telemetry: defineTelemetry({ startCall: () => undefined }) })`,
       'limiter policy': `import { memoryLimiter, TopCallClient as C, createFetchSender as f } from './src/index.ts'; export const limited = new C({ send: f({ fetch }) }, { appKey: 'k', appSecret: 's', limiter: memoryLimiter({ perSecond: 5 }) })`,
     }
     for (const [part, use] of Object.entries(uses)) {

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createTopClient, decodeResponse, TopError, TopValidationError, type ApiMeta, type Platform, type TopHttpRequest } from '../src/index.js'
+import { convertShareText, createTopClient, decodeResponse, extractLinks, TopError, TopValidationError, type ApiMeta, type Platform, type TopHttpRequest } from '../src/index.js'
 import { BATCH_SEPARATOR, decodeBatchAnswer } from '../src/client/batch.js'
 
 const METHOD = 'taobao.tbk.item.info.get'
@@ -141,6 +141,8 @@ const paramValue = fc.oneof(
   fc.bigInt(),
   fc.boolean(),
   fc.date({ noInvalidDate: false }),
+  // The last hours of JavaScript's dates have no GMT+8 date: refused, never a RangeError.
+  fc.constantFrom(new Date(8.64e15), new Date(8.64e15 - 3_600_000), new Date(-8.64e15)),
   fc.constantFrom(null, undefined),
   fc.array(fc.oneof(fc.string({ unit: 'binary', maxLength: 5 }), fc.integer()), { maxLength: 4 }),
   fc.dictionary(fc.string({ unit: 'binary', maxLength: 5 }), fc.oneof(fc.string({ unit: 'binary', maxLength: 5 }), fc.bigInt(), fc.double())),
@@ -186,6 +188,116 @@ describe('hostile params (property)', () => {
         }
       }),
       { numRuns: 150 },
+    )
+  }, 60_000)
+})
+
+// ---- Issue 25: the new surface (OAuth answers, share texts).
+
+const opaqueToken = fc.stringMatching(/^[A-Za-z0-9._~+/-]{12,40}$/).filter((token) => /[g-zG-Z._~+/-]/.test(token))
+const escapeDepth = fc.integer({ min: 0, max: 3 })
+const quoted = (depth: number) => `${'\\'.repeat(2 ** depth - 1)}"`
+
+describe('hostile OAuth answers (property, issue 25 item 3)', () => {
+  it('no token of any alphabet survives into an excerpt, however deep the JSON escaping and wherever the body is cut', () => {
+    fc.assert(
+      fc.property(opaqueToken, fc.constantFrom('access_token', 'refresh_token'), escapeDepth, fc.nat(), fc.constantFrom(200, 502), (token, name, depth, cut, code) => {
+        const q = quoted(depth)
+        const full = `{"top_auth_token_create_response":{"token_result":${q}{${q}${name}${q}:${q}${token}${q},${q}expires_in${q}:86400}`
+        const text = full.slice(0, full.indexOf(token) + token.length + (cut % 8))
+        try {
+          decodeResponse('taobao.top.auth.token.create', code, text)
+        } catch (error) {
+          if (!(error instanceof TopError)) throw error
+          const excerpt = (error as { bodyExcerpt?: string }).bodyExcerpt ?? ''
+          expect(excerpt).not.toContain(token)
+          expect(error.message).not.toContain(token)
+        }
+      }),
+      { numRuns: 300 },
+    )
+  })
+})
+
+describe('hostile share texts (property, issue 25 item 11)', () => {
+  const platformLink = fc.constantFrom('https://item.taobao.com/item.htm?id=600000000001', 'https://m.tb.cn/h.AbCd12', 'item.taobao.com/item.htm?id=600000000001', 's.click.taobao.com/t?e=1')
+  const wrapper = fc.constantFrom(
+    'https://evil.example/r?to=',
+    'https://evil.example/p/',
+    'https://evil.example/#',
+    'https://evil.example/x%2F',
+    'data:text/html,',
+    'data:',
+    'javascript:alert(1)//',
+    'evil.example\\',
+    'evil.example\\@',
+    'https://evil.example@',
+    'http://evil.example/?u=',
+    'blob:https://evil.example/',
+  )
+  const frame = fc.constantFrom(['', ''], ['看 ', ' 吧'], ['【淘宝】', '。'], ['\n', '\n'])
+
+  it('a platform link inside another address is never taken as the platform own', () => {
+    fc.assert(
+      fc.property(wrapper, platformLink, frame, (outer, link, [before, after]) => {
+        const found = extractLinks(`${before}${outer}${link}${after}`)
+        expect(found).toEqual([])
+      }),
+      { numRuns: 300 },
+    )
+  })
+})
+
+describe('convertShareText against a hostile gateway (property, issue 25 items 2 and 5)', () => {
+  const clickUrl = fc.oneof(
+    fc.constantFrom(
+      'javascript:alert(1)',
+      'http://s.click.taobao.com/t?e=1',
+      'https://evil.example/t',
+      'https://s.click.taobao.com.evil.example/t',
+      'https://a@s.click.taobao.com/t',
+      '//evil.example/t',
+      'data:text/html,x',
+      'https://s.click.taobao.com/t?e=\u001b[2J',
+      'https://s.click.taobao.com/\u202et',
+    ),
+    fc.string({ unit: 'binary', maxLength: 40 }),
+    fc.constant('https://s.click.taobao.com/t?e=ok'),
+  )
+  const shareText = fc
+    .array(fc.oneof(fc.integer({ min: 100000, max: 999999 }).map((id) => `https://item.taobao.com/item.htm?id=${id}`), fc.constantFrom('￥AbCd1234Ef￥', 'https://m.tb.cn/h.AbCd12', '看看', 'https://example.com/x')), { maxLength: 60 })
+    .map((parts) => parts.join(' '))
+
+  it('spends at most a bounded number of calls, and puts nothing but an https platform link into the text', async () => {
+    await fc.assert(
+      fc.asyncProperty(shareText, clickUrl, fc.integer({ min: 1, max: 8 }), async (text, url, maxItems) => {
+        let calls = 0
+        const client = {
+          async call(method: string, params: Record<string, unknown>) {
+            calls++
+            if (method === 'taobao.tbk.item.convert') return { results: String(params.num_iids).split(',').map((id) => ({ num_iid: id, click_url: url })) }
+            if (method === 'taobao.tbk.item.click.extract') return { item_id: '123456' }
+            if (method === 'taobao.tbk.spread.get') return { results: (params.requests as unknown[]).map(() => ({ content: url, err_msg: 'OK' })) }
+            if (method === 'taobao.tbk.tpwd.create') return { data: { password_simple: url } }
+            return { data: { num_iid: '123456', click_url: url } }
+          },
+        }
+        const result = await convertShareText(client as never, text, { adzoneId: '1', maxItems })
+        // One to three calls per converted item, batched steps at most one call each.
+        expect(calls).toBeLessThanOrEqual(3 * maxItems)
+        // Here each distinct text is one distinct item: at most maxItems of them were worked on, the rest skipped.
+        const worked = new Set(result.items.filter((item) => item.status === 'converted' || item.status === 'failed').map((item) => item.text))
+        expect(worked.size).toBeLessThanOrEqual(maxItems)
+        const distinct = new Set(result.items.filter((item) => item.status !== 'not-taobao').map((item) => item.text))
+        expect(result.items.some((item) => item.status === 'skipped')).toBe(distinct.size > maxItems)
+        for (const item of result.items) {
+          if (item.status !== 'converted') continue
+          expect(item.replacement).toMatch(/^https:\/\/[a-z0-9.-]+\.(?:taobao\.com|tb\.cn)\//)
+          expect(item.replacement).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/)
+        }
+        if (url !== 'https://s.click.taobao.com/t?e=ok') expect(result.items.every((item) => item.status !== 'converted')).toBe(true)
+      }),
+      { numRuns: 200 },
     )
   }, 60_000)
 })

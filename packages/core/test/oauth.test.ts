@@ -128,6 +128,10 @@ describe('sessionFromTokenResult', () => {
       tokenText({ expires_in: -5 }),
       tokenText({ re_expires_in: '1e3' }),
       tokenText({ taobao_user_id: { id: 1 } }),
+      // Issue 25 item 6: lifetimes no date can show, or no session has.
+      tokenText({ expires_in: 9007199254740991 }),
+      tokenText({ re_expires_in: '999999999999' }),
+      tokenText({ expires_in: 10 * 366 * 86_400 + 1 }),
     ]
     for (const text of hostile) {
       let caught: unknown
@@ -200,5 +204,45 @@ describe('client.createSession / refreshSession', () => {
     expect((decode as TopTransportError).bodyExcerpt).toBeUndefined()
     expect((decode as Error).cause).toBeUndefined()
     expect(broken.requests).toHaveLength(1)
+  })
+
+  it('never shows hooks a code, refresh token or new access token, hex or not (issue 25 item 3)', async () => {
+    // Non-hex secrets: the pattern for long hex runs cannot catch these.
+    const code = 'Zq-code_Opaque.9x'
+    const refresh = 'Rt-opaque.Refresh_Zz'
+    const access = 'At-opaque.Access_Yy'
+    const answers: Array<[string, (method: string, sent: string) => TopHttpResponse]> = [
+      ['an error quoting what was sent', (_, sent) => ({ status: 200, text: JSON.stringify({ error_response: { code: 27, msg: `bad ${sent}`, sub_code: `isv.${sent}`, sub_msg: `code ${sent} expired` } }) })],
+      ['a cut-off 200 holding the new tokens in escaped JSON', (method) => ({
+        status: 200,
+        text: `{"${method.replace(/^taobao\./, '').replace(/\./g, '_')}_response":{"token_result":"{\\"access_token\\":\\"${access}\\",\\"refresh_token\\":\\"${refresh}\\"`,
+      })],
+      ['a 200 that is not JSON echoing the request', (_, sent) => ({ status: 200, text: `<html>code=${sent}&refresh_token=${sent} {"access_token": "${access}"</html>` })],
+      ['an HTTP 502 page echoing the tokens', (_, sent) => ({ status: 502, text: `upstream said {\\"access_token\\":\\"${access}\\"} for ${sent}` })],
+    ]
+    for (const [what, answer] of answers) {
+      for (const [trade, secret] of [['createSession', code], ['refreshSession', refresh]] as const) {
+        const seen: unknown[] = []
+        const { platform } = platformAnswering((request) => answer(fieldsOf(request).get('method')!, secret))
+        const client = createTopClient(platform, {
+          appKey: 'k',
+          appSecret: 'secret',
+          catalog,
+          maxRetries: 0,
+          hooks: { onRequest: (info) => seen.push(info), onResponse: (info) => seen.push(info), onRetry: (info) => seen.push(info) },
+        })
+        const error = await client[trade](secret).catch((e: unknown) => e)
+        expect(error, what).toBeInstanceOf(Error)
+        const shown = [...seen, error].map((item) => {
+          const record = item as { error?: unknown }
+          const failure = (item instanceof Error ? item : record.error) as (Error & Record<string, unknown>) | undefined
+          return JSON.stringify({ item, message: failure?.message, excerpt: failure?.bodyExcerpt, cause: String((failure?.cause as Error | undefined)?.message ?? ''), stack: failure?.stack })
+        })
+        for (const text of shown) {
+          for (const token of [code, refresh, access]) expect(text, `${what} (${trade})`).not.toContain(token)
+        }
+        expect(seen.some((item) => (item as { error?: unknown }).error !== undefined), what).toBe(true)
+      }
+    }
   })
 })

@@ -22,8 +22,12 @@ const RUNTIME_EXPORTS = [
   'AUTHORIZE_ENDPOINT', 'TOKEN_CREATE_METHOD', 'TOKEN_REFRESH_METHOD', 'authorizeUrl', 'sessionFromTokenResult',
   // share-text conversion (issue 15)
   'TopConversionError', 'convertShareText',
+  // share-text conversion's bound (issue 25)
+  'DEFAULT_SHARE_ITEMS', 'MAX_SHARE_ITEMS',
   // A tree-shakable client (issue 23): the call client, features as functions, stores of your own
   'TopCallClient', 'paginate', 'batch', 'createSession', 'refreshSession', 'defineLimiter', 'defineCache',
+  // The telemetry seam (issue 27)
+  'defineTelemetry',
   // What an error means and what to do (issue 26)
   'explainError', 'explainCode', 'explainedCodes',
 ]

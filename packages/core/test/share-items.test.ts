@@ -19,8 +19,47 @@ describe('findShareItems', () => {
     const items = findShareItems(text)
     expect(items.map((i) => i.kind)).toEqual(['link', 'other-link', 'link'])
     expect(summary('见https://foo.example/https://item.taobao.com/item.htm?id=600000000001')).toEqual([
-      ['other-link', 'https://foo.example/', 1],
-      ['link', 'https://item.taobao.com/item.htm?id=600000000001', 21],
+      ['other-link', 'https://foo.example/https://item.taobao.com/item.htm?id=600000000001', 1],
+    ])
+    // Two platform links pasted together are still two.
+    expect(summary('https://m.tb.cn/h.Abchttps://m.tb.cn/h.Def')).toEqual([
+      ['link', 'https://m.tb.cn/h.Abc', 0],
+      ['link', 'https://m.tb.cn/h.Def', 21],
+    ])
+  })
+
+  it('takes only links whose host is the platform own: none nested in another address (issue 25 item 11)', () => {
+    const nested = [
+      'https://evil.example/r?to=https://item.taobao.com/item.htm?id=600000000001',
+      'https://evil.example/go/https://item.taobao.com/item.htm?id=600000000001',
+      'https://evil.example/跳转?u=https://item.taobao.com/item.htm?id=600000000001',
+      'https://evil.example/x%2Fhttps://item.taobao.com/item.htm?id=600000000001',
+      'evil.com\\@item.taobao.com/item.htm?id=600000000001',
+      'https://evil.com\\@item.taobao.com/item.htm?id=600000000001',
+      'https://evil.com@item.taobao.com/item.htm?id=600000000001',
+      'https://@item.taobao.com/item.htm?id=600000000001',
+      '@item.taobao.com/item.htm?id=600000000001',
+      'data:text/html,https://item.taobao.com/item.htm?id=600000000001',
+      'data:item.taobao.com/item.htm?id=600000000001',
+      'data:@item.taobao.com/item.htm?id=600000000001',
+      'javascript:alert(1)//https://item.taobao.com/item.htm?id=600000000001',
+      'https://jd.example/xhttps://item.taobao.com/item.htm?id=600000000001',
+    ]
+    for (const text of nested) {
+      for (const framed of [text, `看这个 ${text} 好物`, `【淘宝】${text}`]) {
+        expect(findShareItems(framed).filter((item) => item.kind === 'link'), framed).toEqual([])
+      }
+    }
+    // A 淘口令 shape in another site's path is part of that link.
+    for (const text of ['https://evil.example/1/AbCd1234Ef//', 'http://evil.example/9/AbCd1234Ef//x', 'evil.example/1/AbCd1234Ef//', '看 evil.example1/AbCd1234Ef// 吧']) {
+      expect(findShareItems(text).filter((item) => item.kind === 'tpwd'), text).toEqual([])
+    }
+    // What stands on its own still counts, after a colon or a bracket too.
+    expect(summary('到手价9.9/AbCd1234Ef// 快抢').map(([kind]) => kind)).toEqual(['tpwd'])
+    expect(summary('链接:https://m.tb.cn/h.Abc 和 (https://item.taobao.com/item.htm?id=600000000001) 及 ￥AbCd1234Ef￥')).toEqual([
+      ['link', 'https://m.tb.cn/h.Abc', 3],
+      ['link', 'https://item.taobao.com/item.htm?id=600000000001', 28],
+      ['tpwd', '￥AbCd1234Ef￥', 80],
     ])
   })
 

@@ -263,6 +263,37 @@ describe.each(CASES)('fault: $name', (fc) => {
   }, 15_000)
 })
 
+/**
+ * The OAuth token calls (issue 25 item 3) under every fault: a code is
+ * single-use, so the call is sent once whatever happens, and no hook, error,
+ * excerpt or cause shows the code or refresh token — not even a page that
+ * echoes the request.
+ */
+describe.each(CASES.filter((fc) => !fc.failure.ok))('fault on a token call: $name', (fc) => {
+  it.each([
+    ['createSession', 'taobao.top.auth.token.create', 'Opaque_code-Value.42'],
+    ['refreshSession', 'taobao.top.auth.token.refresh', 'Opaque_refresh-Token.42'],
+  ] as const)('%s: sent once, and the secret reaches no hook and no error', async (trade, method, secret) => {
+    inject(method, fc.fault, Infinity)
+    const seen: unknown[] = []
+    const observed = createClient(
+      clientOptions({ hooks: { onRequest: (info) => seen.push(info), onResponse: (info) => seen.push(info), onRetry: (info) => seen.push(info) } }),
+    )
+    try {
+      const error = await observed[trade](secret, { ...fc.options }).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(Error)
+      expect(emulator.requests).toHaveLength(1)
+      const texts = [error, ...seen.map((info) => (info as { error?: unknown }).error ?? info)].map((item) => {
+        const failure = item as Error & { bodyExcerpt?: string; subMsg?: string }
+        return JSON.stringify({ item, message: failure.message, excerpt: failure.bodyExcerpt, cause: String((failure.cause as Error | undefined)?.message ?? ''), stack: failure.stack })
+      })
+      for (const text of texts) expect(text).not.toContain(secret)
+    } finally {
+      await observed.close()
+    }
+  }, 15_000)
+})
+
 describe('gateway errors carry the request id the gateway answered with', () => {
   it.each([
     ['isp. timeout', ISP_TIMEOUT],

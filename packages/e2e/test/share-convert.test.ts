@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { convertShareText, createClient, TopAbortError, TopConversionError, TopRemoteError, TopValidationError, type NodeTopClient } from '@tbkit/node'
+import { convertShareText, createClient, DEFAULT_SHARE_ITEMS, MAX_SHARE_ITEMS, TopAbortError, TopConversionError, TopRemoteError, TopValidationError, type NodeTopClient } from '@tbkit/node'
 import { useEmulator } from '@tbkit/test-support'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 
@@ -166,6 +166,76 @@ describe('convertShareText against the emulator', () => {
     await expect(convertShareText(client, 'x', { adzoneId: 'mm_1_2_3' })).rejects.toBeInstanceOf(TopValidationError)
     await expect(convertShareText(client, 'x', { adzoneId: ADZONE, concurrency: 0 })).rejects.toBeInstanceOf(TopValidationError)
     await expect(convertShareText(client, 'x', { adzoneId: ADZONE, output: 'qr' as never })).rejects.toBeInstanceOf(TopValidationError)
+    for (const maxItems of [0, -1, 1.5, MAX_SHARE_ITEMS + 1, Number.NaN, '5' as never]) {
+      await expect(convertShareText(client, 'x', { adzoneId: ADZONE, maxItems })).rejects.toBeInstanceOf(TopValidationError)
+    }
     expect(emulator.requests).toHaveLength(0)
+  })
+})
+
+describe('convertShareText bounds its work (issue 25 item 2)', () => {
+  const itemLinks = (count: number) => Array.from({ length: count }, (_, i) => `https://item.taobao.com/item.htm?id=${600000000100 + i}`)
+
+  it(`converts the first ${DEFAULT_SHARE_ITEMS} distinct items by default and reports the rest as skipped, unsent and unchanged`, async () => {
+    const links = itemLinks(60)
+    // Duplicates of a converted item still convert; 淘口令 past the limit are skipped too.
+    const text = [...links, links[0]!, '￥Late1234Tok￥'].join(' ')
+    const result = await convertShareText(client, text, { adzoneId: ADZONE, output: 'link' })
+    const statuses = result.items.map((i) => i.status)
+    expect(statuses.slice(0, DEFAULT_SHARE_ITEMS).every((s) => s === 'converted')).toBe(true)
+    expect(statuses.slice(DEFAULT_SHARE_ITEMS, 60).every((s) => s === 'skipped')).toBe(true)
+    expect(statuses.slice(60)).toEqual(['converted', 'skipped'])
+    expect(result.items[DEFAULT_SHARE_ITEMS]!.itemId).toBe(String(600000000100 + DEFAULT_SHARE_ITEMS))
+    expect(sent('taobao.tbk.item.convert').flatMap((p) => p.num_iids!.split(','))).toHaveLength(DEFAULT_SHARE_ITEMS)
+    expect(sent('taobao.tbk.tpwd.convert')).toHaveLength(0)
+    for (const link of links.slice(DEFAULT_SHARE_ITEMS)) expect(result.text).toContain(link)
+    for (const link of links.slice(0, DEFAULT_SHARE_ITEMS)) expect(result.text).not.toContain(`${link} `)
+  })
+
+  it('takes a per-call maxItems up to the cap, and a 2 000-link text costs at most the cap', async () => {
+    const few = await convertShareText(client, itemLinks(5).join(' '), { adzoneId: ADZONE, output: 'link', maxItems: 2 })
+    expect(few.items.map((i) => i.status)).toEqual(['converted', 'converted', 'skipped', 'skipped', 'skipped'])
+    emulator.clearRequests()
+    const many = await convertShareText(client, itemLinks(2000).join('\n'), { adzoneId: ADZONE, output: 'link', maxItems: MAX_SHARE_ITEMS })
+    expect(many.items.filter((i) => i.status === 'converted')).toHaveLength(MAX_SHARE_ITEMS)
+    expect(many.items.filter((i) => i.status === 'skipped')).toHaveLength(2000 - MAX_SHARE_ITEMS)
+    expect(emulator.requests.length).toBeLessThanOrEqual(Math.ceil(MAX_SHARE_ITEMS / 40))
+  })
+})
+
+describe('convertShareText puts only https Taobao/Tmall links into the text (issue 25 item 5)', () => {
+  const HOSTILE = [
+    'javascript:alert(document.cookie)',
+    'http://s.click.taobao.com/t?e=plain',
+    'https://evil.example/t?e=1',
+    'https://s.click.taobao.com.evil.example/t',
+    'https://evil.example@s.click.taobao.com/t',
+    'https://s.click.taobao.com:8443/t',
+    'data:text/html,<script>alert(1)</script>',
+    'https://s.click.taobao.com/t?e=1\u001b]0;pwned\u0007',
+    'https://s.click.taobao.com/\u202ett',
+  ]
+
+  it.each(HOSTILE.map((url) => [JSON.stringify(url), url] as const))('a click_url of %s fails its item and leaves the text as it was', async (_, url) => {
+    emulator.handle('taobao.tbk.tpwd.convert', () => ({ data: { num_iid: '1', click_url: url } }))
+    emulator.handle('taobao.tbk.item.convert', ({ params }) => ({ results: (params.num_iids ?? '').split(',').map((id) => ({ num_iid: id, click_url: url })) }))
+    const text = '看 ￥Hostile1234￥ 和 https://item.taobao.com/item.htm?id=600000000001 吧'
+    const result = await convertShareText(client, text, { adzoneId: ADZONE, output: 'link' })
+    expect(result.text).toBe(text)
+    expect(result.items.map((i) => i.status)).toEqual(['failed', 'failed'])
+    for (const item of result.items) expect(item.error).toBeInstanceOf(TopConversionError)
+  })
+
+  it('refuses a foreign short link and a 淘口令 that carries escapes or a foreign link', async () => {
+    emulator.handle('taobao.tbk.spread.get', ({ params }) => ({ results: (JSON.parse(params.requests ?? '[]') as unknown[]).map(() => ({ content: 'https://evil.example/s', err_msg: 'OK' })) }))
+    const short = await convertShareText(client, 'https://s.click.taobao.com/t?e=m%3D2abc', { adzoneId: ADZONE })
+    expect(short.items.map((i) => i.status)).toEqual(['failed'])
+    expect(short.text).toBe('https://s.click.taobao.com/t?e=m%3D2abc')
+    for (const answer of ['￥AbCd1234Ef￥\u001b[2J', '￥AbCd1234Ef￥ https://evil.example/x', 'javascript:alert(1) ￥AbCd1234Ef￥', 'no token here']) {
+      emulator.handle('taobao.tbk.tpwd.create', () => ({ data: { password_simple: answer } }))
+      const result = await convertShareText(client, '￥Sym8Tok3n9￥', { adzoneId: ADZONE })
+      expect(result.items.map((i) => i.status), answer).toEqual(['failed'])
+      expect(result.text).toBe('￥Sym8Tok3n9￥')
+    }
   })
 })

@@ -185,6 +185,20 @@ describe('convert_share_text', () => {
     gateway.inject('taobao.tbk.tpwd.convert', { fault: 'error-response', code: 15, msg: 'Remote service error', sub_code: '-4003', sub_msg: '淘口令已失效' }, { times: Infinity })
     expect(failure(await mcp.call('convert_share_text', { text: '复制 ￥AbCdEfGhIjK￥ 打开' }))).toMatch(/None of the 1 Taobao item.*淘口令已失效/)
   })
+
+  it('converts at most max_items distinct items (default 20) and reports the rest as skipped (issue 25 item 2)', async () => {
+    const links = Array.from({ length: 22 }, (_, i) => `https://item.taobao.com/item.htm?id=${688401422805 + i}`)
+    const result = ok<{ text: string; converted: number; skipped: number; items: Record<string, any>[] }>(await mcp.call('convert_share_text', { text: links.join(' ') }))
+    expect(result).toMatchObject({ converted: 20, skipped: 2 })
+    expect(result.items.slice(20).map((item) => [item.status, item.replacement])).toEqual([
+      ['skipped', null],
+      ['skipped', null],
+    ])
+    expect(result.text.endsWith(`${links[20]} ${links[21]}`)).toBe(true)
+    const few = ok<{ converted: number; skipped: number }>(await mcp.call('convert_share_text', { text: links.slice(0, 3).join(' '), max_items: 1 }))
+    expect(few).toMatchObject({ converted: 1, skipped: 2 })
+    expect(failure(await mcp.call('convert_share_text', { text: links[0], max_items: 201 }))).toMatch(/max_items/)
+  })
 })
 
 describe('create_tpwd', () => {

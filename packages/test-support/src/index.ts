@@ -1,2 +1,3 @@
 export { useEmulator } from './use-emulator.js'
 export { startRedis, freePort, type RedisServer } from './redis-server.js'
+export { startPrometheus, type PrometheusServer } from './prometheus-server.js'

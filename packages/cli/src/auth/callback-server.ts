@@ -1,6 +1,7 @@
 import { createServer, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { TopAbortError, TopTimeoutError, TopValidationError } from '@tbkit/core'
+import { longTimeout } from '../duration.js'
 import { UsageError } from '../usage-error.js'
 
 /** The OAuth redirect, as it reached the loopback callback with the right `state`. */
@@ -79,7 +80,8 @@ export async function listenForCallback(redirect: URL, state: string, waitMs: nu
   const bound = new URL(redirect.href)
   bound.port = String((server.address() as AddressInfo).port)
 
-  const timer = setTimeout(() => settle.reject(new TopTimeoutError(`no authorization arrived within ${Math.round(waitMs / 1000)} s`, { timeoutMs: waitMs })), waitMs)
+  // Chained timers: a --wait past 24.8 days must not fire at once.
+  const cancelTimer = longTimeout(() => settle.reject(new TopTimeoutError(`no authorization arrived within ${Math.round(waitMs / 1000)} s`, { timeoutMs: waitMs })), waitMs)
   const onAbort = () => settle.reject(new TopAbortError('login interrupted'))
   signal.addEventListener('abort', onAbort, { once: true })
   if (signal.aborted) onAbort()
@@ -88,7 +90,7 @@ export async function listenForCallback(redirect: URL, state: string, waitMs: nu
     arrival,
     close: () =>
       new Promise<void>((resolve) => {
-        clearTimeout(timer)
+        cancelTimer()
         signal.removeEventListener('abort', onAbort)
         server.close(() => resolve())
         // The answer page is on its way (connection: close ends its socket); idle and stray sockets go now, any other soon.

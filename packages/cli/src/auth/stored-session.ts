@@ -1,4 +1,5 @@
-import { formatTimestamp, TopValidationError, type TopSession } from '@tbkit/core'
+import { TopValidationError, type TopSession } from '@tbkit/core'
+import { isExpiryText, platformTime } from '../expiry-time.js'
 import { configPath, readConfig, writeConfig, type ProfileSettings } from '../profile-store.js'
 import { registerSecret } from '../secrets.js'
 
@@ -12,12 +13,9 @@ export class SessionExpiredError extends TopValidationError {
   }
 }
 
-export const REFRESH_HINT = 'run `tbk auth refresh` (or `tbk auth login` once the refresh token has expired too)'
+export { platformTime }
 
-/** A time for people: the platform's clock (GMT+8), as the gateway and the 联盟 back office show it. */
-export function platformTime(epochMs: number): string {
-  return `${formatTimestamp(epochMs)} (GMT+8)`
-}
+export const REFRESH_HINT = 'run `tbk auth refresh` (or `tbk auth login` once the refresh token has expired too)'
 
 export function expiredSessionError(profile: string, expiresAt: number): SessionExpiredError {
   return new SessionExpiredError(`the session stored in profile "${profile}" expired at ${platformTime(expiresAt)}`)
@@ -62,8 +60,16 @@ export interface StoredSession {
   readonly userNick: string | undefined
 }
 
-function epoch(value: string | undefined): number | undefined {
-  return value !== undefined && /^\d{1,16}$/.test(value) ? Number(value) : undefined
+/** A stored expiry; one no date can show (hand-edited, or stored by an older tbk) is refused, saying how to fix it. */
+function epoch(value: string | undefined, key: string, profile: string): number | undefined {
+  if (value === undefined) return undefined
+  if (!isExpiryText(value)) {
+    throw new TopValidationError(
+      `${key} in profile "${profile}" is not a time tbk can read (epoch milliseconds up to 2100): run \`tbk auth login\`, or \`tbk config unset ${key}\``,
+      { param: key },
+    )
+  }
+  return Number(value)
 }
 
 export async function readStoredSession(env: Readonly<Record<string, string | undefined>>, profile: string): Promise<StoredSession> {
@@ -74,8 +80,8 @@ export async function readStoredSession(env: Readonly<Record<string, string | un
   return {
     session: stored.session,
     refreshToken: stored.refresh_token,
-    expiresAt: epoch(stored.session_expires_at),
-    refreshExpiresAt: epoch(stored.refresh_expires_at),
+    expiresAt: epoch(stored.session_expires_at, 'session_expires_at', profile),
+    refreshExpiresAt: epoch(stored.refresh_expires_at, 'refresh_expires_at', profile),
     userId: stored.user_id,
     userNick: stored.user_nick,
   }

@@ -6,16 +6,19 @@ import { canOpenBrowser, openBrowser } from '../auth/open-browser.js'
 import { clearSession, platformTime, readStoredSession, storeSession } from '../auth/stored-session.js'
 import { createCliClient } from '../client-factory.js'
 import { COMMON_FLAGS, CREDENTIAL_FLAGS, CREDENTIAL_HELP, OUTPUT_FLAGS, type Command } from '../command.js'
-import { parseDuration } from '../duration.js'
+import { parsePositiveDuration } from '../duration.js'
 import { EXIT } from '../exit-codes.js'
 import { writeText, type CliIo } from '../io.js'
 import { outputFormat, renderJson } from '../output.js'
 import { profileName, requireCredentials, resolveSettings, type Settings } from '../settings.js'
 import { closest } from '../suggest.js'
+import { neutralise } from '../terminal-text.js'
 import { UsageError } from '../usage-error.js'
 
 const DEFAULT_REDIRECT_URI = 'http://127.0.0.1:8765/callback'
 const DEFAULT_WAIT = '5m'
+/** The longest --wait: 30 days (an authorization a user may give over a long weekend, or a month later); longer is a typo. */
+const MAX_WAIT = { ms: 30 * 86_400_000, text: '30 days (720h)' }
 const ACTIONS = ['login', 'status', 'refresh', 'logout']
 
 export const command: Command = {
@@ -48,7 +51,8 @@ Flags (login):
                        default ${DEFAULT_REDIRECT_URI}; port 0 picks a free one)
   --view web|wap       the authorize page's layout (default web)
   --no-open            only print the URL (a browser is opened only on a desktop)
-  --wait DURATION      how long to wait for the authorization (default ${DEFAULT_WAIT})
+  --wait DURATION      how long to wait for the authorization (default ${DEFAULT_WAIT},
+                       more than 0, at most ${MAX_WAIT.text})
   --authorize-url URL  env TBK_AUTHORIZE_URL; default https://oauth.taobao.com/authorize,
                        or the emulator's /authorize when --endpoint is a loopback emulator
   -o, --output json    the result as JSON (never the tokens)
@@ -111,9 +115,10 @@ async function report(io: CliIo, args: ParsedArgs, profile: string, verb: string
     await writeText(io.stdout, renderJson(summary, io.stdout.isTTY === true))
     return
   }
+  // The nick and id come from the gateway: shown escaped, never acted on by the terminal.
   await writeText(
     io.stdout,
-    `${verb} as ${session.userNick || '(no nick)'} (user id ${session.userId}) in profile "${profile}"\n` +
+    `${verb} as ${neutralise(session.userNick) || '(no nick)'} (user id ${neutralise(session.userId)}) in profile "${neutralise(profile)}"\n` +
       `session valid until ${platformTime(session.expiresAt)}; refresh with \`tbk auth refresh\` until ${platformTime(session.refreshExpiresAt)}\n`,
   )
 }
@@ -123,7 +128,7 @@ async function login(args: ParsedArgs, io: CliIo): Promise<number> {
   const { appKey } = requireCredentials(settings)
   const redirect = parseRedirectUri(stringFlag(args, 'redirect-uri') ?? io.env.TBK_REDIRECT_URI ?? DEFAULT_REDIRECT_URI)
   const view = viewOf(args)
-  const waitMs = parseDuration(stringFlag(args, 'wait') ?? DEFAULT_WAIT, 'wait')
+  const waitMs = parsePositiveDuration(stringFlag(args, 'wait') ?? DEFAULT_WAIT, 'wait', MAX_WAIT)
   const state = randomBytes(16).toString('hex')
   const listener = await listenForCallback(redirect, state, waitMs, io.signal)
   try {
@@ -162,10 +167,10 @@ async function status(args: ParsedArgs, io: CliIo): Promise<number> {
     const summary = { profile, state, userId: stored.userId, userNick: stored.userNick, expiresAt: stored.expiresAt, refreshExpiresAt: stored.refreshExpiresAt, refreshable }
     await writeText(io.stdout, renderJson(summary, io.stdout.isTTY === true))
   } else {
-    const lines = [`profile:  ${profile}`]
+    const lines = [`profile:  ${neutralise(profile)}`]
     if (state === 'none') lines.push('session:  none — run `tbk auth login`')
     else {
-      if (stored.userId || stored.userNick) lines.push(`user:     ${stored.userNick ?? ''} (user id ${stored.userId ?? 'unknown'})`)
+      if (stored.userId || stored.userNick) lines.push(`user:     ${neutralise(stored.userNick ?? '')} (user id ${neutralise(stored.userId ?? 'unknown')})`)
       const until = stored.expiresAt === undefined ? 'expiry unknown (not stored by tbk auth)' : platformTime(stored.expiresAt)
       lines.push(state === 'valid' ? `session:  valid until ${until}` : `session:  EXPIRED at ${until}`)
       if (stored.refreshExpiresAt !== undefined) {

@@ -18,6 +18,8 @@ import {
 } from '../profile-store.js'
 import { profileName, profileSettings, requireProfile } from '../settings.js'
 import { closest } from '../suggest.js'
+import { expiryText, isExpiryText } from '../expiry-time.js'
+import { redactUrlCredentials } from '../secrets.js'
 import { neutralise } from '../terminal-text.js'
 import { UsageError } from '../usage-error.js'
 
@@ -33,7 +35,10 @@ The file is written with mode 0600 in a 0700 directory, and refused when others
 can read it. Flags and environment variables beat the file.
 
 Keys: ${SETTING_KEYS.join(', ')}
-app_secret and session are never printed (get and list show them redacted);
+app_secret, session and refresh_token are never printed (get and list show
+them redacted), nor is the password of a URL (redis_url shows redis://user:[redacted]@host);
+list shows session_expires_at and refresh_expires_at as dates on the
+platform's clock (GMT+8) with the time left (get and -o json: epoch ms);
 "set app_secret" without a value reads it from stdin, unechoed at a terminal.
 
 Examples:
@@ -79,8 +84,11 @@ function settingKey(key: string | undefined): SettingKey {
   return key
 }
 
+const EXPIRY_KEYS: ReadonlySet<string> = new Set(['session_expires_at', 'refresh_expires_at'])
+
+/** A value as tbk shows it: secrets redacted, the password of a URL (`redis_url`, `endpoint`) too. */
 function shown(key: string, value: string): string {
-  return SECRET_KEYS.has(key) ? REDACTED : value
+  return SECRET_KEYS.has(key) ? REDACTED : redactUrlCredentials(value)
 }
 
 async function setKey(io: CliIo, path: string, profile: string, key: SettingKey, given: string | undefined): Promise<number> {
@@ -138,7 +146,12 @@ async function list(io: CliIo, path: string, profile: string, json: boolean): Pr
     return EXIT.ok
   }
   const lines = [`# ${neutralise(path)}, profile "${neutralise(profile)}"`]
-  for (const [k, v] of Object.entries(visible)) lines.push(`${k} = ${neutralise(v)}${inherited.includes(k as SettingKey) ? '   # from profile "default"' : ''}`)
+  const now = Date.now()
+  for (const [k, v] of Object.entries(visible)) {
+    // Expiry times are epoch ms in the file; people read them as a date on the platform's clock and what is left.
+    const value = EXPIRY_KEYS.has(k) ? (isExpiryText(v) ? expiryText(Number(v), now) : `${v} (not a valid time)`) : v
+    lines.push(`${k} = ${neutralise(value)}${inherited.includes(k as SettingKey) ? '   # from profile "default"' : ''}`)
+  }
   if (Object.keys(visible).length === 0) lines.push('(nothing set)')
   const others = Object.keys(config.profiles).filter((name) => name !== profile)
   if (others.length > 0) lines.push(`# other profiles: ${others.map(neutralise).join(', ')}`)

@@ -1,5 +1,7 @@
 import {
   convertShareText,
+  DEFAULT_SHARE_ITEMS,
+  MAX_SHARE_ITEMS,
   TopApiError,
   TopValidationError,
   type ShareOutput,
@@ -16,6 +18,7 @@ import { writeText, type CliIo } from '../io.js'
 import { outputFormat, renderJson } from '../output.js'
 import { readAll } from '../read-input.js'
 import { scrubSecrets } from '../secrets.js'
+import { neutralise, neutraliseLines } from '../terminal-text.js'
 import { resolveSettings, type Settings } from '../settings.js'
 import { UsageError } from '../usage-error.js'
 
@@ -31,6 +34,7 @@ export const command: Command = {
     'site-id': { type: 'string' },
     as: { type: 'string' },
     concurrency: { type: 'string' },
+    'max-items': { type: 'string' },
   },
   help: `Usage: tbk convert <share text | link | 淘口令> [--adzone-id ID | --pid mm_x_y_z] [--as FORM] [-o json]
 
@@ -52,10 +56,14 @@ Flags:
   --site-id ID         convert 淘口令 as a service provider (taobao.tbk.sc.tpwd.convert;
                        needs the user's session: tbk auth login)
   --concurrency N      calls in flight at once (default 4)
+  --max-items N        distinct links and 淘口令 converted (default 20, at most 200);
+                       the rest are reported as skipped and left as they are, so
+                       one pasted message cannot spend the app's whole quota
   -o, --output json    the converted text and the report as JSON
 
-Exit 0 when every item converted (or none needed to), 4 when some failed
-(their text is left as it was; the report says why), 3 for no link or 淘口令.
+Exit 0 when every item converted (or none needed to), 4 when some failed or
+were skipped (their text is left as it was; the report says why), 3 for no
+link or 淘口令. The report shows gateway text escaped (no terminal control).
 
 ${CREDENTIAL_HELP}
 
@@ -72,6 +80,7 @@ Examples:
     const form = (stringFlag(args, 'as') ?? 'same') as ShareOutput
     if (!FORMS.includes(form)) throw new UsageError(`--as must be one of ${FORMS.join(', ')}, got ${JSON.stringify(form)}`)
     const concurrency = concurrencyOf(args)
+    const maxItems = maxItemsOf(args)
     const text = given === '-' ? await readAll(io.stdin) : given
     const settings = await resolveSettings(args, io)
     const adzoneId = adzoneIdFrom(args, settings)
@@ -84,16 +93,19 @@ Examples:
         adzoneId,
         output: form,
         concurrency,
+        maxItems,
         signal: io.signal,
         ...(siteId !== undefined && { siteId }),
       })
       if (result.items.every((item) => item.status === 'not-taobao')) throw new TopValidationError('no Taobao/Tmall link or 淘口令 found in the text', { param: 'text' })
       if (format === 'json') await writeText(io.stdout, renderJson(jsonOf(result), io.stdout.isTTY === true))
       else {
-        await writeText(io.stdout, result.text.endsWith('\n') ? result.text : `${result.text}\n`)
-        await writeText(io.stderr, scrubSecrets(renderReport(result.items)))
+        // At a terminal the text is shown escaped; into a pipe (| pbcopy) it goes exactly as converted.
+        const shown = io.stdout.isTTY === true ? neutraliseLines(result.text) : result.text
+        await writeText(io.stdout, shown.endsWith('\n') ? shown : `${shown}\n`)
+        await writeText(io.stderr, scrubSecrets(renderReport(result.items, maxItems)))
       }
-      return result.items.some((item) => item.status === 'failed') ? EXIT.api : EXIT.ok
+      return result.items.some((item) => item.status === 'failed' || item.status === 'skipped') ? EXIT.api : EXIT.ok
     } finally {
       await cli.close()
     }
@@ -104,6 +116,15 @@ function concurrencyOf(args: ParsedArgs): number | undefined {
   const value = stringFlag(args, 'concurrency')
   if (value === undefined) return undefined
   if (!/^\d{1,2}$/.test(value) || Number(value) < 1 || Number(value) > 32) throw new UsageError(`--concurrency must be 1 to 32, got ${JSON.stringify(value)}`)
+  return Number(value)
+}
+
+function maxItemsOf(args: ParsedArgs): number {
+  const value = stringFlag(args, 'max-items')
+  if (value === undefined) return DEFAULT_SHARE_ITEMS
+  if (!/^\d{1,3}$/.test(value) || Number(value) < 1 || Number(value) > MAX_SHARE_ITEMS) {
+    throw new UsageError(`--max-items must be 1 to ${MAX_SHARE_ITEMS}, got ${JSON.stringify(value)}`)
+  }
   return Number(value)
 }
 
@@ -125,16 +146,20 @@ function jsonOf(result: ShareTextConversion): unknown {
   return { text: result.text, items: result.items.map((item) => ({ ...item, error: errorOf(item) })) }
 }
 
-const MARKS: Record<ShareTextItem['status'], string> = { converted: '✓', 'not-taobao': '-', failed: '✗' }
+const MARKS: Record<ShareTextItem['status'], string> = { converted: '✓', 'not-taobao': '-', failed: '✗', skipped: '…' }
 
-function renderReport(items: readonly ShareTextItem[]): string {
+/** The per-item report; every text in it came from the input or the gateway, so each is shown escaped. */
+function renderReport(items: readonly ShareTextItem[], maxItems: number): string {
   const count = (status: ShareTextItem['status']) => items.filter((i) => i.status === status).length
-  const lines = [`converted ${count('converted')} · not Taobao ${count('not-taobao')} · failed ${count('failed')}`]
+  const skipped = count('skipped')
+  const lines = [`converted ${count('converted')} · not Taobao ${count('not-taobao')} · failed ${count('failed')}${skipped > 0 ? ` · skipped ${skipped}` : ''}`]
   for (const item of items) {
-    const what = `${MARKS[item.status]} ${item.kind === 'tpwd' ? '淘口令' : 'link'} ${item.text}`
-    if (item.status === 'converted') lines.push(`  ${what} → ${item.replacement}${item.itemId ? ` (item ${item.itemId})` : ''}`)
+    const what = `${MARKS[item.status]} ${item.kind === 'tpwd' ? '淘口令' : 'link'} ${neutralise(item.text)}`
+    if (item.status === 'converted') lines.push(`  ${what} → ${neutralise(item.replacement ?? '')}${item.itemId ? ` (item ${neutralise(item.itemId)})` : ''}`)
     else if (item.status === 'not-taobao') lines.push(`  ${what} (not a Taobao link; left as is)`)
-    else lines.push(`  ${what}: ${item.error?.message ?? 'failed'}`)
+    else if (item.status === 'skipped') lines.push(`  ${what} (skipped: over ${maxItems} items per call; left as is)`)
+    else lines.push(`  ${what}: ${neutralise(item.error?.message ?? 'failed')}`)
   }
+  if (skipped > 0) lines.push(`${skipped} item(s) skipped: convert the rest with --max-items (up to ${MAX_SHARE_ITEMS}) or in another call`)
   return `${lines.join('\n')}\n`
 }

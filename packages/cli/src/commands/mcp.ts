@@ -107,7 +107,7 @@ Examples:
         ...(siteId !== undefined && { siteId }),
         allowRaw,
         allowWrites,
-        secrets: [settings.appSecret, settings.session, listen?.token, settings.redisUrl && redisPassword(settings.redisUrl)],
+        secrets: [settings.appSecret, settings.session, listen?.token, settings.redisUrl, settings.redisUrl && redisPassword(settings.redisUrl)],
         hints: {
           session: "run `tbk auth login` (or set TBK_SESSION) where `tbk mcp` runs, then restart it",
           credentials: 'check TBK_APP_KEY / TBK_APP_SECRET or `tbk config set app_key|app_secret`, then restart `tbk mcp`',

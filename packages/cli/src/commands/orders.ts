@@ -136,6 +136,7 @@ ${EXIT_CODE_TABLE}
           pageSize,
           filters,
           out: out ?? { stream: io.stdout },
+          account: { appKey: cli.client.appKey, endpoint: cli.client.endpoint },
           format,
           resume: booleanFlag(args, 'resume'),
           overwrite: booleanFlag(args, 'overwrite'),

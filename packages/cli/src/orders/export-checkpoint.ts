@@ -4,9 +4,21 @@ import type { OrderSyncCheckpoint } from '@tbkit/core'
 import { UsageError } from '../usage-error.js'
 import type { ExportFormat } from './order-format.js'
 
-/** What `--resume` needs: where the file ends, what was asked, and where the sync stands. */
+/**
+ * Whose orders a file holds: the app key (not a secret: it travels in every
+ * request) and the endpoint. A resume from another account or gateway would
+ * mix two accounts' orders in one file.
+ */
+export interface ExportAccount {
+  readonly appKey: string
+  readonly endpoint: string
+}
+
+/** What `--resume` needs: whose orders, where the file ends, what was asked, and where the sync stands. */
 export interface ExportCheckpoint {
-  readonly version: 1
+  /** 2 since the account is recorded; a version 1 checkpoint (no account) is refused. */
+  readonly version: 2
+  readonly account: ExportAccount
   readonly format: ExportFormat
   readonly columns: readonly string[]
   readonly filters: Readonly<Record<string, string>>
@@ -89,18 +101,24 @@ export async function loadCheckpoint(out: string): Promise<ExportCheckpoint> {
   } catch {
     throw refuse('is damaged: not JSON')
   }
+  if (isPlainObject(data) && data.version === 1) {
+    throw refuse('was written by an older tbk, which did not record the app key and endpoint; it cannot be checked against this export')
+  }
   const problem = checkpointProblem(data)
   if (problem) throw refuse(`is damaged or not a tbk orders export checkpoint: ${problem}`)
   return data as ExportCheckpoint
 }
 
+const isShortText = (value: unknown, max: number): value is string => typeof value === 'string' && value !== '' && value.length <= max
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0
 const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
 
 /** What is wrong with the checkpoint's shape, named by field (never by value); undefined when nothing is. */
 function checkpointProblem(data: unknown): string | undefined {
   if (!isPlainObject(data)) return 'not an object'
-  if (data.version !== 1) return 'unknown version'
+  if (data.version !== 2) return 'unknown version'
+  const { account } = data
+  if (!isPlainObject(account) || !isShortText(account.appKey, 64) || !isShortText(account.endpoint, 2048)) return 'account is not an app key and endpoint'
   if (data.format !== 'ndjson' && data.format !== 'csv') return 'format is not ndjson or csv'
   const { columns } = data
   if (!Array.isArray(columns) || !columns.every((c) => typeof c === 'string' && c !== '')) return 'columns is not a list of names'

@@ -2,7 +2,8 @@ import { lstat } from 'node:fs/promises'
 import { formatTimestamp, syncOrderPages, TopAbortError, TopApiError, TopError, TopValidationError, type OrderQueryType, type OrderSyncCheckpoint, type TopClient } from '@tbkit/core'
 import type { TextOutput } from '../io.js'
 import { UsageError } from '../usage-error.js'
-import { checkpointPath, loadCheckpoint, removeCheckpoint, saveCheckpoint, type ExportCheckpoint } from './export-checkpoint.js'
+import { checkpointPath, loadCheckpoint, removeCheckpoint, saveCheckpoint, type ExportAccount, type ExportCheckpoint } from './export-checkpoint.js'
+import { redactUrlCredentials } from '../secrets.js'
 import { checkOutputAgainst, outputFileInfo } from './export-file-check.js'
 import { orderColumns } from './order-columns.js'
 import { formatterFor, type ExportFormat, type OrderFormatter } from './order-format.js'
@@ -19,6 +20,8 @@ export interface ExportRequest {
   readonly filters: Readonly<Record<string, string>>
   /** Absolute path of the output file, or a stream (stdout: no checkpoint, no resume). */
   readonly out: string | { readonly stream: TextOutput }
+  /** Whose orders these are: recorded in the checkpoint, checked on `resume`. */
+  readonly account: ExportAccount
   readonly format: ExportFormat
   readonly resume: boolean
   readonly overwrite: boolean
@@ -111,12 +114,20 @@ function checkpointOf(
   state: ProgressState,
   sync: OrderSyncCheckpoint,
 ): ExportCheckpoint {
-  return { version: 1, format: request.format, columns: formatter.columns, filters: request.filters, bytes, orders: state.orders, duplicates: state.duplicates, sync }
+  return { version: 2, account: request.account, format: request.format, columns: formatter.columns, filters: request.filters, bytes, orders: state.orders, duplicates: state.duplicates, sync }
 }
 
 /** The checkpoint, checked whole and against the output file, before either is touched. */
 async function resumable(path: string, request: ExportRequest): Promise<ExportCheckpoint> {
   const checkpoint = await loadCheckpoint(path)
+  const was = checkpoint.account
+  if (was.appKey !== request.account.appKey || was.endpoint !== request.account.endpoint) {
+    const describe = (a: ExportAccount) => `app key ${a.appKey} at ${redactUrlCredentials(a.endpoint)}`
+    throw new UsageError(
+      `cannot resume: ${checkpointPath(path)} holds the orders of ${describe(was)}, not of ${describe(request.account)}; resuming would mix two accounts' orders in one file`,
+      'resume with the app key and endpoint of the interrupted export (the same --profile, --app-key, --endpoint), or start over with --overwrite',
+    )
+  }
   if (checkpoint.format !== request.format || !sameFilters(checkpoint.filters, request.filters)) {
     throw new UsageError(
       `cannot resume: ${checkpointPath(path)} is for another export (another format or other filters)`,

@@ -18,6 +18,7 @@ import { checkCallOptions, checkEndpoint, checkSession } from './call-options.js
 import type { ApiMeta } from '../protocol/meta.js'
 import type { TopHttpResponse } from './platform.js'
 import { internalsOf, type ClientInternals, type HasClientInternals } from './internals.js'
+import type { CallHooks } from './call-options.js'
 import { decodeResponse, errorFromBody, parseBody } from '../protocol/response.js'
 
 /** Between calls in a batch body, and between their answers. */
@@ -171,21 +172,25 @@ export async function runBatch(seam: BatchSeam, calls: readonly BatchCall[], opt
   const body = lines.map((l) => l.line).join(BATCH_SEPARATOR)
   const methods = calls.map((call) => call.method)
   const repeatable = options.retry ?? lines.every((l) => l.meta?.safe === true)
-  const result = await seam.execute(
-    BATCH_METHOD,
-    undefined,
-    { ...callOptions, retry: repeatable },
-    async () => {
-      const query = await seam.envelope(body)
-      const target = new URL(url)
-      for (const key of Object.keys(query)) target.searchParams.set(key, query[key]!)
-      return {
-        request: { url: target.href, headers: seam.headers, body: { type: 'text', text: body, contentType: 'text/plain;charset=UTF-8' } },
-        info: { params: query, files: [] },
-      }
-    },
-    (response) => decodeBatchAnswer(response, methods),
-  )
+  const send = (hooks?: CallHooks) =>
+    seam.execute(
+      BATCH_METHOD,
+      undefined,
+      { ...callOptions, retry: repeatable },
+      async () => {
+        const query = await seam.envelope(body)
+        const target = new URL(url)
+        for (const key of Object.keys(query)) target.searchParams.set(key, query[key]!)
+        return {
+          request: { url: target.href, headers: seam.headers, body: { type: 'text', text: body, contentType: 'text/plain;charset=UTF-8' } },
+          info: { params: query, files: [] },
+        }
+      },
+      (response) => decodeBatchAnswer(response, methods),
+      hooks,
+    )
+  // Reported as one call named `batch` (one request, one span).
+  const result = seam.reportCall ? await seam.reportCall(BATCH_METHOD, send) : await send()
   return result as BatchResult[]
 }
 

@@ -107,6 +107,16 @@ export interface ReadHooks<I> {
   readonly onRetry: ((info: I) => unknown) | undefined
 }
 
+/**
+ * A reported call's hooks: the client's and its telemetry's
+ * (telemetry-report.ts), plus what the quota policy reports (define.ts): the
+ * read cache's answer and the limiter's wait.
+ */
+export interface CallHooks extends ReadHooks<never> {
+  readonly onCache?: (hit: boolean) => void
+  readonly onQuotaWait?: (waitedMs: number) => void
+}
+
 export function readHooks<I>(hooks: unknown): ReadHooks<I> | undefined {
   if (hooks === undefined || hooks === null) return undefined
   if (typeof hooks !== 'object') throw new TopValidationError('Option hooks must be an object', { param: 'hooks' })

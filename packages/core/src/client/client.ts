@@ -14,12 +14,13 @@ import { canonicalString, SIGN_METHODS, signCanonicalWith, type SignMethod } fro
 import { formatTimestamp } from '../protocol/timestamp.js'
 import { validateParams } from './validate.js'
 import { CLIENT_WEB_APIS, requireWebApis } from '../protocol/web-apis.js'
-import { checkCallOptions, checkEndpoint, checkNonNegative, checkSession, checkTiming, readHooks, type ReadHooks } from './call-options.js'
+import { checkCallOptions, checkEndpoint, checkNonNegative, checkSession, checkTiming, readHooks, type CallHooks, type ReadHooks } from './call-options.js'
 import { sleep } from './timers.js'
 import { httpRateLimitError } from '../protocol/http-rate-limit.js'
 import type { TopCache, TopLimiter } from './quota/quota.js'
-import { clientQuota, type ClientQuota, type ClientReadCache, type QuotaPolicy } from './quota/policy.js'
-import { CLIENT_INTERNALS, type ClientInternals } from './internals.js'
+import { clientQuota, needsDefine, type ClientQuota, type ClientReadCache, type QuotaPolicy } from './quota/policy.js'
+import { CLIENT_INTERNALS, SCRUB_ERROR, type ClientInternals } from './internals.js'
+import { TELEMETRY_POLICY, type ReportCall, type TelemetryPolicy, type TopTelemetry, type WithTelemetryPolicy } from './telemetry.js'
 
 export const DEFAULT_ENDPOINT = 'https://eco.taobao.com/router/rest'
 
@@ -104,6 +105,8 @@ export interface TopClientOptions {
    * Without it the answer waits for such work.
    */
   waitUntil?: (work: Promise<unknown>) => void
+  /** Where each call's start, attempts, retries, quota wait, cache answer, bans and end are reported (`openTelemetry()` from @tbkit/otel). */
+  telemetry?: TopTelemetry
 }
 
 /**
@@ -116,6 +119,8 @@ export interface ClientFallbacks {
   readonly quota: QuotaPolicy | undefined
   /** The catalog method a misspelt name most likely meant (without it, an unknown name is sent as is). */
   readonly nearMissMethod: ((method: string, catalog: Catalog) => string | undefined) | undefined
+  /** The code that reports calls to any `telemetry` (without it, only a telemetry passed through `defineTelemetry` is taken). */
+  readonly telemetry?: TelemetryPolicy | undefined
   /** What `TopApiError.explanation` answers (`explainError`); without it, undefined. Set when such a client is made. */
   readonly explainError?: ((error: TopApiError) => ErrorExplanation | undefined) | undefined
 }
@@ -223,6 +228,8 @@ export class TopCallClient {
   readonly #hooks: ReadHooks<never> | undefined
   readonly #quota: ClientQuota | undefined
   readonly #nearMissMethod: ClientFallbacks['nearMissMethod']
+  /** Reports a call to the `telemetry` option; undefined without one. */
+  readonly #reportCall: ReportCall | undefined
 
   constructor(platform: Platform, options: Readonly<TopClientOptions>) {
     // A runtime without these fails here, naming what is missing, not at first use.
@@ -256,6 +263,9 @@ export class TopCallClient {
     }
     const setup = { appKey: options.appKey, appSecret: options.appSecret, crypto: this.crypto, limitMs: options.timeoutMs ?? 15_000, waitUntil: options.waitUntil }
     this.#quota = clientQuota(options, setup, fallbacks.quota)
+    // Only the policy a telemetry carries (defineTelemetry) or TopClient's is bundled: a Worker without telemetry has neither.
+    const telemetry = options.telemetry
+    this.#reportCall = telemetry ? ((telemetry as WithTelemetryPolicy)[TELEMETRY_POLICY] ?? fallbacks.telemetry ?? needsDefine('Telemetry'))(telemetry, this.endpoint, this.#hooks) : undefined
   }
 
   /** What this client fills in that the platform leaves out (overridden by `TopClient`). */
@@ -285,7 +295,15 @@ export class TopCallClient {
    * them by) and the result is a plain record. A catalog method's name is
    * still validated as with `call`.
    */
-  async callUntyped(method: string, params: Record<string, unknown> = {}, options: CallOptions = NO_OPTIONS): Promise<Record<string, unknown>> {
+  callUntyped(method: string, params: Record<string, unknown> = {}, options: CallOptions = NO_OPTIONS): Promise<Record<string, unknown>> {
+    // Without telemetry: straight through, nothing allocated.
+    return (this.#reportCall ? this.#reportCall(method, (hooks) => this.#call(method, params, options, hooks)) : this.#call(method, params, options)) as Promise<
+      Record<string, unknown>
+    >
+  }
+
+  /** `hooks`: a reported call's own (the client's and its telemetry's, see telemetry-report.ts). */
+  async #call(method: string, params: Record<string, unknown>, options: CallOptions, hooks?: CallHooks): Promise<unknown> {
     if (options !== NO_OPTIONS) checkCallOptions(options)
     const meta = this.checkCall(method, params, options)
     const { fields, files } = encodeParams(params, meta ? fileParamsOf(meta) : [], this.isFile)
@@ -294,8 +312,8 @@ export class TopCallClient {
     const cache = readCache?.cacheable(meta, files) ? readCache : undefined
     const cacheKey = cache && (await cache.keyFor(method, fields, session))
     if (cache && cacheKey !== undefined) {
-      const hit = await cache.lookup(method, cacheKey)
-      if (hit !== undefined) return hit as Record<string, unknown>
+      const hit = await cache.lookup(method, cacheKey, hooks)
+      if (hit !== undefined) return hit
     }
     return this.execute(method, meta, options, async () => {
       const prepared = await this.prepare(method, fields, files, session)
@@ -307,7 +325,7 @@ export class TopCallClient {
         request: { url: this.endpoint, headers: this.headers, body },
         info: { params: prepared.fields, files: Object.keys(files) },
       }
-    }, cache && cacheKey !== undefined ? cache.decodeAndStore(method, cacheKey) : undefined) as Promise<Record<string, unknown>>
+    }, cache && cacheKey !== undefined ? cache.decodeAndStore(method, cacheKey) : undefined, hooks)
   }
 
   /**
@@ -339,7 +357,8 @@ export class TopCallClient {
         fields.sign = await signCanonicalWith(canonicalString(fields) + body, this.#appSecret, this.signMethod, this.crypto)
         return fields
       },
-      execute: (method, meta, options, build, decode) => this.execute(method, meta, options, build, decode),
+      reportCall: this.#reportCall,
+      execute: this.execute.bind(this),
     }
   }
 
@@ -421,8 +440,8 @@ export class TopCallClient {
     options: CallOptions,
     build: () => Promise<{ request: BuiltRequest; info: Omit<TopRequestInfo, 'method' | 'attempt' | 'url'> }>,
     decode: (response: TopHttpResponse) => unknown = (response) => decodeResponse(method, response.status, response.text),
+    hooks: ReadHooks<never> | undefined = this.#hooks,
   ): Promise<unknown> {
-    const hooks = this.#hooks
     const policy: RetryPolicy = {
       maxRetries: options.maxRetries ?? this.#options.maxRetries ?? 2,
       repeatable: options.retry ?? meta?.safe ?? false,
@@ -456,7 +475,7 @@ export class TopCallClient {
         if (quota?.limiter) {
           await this.#platform.ready?.()
           const waitUntil = Math.min(deadlineAt, attemptStart + attemptTimeout)
-          const waitedMs = await quota.policy.takeSlot(quota.limiter, { appKey: this.appKey, method, abort, userSignal, waitUntil, maxBanWaitMs: policy.maxRateLimitWaitMs })
+          const waitedMs = await quota.policy.takeSlot(quota.limiter, { appKey: this.appKey, method, abort, userSignal, waitUntil, maxBanWaitMs: policy.maxRateLimitWaitMs, hooks })
           // After a long wait (a ban) the signed timestamp is stale; the gateway allows 10 minutes of skew.
           if (waitedMs > STALE_SIGNATURE_MS) built = await build()
         }
@@ -490,8 +509,11 @@ export class TopCallClient {
           })
         }
         return result
-      } catch (error) {
-        if (!(error instanceof TopError)) throw error
+      } catch (caught) {
+        if (!(caught instanceof TopError)) throw caught
+        // The token calls' errors lose the code and tokens here, before any hook sees them.
+        const scrub = (options as { [SCRUB_ERROR]?: (error: TopError) => TopError })[SCRUB_ERROR]
+        const error = scrub ? scrub(caught) : caught
         const quota = this.#quota
         if (sent && error instanceof TopRateLimitError && quota?.limiter) await quota.policy.recordBan(quota.limiter, this.appKey, error)
         notify(hooks, 'onResponse', { method, attempt, durationMs: Date.now() - attemptStart, status, requestId: error.requestId, error })

@@ -9,9 +9,18 @@ import type { CallOptions } from './call-types.js'
 import { TopValidationError } from '../protocol/errors.js'
 import type { ApiMeta } from '../protocol/meta.js'
 import type { TopHttpRequest, TopHttpResponse } from './platform.js'
+import type { CallHooks } from './call-options.js'
+import type { ReportCall } from './telemetry.js'
 
 /** `Symbol.for`, so a client made by another copy of core (ESM beside CJS) is still recognised. */
 export const CLIENT_INTERNALS: unique symbol = Symbol.for('tbkit.client.internals') as never
+
+/**
+ * A call option only the token calls set: the error as every hook and the
+ * caller may see it (without the code or token the call carried or got), made
+ * before any hook runs. `Symbol.for`, like `CLIENT_INTERNALS`.
+ */
+export const SCRUB_ERROR: unique symbol = Symbol.for('tbkit.call.scrubError') as never
 
 /** One call, checked and encoded as `call` would. */
 export interface CheckedCall {
@@ -39,12 +48,15 @@ export interface ClientInternals {
   checkCall(method: string, params: Record<string, unknown>, options: CallOptions): CheckedCall
   /** The system params for a batch's query, `sign` included, signed over them and `body`. */
   envelope(body: string): Promise<Record<string, string>>
+  /** Reports a call to the client's telemetry; undefined without one. */
+  readonly reportCall: ReportCall | undefined
   execute(
     method: string,
     meta: ApiMeta | undefined,
     options: CallOptions,
     build: AttemptBuild,
     decode: (response: TopHttpResponse) => unknown,
+    hooks?: CallHooks,
   ): Promise<unknown>
 }
 

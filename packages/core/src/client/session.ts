@@ -4,11 +4,11 @@
  * Neither call is repeated automatically (a code is single-use; a refresh
  * may retire the old token), and no error they raise shows a token.
  */
-import { createApiError, TopApiError, TopTransportError, TopValidationError } from '../protocol/errors.js'
+import { createApiError, TopApiError, TopError, TopTimeoutError, TopTransportError, TopValidationError } from '../protocol/errors.js'
 import { sessionFromTokenResult, type TopSession } from '../protocol/oauth.js'
 import { REDACTED } from '../protocol/redact.js'
 import type { CallOptions } from './call-types.js'
-import { internalsOf, type ClientInternals, type HasClientInternals } from './internals.js'
+import { internalsOf, SCRUB_ERROR, type ClientInternals, type HasClientInternals } from './internals.js'
 
 export const TOKEN_CREATE_METHOD = 'taobao.top.auth.token.create'
 export const TOKEN_REFRESH_METHOD = 'taobao.top.auth.token.refresh'
@@ -32,22 +32,27 @@ function scrub(text: string | undefined, secret: string): string | undefined {
 
 /**
  * The same failure without the secret: a gateway message may quote the code
- * it refused, and an undecodable body may hold new tokens (its excerpt, and
- * the JSON error kept as cause, quote it): such an error is rebuilt without them.
+ * or refresh token it refused, and an undecodable answer may hold the new
+ * tokens (in its excerpt, and in the JSON error kept as its cause, inside
+ * escaped JSON where a pattern cannot be sure to find them). So an API error
+ * is rebuilt without the secret, and a transport error without excerpt or
+ * cause. The client applies this before any hook sees the error (`SCRUB_ERROR`).
  */
-function withoutSecret(error: unknown, secret: string): unknown {
+function withoutSecret(error: TopError, secret: string): TopError {
   if (error instanceof TopApiError) {
     const fields = { code: error.code, msg: error.msg, subCode: error.subCode, subMsg: error.subMsg, requestId: error.requestId, method: error.method }
     const scrubbed = { ...fields, msg: scrub(fields.msg, secret) ?? '', subCode: scrub(fields.subCode, secret), subMsg: scrub(fields.subMsg, secret) }
     return scrubbed.msg === fields.msg && scrubbed.subCode === fields.subCode && scrubbed.subMsg === fields.subMsg ? error : createApiError(scrubbed)
   }
-  if (error instanceof TopTransportError && error.bodyExcerpt !== undefined) {
-    return new TopTransportError(error.message, {
+  if (error instanceof TopTransportError && (error.bodyExcerpt !== undefined || error.cause !== undefined || error.message.includes(secret))) {
+    if (error instanceof TopTimeoutError) return error
+    return new TopTransportError(scrub(error.message, secret)!, {
       method: error.method,
       requestId: error.requestId,
       kind: error.kind,
       ...(error.status !== undefined && { status: error.status }),
       retryable: error.retryable,
+      notSent: error.notSent,
     })
   }
   return error
@@ -55,11 +60,13 @@ function withoutSecret(error: unknown, secret: string): unknown {
 
 async function tokenCall(seam: SessionSeam, method: string, params: Record<string, string>, secret: string, options: SessionCallOptions): Promise<TopSession> {
   const sentAt = seam.now()
+  const clean = (error: TopError) => withoutSecret(error, secret)
   let result: Record<string, unknown>
   try {
-    result = await seam.call(method, params, { ...options, retry: false })
+    result = await seam.call(method, params, { ...options, retry: false, [SCRUB_ERROR]: clean } as CallOptions)
   } catch (error) {
-    throw withoutSecret(error, secret)
+    // Already clean when it came through an attempt; this covers whatever failed before one.
+    throw error instanceof TopError ? clean(error) : error
   }
   return sessionFromTokenResult(method, result.token_result, sentAt)
 }

@@ -16,8 +16,9 @@ import { paginate, type PageItemOf, type PaginateArgs, type PaginateOptions } fr
 import type { Platform } from './platform.js'
 import { CLIENT_QUOTA_POLICY } from './quota/define.js'
 import { createSession, refreshSession, type SessionCallOptions } from './session.js'
+import { CLIENT_TELEMETRY_POLICY } from './telemetry-report.js'
 
-const TOP_CLIENT_FALLBACKS: ClientFallbacks = { crypto: portableCrypto, quota: CLIENT_QUOTA_POLICY, nearMissMethod, explainError }
+const TOP_CLIENT_FALLBACKS: ClientFallbacks = { crypto: portableCrypto, quota: CLIENT_QUOTA_POLICY, nearMissMethod, telemetry: CLIENT_TELEMETRY_POLICY, explainError }
 
 /** A client for one app, with every feature as a method (see `TopCallClient` for the calls themselves). */
 export class TopClient extends TopCallClient {

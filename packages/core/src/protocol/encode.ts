@@ -2,6 +2,9 @@ import { TopValidationError } from './errors.js'
 import { isEmptyValue } from './sign.js'
 import { formatTimestamp } from './timestamp.js'
 
+/** The last epoch ms whose GMT+8 time is still a JavaScript date (±8.64e15 ms, less 8 hours). */
+const LAST_GMT8_TIME = 8.64e15 - 8 * 3_600_000
+
 /** Marks an object as a file param value (see `@tbkit/node`'s `fileFrom`). */
 export const FILE_MARKER: unique symbol = Symbol.for('tbkit.file') as never
 
@@ -52,6 +55,8 @@ function encodeScalar(value: Scalar, param: string): string {
     default: {
       const time = (value as Date).getTime()
       if (Number.isNaN(time)) throw new TopValidationError(`Param ${param} is an invalid Date`, { param })
+      // Within 8 hours of JavaScript's last date, the gateway's clock (GMT+8) has no date to show: refused, never a RangeError.
+      if (Math.abs(time) > LAST_GMT8_TIME) throw new TopValidationError(`Param ${param} is a Date beyond the gateway's clock`, { param })
       return formatTimestamp(time)
     }
   }

@@ -97,10 +97,18 @@ function badAnswer(method: string, what: string): TopTransportError {
   return new TopTransportError(`${method}: the token answer ${what}`, { method, kind: 'decode', retryable: false })
 }
 
+/**
+ * The longest lifetime a token answer may state: ten years. The platform's
+ * sessions last hours to a year; a larger number is a hostile or broken
+ * answer, and past ±8.64e15 ms no date can even show it.
+ */
+export const MAX_TOKEN_LIFETIME_S = 10 * 366 * 86_400
+
 function seconds(raw: Record<string, unknown>, name: string, method: string): number {
   const value = raw[name]
   const n = typeof value === 'string' && /^\d{1,12}$/.test(value) ? Number(value) : value
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw badAnswer(method, `has no valid ${name}`)
+  if (n > MAX_TOKEN_LIFETIME_S) throw badAnswer(method, `states a ${name} beyond ten years`)
   return n
 }
 

@@ -33,8 +33,9 @@ export function redactUrl(url: string): string {
 const SECRET_NAMES = 'session|sign|app_secret|appSecret|secret|access_token|refresh_token|top_session|sessionKey|session_key'
 // `name=value` (a form body or query, `=` possibly percent-encoded) up to the next separator.
 const SECRET_ASSIGNMENT = new RegExp(`(^|[^A-Za-z0-9_])(${SECRET_NAMES})(=|%3D)[^&\\s"'<>]*`, 'gi')
-// `"name": "value"` (JSON), the closing quote possibly cut off.
-const SECRET_JSON_MEMBER = new RegExp(`("(?:${SECRET_NAMES})"\\s*:\\s*")[^"]*"?`, 'gi')
+// `"name": "value"` (JSON), the closing quote possibly cut off; also escaped inside a JSON string
+// (`\"access_token\":\"…\"`, as `token_result` carries it), where the value ends at the escaped quote.
+const SECRET_JSON_MEMBER = new RegExp(`(\\\\*"(?:${SECRET_NAMES})\\\\*"\\s*:\\s*(\\\\*)")[^"\\\\]*(?:\\2")?`, 'gi')
 // A signature or session on its own: a long hex run (MD5 32, HMAC-SHA256 64, sessions 40+).
 const HEX_SECRET = /[0-9A-Fa-f]{32,}/g
 // A cut-off text may end inside such a run; its start is redacted too.
@@ -50,7 +51,7 @@ export function redactSecrets(text: string, cut: boolean): string {
   if (!MAYBE_SECRET.test(text)) return text
   let out = text
     .replace(SECRET_ASSIGNMENT, (_, before: string, name: string, eq: string) => `${before}${name}${eq}${REDACTED}`)
-    .replace(SECRET_JSON_MEMBER, (_, head: string) => `${head}${REDACTED}"`)
+    .replace(SECRET_JSON_MEMBER, (_, head: string, escape: string) => `${head}${REDACTED}${escape}"`)
     .replace(HEX_SECRET, REDACTED)
   if (cut) out = out.replace(HEX_TAIL, REDACTED)
   return out

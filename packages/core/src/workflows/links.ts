@@ -114,7 +114,8 @@ function isUnder(host: string, domain: string): boolean {
   return host === domain || host.endsWith(`.${domain}`)
 }
 
-function isPlatformHost(host: string): boolean {
+/** Whether `host` (lower case) is on the platform's own domains. */
+export function isPlatformHost(host: string): boolean {
   return PLATFORM_DOMAINS.some((domain) => isUnder(host, domain))
 }
 
@@ -148,6 +149,13 @@ function kindOf(host: string, url: URL, itemId: string | undefined): LinkKind {
   return 'other'
 }
 
+/** The `host[:port]` part of a link as written (with any user-info), before its path. */
+function authorityOf(raw: string, hasScheme: boolean): string {
+  const rest = hasScheme ? raw.slice(raw.indexOf('//') + 2) : raw
+  const end = rest.search(/[/?#]/)
+  return end < 0 ? rest : rest.slice(0, end)
+}
+
 /** A candidate span → a link, when it parses as an http(s) URL on the platform's domains. */
 function linkAt(text: string, start: number, end: number, hasScheme: boolean): FoundLink | undefined {
   while (end > start && TRAILING.has(text[end - 1]!)) end--
@@ -160,6 +168,8 @@ function linkAt(text: string, start: number, end: number, hasScheme: boolean): F
     return undefined
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined
+  // `evil.com@item.taobao.com`: a user-info part only serves to disguise where a link goes.
+  if (url.username !== '' || url.password !== '' || authorityOf(raw, hasScheme).includes('@')) return undefined
   const host = url.hostname.toLowerCase()
   if (!isPlatformHost(host)) return undefined
   const itemId = itemIdOf(url)
@@ -187,14 +197,75 @@ function startsWithPlatformHost(text: string, start: number, end: number): boole
   }
   if (hostEnd - start > MAX_HOST_LENGTH) return false
   const host = text.slice(start, hostEnd).toLowerCase()
-  return host.includes('.') && isPlatformHost(host)
+  // Host characters only: `@item.taobao.com` or `data:item.taobao.com` is not a host name.
+  return /^[a-z0-9][a-z0-9.-]*$/.test(host) && host.includes('.') && isPlatformHost(host)
+}
+
+/** A link starting right after one of these is part of the address before it (a parameter, a path, an escape). */
+const NESTING = new Set(['=', '/', '?', '&', '#', '%', '@', '\\'])
+
+/** Schemes whose URL may hold a platform address without going there (`data:https://…`). */
+const FOREIGN_SCHEMES = new Set(['data', 'javascript', 'vbscript', 'blob', 'file', 'about', 'filesystem', 'view-source', 'intent', 'ftp', 'ws', 'wss'])
+
+const WORD_SCHEME = 0
+const WORD_AFTER_COLON = 1
+const WORD_PLAIN = 2
+const WORD_ADDRESS = 3
+
+/**
+ * The "word" a link candidate sits in: the text since the last space or
+ * non-ASCII character. A candidate inside another address is not the
+ * platform's link — following the whole address goes elsewhere: another
+ * site's redirect parameter or path (`https://evil.com/r?to=https://item.taobao.com/…`),
+ * a `data:` or `javascript:` URL, `evil.com\@item.taobao.com`. Scanned
+ * incrementally, each character once.
+ */
+class WordBefore {
+  private start = 0
+  private scanned = 0
+  private state = WORD_SCHEME
+  private colon = -1
+
+  reset(at: number): void {
+    this.start = at
+    this.scanned = at
+    this.state = WORD_SCHEME
+    this.colon = -1
+  }
+
+  /** Whether a link starting at `at` stands on its own rather than inside an address before it. */
+  standsAlone(text: string, at: number): boolean {
+    for (; this.scanned < at; this.scanned++) this.step(text.charCodeAt(this.scanned), this.scanned > this.start)
+    if (this.state === WORD_ADDRESS) return false
+    // `Link:https://…` is a label; `data:https://…` is another URL.
+    if (this.state === WORD_AFTER_COLON && FOREIGN_SCHEMES.has(text.slice(this.start, this.colon).toLowerCase())) return false
+    return at === this.start || !NESTING.has(text[at - 1]!)
+  }
+
+  private step(c: number, inside: boolean): void {
+    if (this.state === WORD_ADDRESS) return
+    // A backslash or `@` in a word makes it an address trick, whatever comes later.
+    if (c === 0x5c || c === 0x40) this.state = WORD_ADDRESS
+    else if (this.state === WORD_AFTER_COLON) this.state = WORD_ADDRESS // `scheme:` with something after it: an address
+    else if (this.state === WORD_SCHEME) {
+      const letter = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a)
+      const more = (c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e
+      if (c === 0x3a && inside) {
+        this.state = WORD_AFTER_COLON
+        this.colon = this.scanned
+      }
+      else if (!(letter || (more && inside))) this.state = WORD_PLAIN
+    }
+  }
 }
 
 /**
- * The links in one run of URL characters. A run can hold several links
- * pasted together (`…/h.abchttps://…`), so it splits at every scheme.
+ * The links in one run of URL characters. A run can hold several platform
+ * links pasted together (`…/h.abchttps://…`), so it splits at a scheme glued
+ * to a platform link; a scheme inside another address (after `=`, `/`, `?`…,
+ * or after another site's link) stays part of that address.
  */
-function linksInRun(text: string, start: number, end: number, out: FoundLink[], meter?: ScanMeter): void {
+function linksInRun(text: string, start: number, end: number, out: FoundLink[], word: WordBefore, meter?: ScanMeter): void {
   const starts: Array<{ at: number; scheme: boolean }> = []
   for (let k = start; k < end; k++) {
     if (meter) meter.steps++
@@ -202,10 +273,35 @@ function linksInRun(text: string, start: number, end: number, out: FoundLink[], 
     if ((c === 0x68 || c === 0x48) && schemeLengthAt(text, k, end) > 0) starts.push({ at: k, scheme: true })
   }
   if (starts[0]?.at !== start && startsWithPlatformHost(text, start, end)) starts.unshift({ at: start, scheme: false })
-  for (let n = 0; n < starts.length; n++) {
-    const { at, scheme } = starts[n]!
-    const stop = starts[n + 1]?.at ?? end
-    const link = linkAt(text, at, stop, scheme)
+  let current: { at: number; scheme: boolean } | undefined
+  // Whether the text from `current` to the next glued scheme is a platform link; worked out once per `current`, so the work stays linear.
+  let currentIsLink: boolean | undefined
+  for (const candidate of starts) {
+    if (current === undefined) {
+      if (word.standsAlone(text, candidate.at)) {
+        current = candidate
+        currentIsLink = undefined
+      }
+      continue
+    }
+    if (NESTING.has(text[candidate.at - 1]!)) continue
+    if (currentIsLink === undefined) {
+      const link = linkAt(text, current.at, candidate.at, current.scheme)
+      currentIsLink = link !== undefined
+      if (link) {
+        out.push(link)
+        current = candidate
+        currentIsLink = undefined
+        continue
+      }
+    }
+    if (word.standsAlone(text, candidate.at)) {
+      current = candidate
+      currentIsLink = undefined
+    }
+  }
+  if (current !== undefined && currentIsLink !== false) {
+    const link = linkAt(text, current.at, end, current.scheme)
     if (link) out.push(link)
   }
 }
@@ -219,10 +315,14 @@ function linksInRun(text: string, start: number, end: number, out: FoundLink[], 
 export function extractLinks(text: string, meter?: ScanMeter): FoundLink[] {
   if (typeof text !== 'string') return []
   const out: FoundLink[] = []
+  const word = new WordBefore()
   let i = 0
   while (i < text.length) {
     if (meter) meter.steps++
-    if (!isUrlChar(text.charCodeAt(i))) {
+    const code = text.charCodeAt(i)
+    if (!isUrlChar(code)) {
+      // A space or a non-ASCII character (CJK text, 【】) ends the word a link may sit in.
+      if (code <= 0x20 || code >= 0x80) word.reset(i + 1)
       i++
       continue
     }
@@ -231,7 +331,7 @@ export function extractLinks(text: string, meter?: ScanMeter): FoundLink[] {
       if (meter) meter.steps++
       j++
     }
-    linksInRun(text, i, j, out, meter)
+    linksInRun(text, i, j, out, word, meter)
     i = j
   }
   return out

@@ -11,12 +11,19 @@
  *   (`taobao.tbk.spread.get`, batched) or a fresh 淘口令 (`taobao.tbk.tpwd.create`).
  * Calls run at most `concurrency` at a time; a failure is the failed item's
  * alone, reported with its typed error.
+ *
+ * Bounded work: one pasted message must not drain the app's quota, so at most
+ * `maxItems` distinct things are converted per call (default 20, at most 200);
+ * the rest are reported as `skipped`, their text left as it was. A gateway
+ * answer is put into the text only when it is an https link on the platform's
+ * own domains (or a clean 淘口令): a `javascript:` or foreign link is a failure.
  */
 import type { CallOptions } from '../client/call-types.js'
 import type { TopCallClient } from '../client/client.js'
 import { TopAbortError, TopError, TopValidationError } from '../protocol/errors.js'
-import type { LinkKind } from './links.js'
+import { isPlatformHost, type LinkKind } from './links.js'
 import { findShareItems, type ShareItem } from './share-items.js'
+import { parseTpwd } from './tpwd.js'
 
 /** `same`: a 淘口令 becomes a 淘口令, a short or click link a short link, any other link the commissioned link. */
 export type ShareOutput = 'same' | 'link' | 'short-link' | 'tpwd'
@@ -30,12 +37,24 @@ export interface ConvertShareTextOptions {
   output?: ShareOutput
   /** Calls in flight at once; default 4, at most 32. */
   concurrency?: number
+  /**
+   * Distinct links and 淘口令 converted per call; default 20, at most 200
+   * (`MAX_SHARE_ITEMS`). Each costs one to three gateway calls; the rest are
+   * reported as `skipped` and left as they are.
+   */
+  maxItems?: number
   signal?: AbortSignal
   /** Passed to every call (a `session` for service-provider use, timeouts…). */
   callOptions?: Omit<CallOptions, 'signal'>
 }
 
-export type ShareItemStatus = 'converted' | 'not-taobao' | 'failed'
+/** `skipped`: over the call's `maxItems`, not sent to the gateway, left as it was. */
+export type ShareItemStatus = 'converted' | 'not-taobao' | 'failed' | 'skipped'
+
+/** Distinct items `convertShareText` converts per call unless told otherwise. */
+export const DEFAULT_SHARE_ITEMS = 20
+/** The most `maxItems` may be: a share text is a chat message, not a catalogue. */
+export const MAX_SHARE_ITEMS = 200
 
 export interface ShareTextItem {
   readonly kind: 'tpwd' | 'link'
@@ -76,6 +95,41 @@ type Form = Exclude<ShareOutput, 'same'>
 const ITEM_CONVERT_BATCH = 40
 const SPREAD_BATCH = 20
 const DIGITS = /^\d{1,20}$/
+/** Longer answers are no link or 淘口令 a share text should carry. */
+const MAX_REPLACEMENT_LENGTH = 2048
+// Control characters, bidi overrides and line separators: never put into a text someone else reads.
+const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
+
+/** An answer's link, when it is an https link on the platform's own domains; else undefined. */
+function platformLink(text: string): string | undefined {
+  if (text.length > MAX_REPLACEMENT_LENGTH || UNSAFE_TEXT.test(text)) return undefined
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    return undefined
+  }
+  if (url.protocol !== 'https:' || url.username !== '' || url.password !== '' || url.port !== '' || !isPlatformHost(url.hostname)) return undefined
+  return url.href
+}
+
+/** `method`'s answer as a link to put into the text, or the failure of a foreign one. */
+function checkedLink(text: string, method: string): string {
+  const link = platformLink(text)
+  if (link === undefined) throw new TopConversionError(`${method}: the answer is not an https Taobao/Tmall link; left as it was`, method)
+  return link
+}
+
+/** A 淘口令 from `taobao.tbk.tpwd.create`: one clean line holding a token, and no link that is not the platform's. */
+function checkedTpwd(text: string, method: string): string {
+  const clean = text.length <= MAX_REPLACEMENT_LENGTH && !UNSAFE_TEXT.test(text) && parseTpwd(text).length > 0
+  const links = findShareItems(text).filter((item) => item.kind !== 'tpwd')
+  const linksOk = links.every((item) => item.kind === 'link' && platformLink(item.link.url) !== undefined && /^https:/i.test(item.text))
+  if (!clean || !linksOk || /\b(?:javascript|data|vbscript|file):/i.test(text)) {
+    throw new TopConversionError(`${method}: the answer is not a 淘口令; left as it was`, method)
+  }
+  return text
+}
 
 function idParam(value: unknown, name: string): string {
   const text = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value
@@ -163,6 +217,10 @@ export async function convertShareText(
   if (!(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 32)) {
     throw new TopValidationError(`concurrency must be an integer from 1 to 32, got ${String(concurrency)}`, { param: 'concurrency' })
   }
+  const maxItems = options.maxItems ?? DEFAULT_SHARE_ITEMS
+  if (!(Number.isInteger(maxItems) && maxItems >= 1 && maxItems <= MAX_SHARE_ITEMS)) {
+    throw new TopValidationError(`maxItems must be an integer from 1 to ${MAX_SHARE_ITEMS}, got ${String(maxItems)}`, { param: 'maxItems' })
+  }
 
   const untyped = client.call as unknown as UntypedCall
   const slot = limiter(concurrency)
@@ -179,10 +237,14 @@ export async function convertShareText(
   }
 
   const items = findShareItems(text)
+  // The first `maxItems` distinct things, in order of appearance, are converted; later ones are skipped.
   const keys = new Map<string, ShareItem>()
+  const skipped = new Set<string>()
   for (const item of items) {
     const key = keyOf(item)
-    if (key !== undefined && !keys.has(key)) keys.set(key, item)
+    if (key === undefined || keys.has(key)) continue
+    if (keys.size < maxItems) keys.set(key, item)
+    else skipped.add(key)
   }
 
   // Step 1: 淘口令 convert straight to a commissioned link; other links resolve to an item id.
@@ -193,7 +255,7 @@ export async function convertShareText(
     const data = record((await call(tpwdMethod, params)).data)
     const clickUrl = textOf(data.click_url)
     if (!clickUrl) throw new TopConversionError(`${tpwdMethod}: no commissioned link for this 淘口令`, tpwdMethod)
-    return { clickUrl: absolute(clickUrl), itemId: textOf(data.num_iid) }
+    return { clickUrl: checkedLink(absolute(clickUrl), tpwdMethod), itemId: textOf(data.num_iid) }
   }
   const extractItem = async (url: string): Promise<string> => {
     const method = 'taobao.tbk.item.click.extract'
@@ -232,8 +294,10 @@ export async function convertShareText(
       }
       for (const id of ids) {
         const clickUrl = links.get(id)
+        const link = clickUrl === undefined ? undefined : platformLink(clickUrl)
         if (!answer.ok) byItem.set(id, answer)
-        else if (clickUrl) byItem.set(id, { ok: true, value: { clickUrl, itemId: id } })
+        else if (link) byItem.set(id, { ok: true, value: { clickUrl: link, itemId: id } })
+        else if (clickUrl) byItem.set(id, { ok: false, error: new TopConversionError(`${method}: the answer for item ${id} is not an https Taobao/Tmall link; left as it was`, method) })
         else byItem.set(id, { ok: false, error: new TopConversionError(`${method}: no commissioned link for item ${id}`, method) })
       }
     }),
@@ -248,7 +312,7 @@ export async function convertShareText(
   const wanted = new Map<string, { url: string; form: Form }>()
   for (const item of items) {
     const key = keyOf(item)
-    if (key === undefined) continue
+    if (key === undefined || skipped.has(key)) continue
     const outcome = commissioned(key)
     if (!outcome.ok) continue
     const form = formFor(item, output)
@@ -264,11 +328,14 @@ export async function convertShareText(
       urls.forEach((url, i) => {
         const result = results[i]
         const content = result && (textOf(result.err_msg) ?? 'OK') === 'OK' ? textOf(result.content) : undefined
+        const link = content === undefined ? undefined : platformLink(absolute(content))
         const outcome: Outcome<string> = !answer.ok
           ? answer
-          : content
-            ? { ok: true, value: content }
-            : { ok: false, error: new TopConversionError(`${method}: no short link (${textOf(result?.err_msg) ?? 'missing from the answer'})`, method) }
+          : link
+            ? { ok: true, value: link }
+            : content
+              ? { ok: false, error: new TopConversionError(`${method}: the short link is not an https Taobao/Tmall link; left as it was`, method) }
+              : { ok: false, error: new TopConversionError(`${method}: no short link (${textOf(result?.err_msg) ?? 'missing from the answer'})`, method) }
         rendered.set(`short-link ${url}`, outcome)
       })
     }),
@@ -282,7 +349,7 @@ export async function convertShareText(
             const data = record((await call(method, { url })).data)
             const tpwd = textOf(data.password_simple) ?? textOf(data.model)
             if (!tpwd) throw new TopConversionError(`${method}: no 淘口令 in the answer`, method)
-            return tpwd
+            return checkedTpwd(tpwd, method)
           }),
         )
       }),
@@ -303,6 +370,10 @@ export async function convertShareText(
     const key = keyOf(item)
     if (key === undefined) {
       report.push({ ...base, status: 'not-taobao' })
+      continue
+    }
+    if (skipped.has(key)) {
+      report.push({ ...base, ...(item.kind === 'link' && item.link.itemId !== undefined && { itemId: item.link.itemId }), status: 'skipped' })
       continue
     }
     const outcome = commissioned(key)

@@ -50,14 +50,33 @@ function otherLinks(text: string, taken: ReadonlyArray<{ index: number; text: st
   return out
 }
 
-/** Every 淘口令 and link in `text`, in order of appearance, none overlapping. */
+/** Whether `item` lies inside one of `spans` (sorted, non-overlapping), found by binary search. */
+function insideAny(item: { index: number; text: string }, spans: ReadonlyArray<{ index: number; text: string }>): boolean {
+  let low = 0
+  let high = spans.length - 1
+  while (low <= high) {
+    const mid = (low + high) >>> 1
+    const span = spans[mid]!
+    if (span.index + span.text.length <= item.index) low = mid + 1
+    else if (span.index >= item.index + item.text.length) high = mid - 1
+    else return true
+  }
+  return false
+}
+
+/**
+ * Every 淘口令 and link in `text`, in order of appearance, none overlapping.
+ * A 淘口令 shape inside another site's link (`https://example.com/1/AbCd1234Ef//`)
+ * is part of that link, not a 淘口令.
+ */
 export function findShareItems(text: string): ShareItem[] {
   if (typeof text !== 'string') return []
-  const items: ShareItem[] = []
-  for (const link of extractLinks(text)) items.push({ kind: 'link', index: link.index, text: link.text, link })
+  const links: ShareItem[] = extractLinks(text).map((link) => ({ kind: 'link', index: link.index, text: link.text, link }))
+  const others = otherLinks(text, links)
+  const items = [...links, ...others]
   // A `tk=` 淘口令 lives inside its link, which stands for it.
-  for (const tpwd of parseTpwd(text)) if (tpwd.form !== 'link') items.push({ kind: 'tpwd', index: tpwd.index, text: tpwd.text, tpwd })
-  items.sort((a, b) => a.index - b.index)
-  const merged = [...items, ...otherLinks(text, items)]
-  return merged.sort((a, b) => a.index - b.index)
+  for (const tpwd of parseTpwd(text)) {
+    if (tpwd.form !== 'link' && !insideAny(tpwd, others)) items.push({ kind: 'tpwd', index: tpwd.index, text: tpwd.text, tpwd })
+  }
+  return items.sort((a, b) => a.index - b.index)
 }

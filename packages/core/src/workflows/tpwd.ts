@@ -105,11 +105,28 @@ function closersFor(open: string): readonly string[] | undefined {
   return BRACKET_CLOSERS[open]
 }
 
-/** A `/token//` opener must not be part of a path (`…/abc/Token//`). */
+/** How far back `slashCanOpen` looks for the address a `/` may belong to. */
+const MAX_PATH_LOOKBACK = 64
+
+/**
+ * A `/token//` opener must not be part of a path (`…/abc/Token//`,
+ * `example.com/1/Token//`); a price or a number may stand right before it (`99/Token//`).
+ */
 function slashCanOpen(text: string, at: number): boolean {
   if (at === 0) return true
   const before = text.charCodeAt(at - 1)
-  return isDigit(before) || !(isAsciiAlnum(before) || '/.:-_~%?=&#'.includes(text[at - 1]!))
+  if (!isDigit(before)) return !(isAsciiAlnum(before) || '/.:-_~%?=&#'.includes(text[at - 1]!))
+  let dot = false
+  let letter = false
+  for (let k = at - 1; k >= 0 && k >= at - MAX_PATH_LOOKBACK; k--) {
+    const c = text[k]!
+    if (c === '/' || c === ':' || c === '@' || c === '\\') return false
+    if (c === '.') dot = true
+    else if (isAsciiAlnum(c.charCodeAt(0))) letter ||= !isDigit(c.charCodeAt(0))
+    else if (!'-_~%?=&#'.includes(c)) break
+  }
+  // `example.com1/…` is a host; `9.9/…` is a price.
+  return !(dot && letter)
 }
 
 function symbolTokenAt(text: string, at: number, meter?: ScanMeter): Omit<Tpwd, 'code'> | undefined {

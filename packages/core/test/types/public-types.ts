@@ -51,6 +51,11 @@ import type { ClientFallbacks } from '../../src/index.js'
 
 export type CallClientTypes = [ClientFallbacks]
 
+// Issue 27: the telemetry seam.
+import type { TopTelemetry, TopCallRecorder, TopCallStart, TopCallEnd, TopCallFailure } from '../../src/index.js'
+
+export type TelemetryTypes = [TopTelemetry, TopCallRecorder, TopCallStart, TopCallEnd, TopCallFailure]
+
 // Issue 26: error explanations.
 import type { ErrorExplanation } from '../../src/index.js'
 export type ExplainTypes = [ErrorExplanation]

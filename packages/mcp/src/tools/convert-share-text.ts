@@ -1,4 +1,4 @@
-import { convertShareText, type ShareTextItem, type TopClient } from '@tbkit/core'
+import { convertShareText, DEFAULT_SHARE_ITEMS, MAX_SHARE_ITEMS, type ShareTextItem, type TopClient } from '@tbkit/core'
 import * as z from 'zod/v4'
 import { failureMessage, ToolError, ToolInputError } from '../failure.js'
 import { adzoneFor, runTool, type ToolContext } from './context.js'
@@ -18,6 +18,13 @@ const input = {
     .enum(['same', 'link', 'short-link', 'tpwd'])
     .optional()
     .describe('same (default): a 淘口令 stays a 淘口令, a short link a short link, other links become your commissioned link; link: your commissioned (s.click) link; short-link: a short link; tpwd: a fresh 淘口令 (淘口令) for each'),
+  max_items: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_SHARE_ITEMS)
+    .optional()
+    .describe(`How many distinct links and 淘口令 to convert (default ${DEFAULT_SHARE_ITEMS}, at most ${MAX_SHARE_ITEMS}); the rest are reported as skipped and left as they are`),
   adzone_id: adzoneIdInput,
   site_id: digits('site_id')
     .optional()
@@ -28,7 +35,7 @@ const itemSchema = z.object({
   kind: z.enum(['tpwd', 'link']).describe('淘口令 or link'),
   text: z.string().describe('Exactly as in the input'),
   index: z.number().describe('Where it starts in the input (UTF-16 offset)'),
-  status: z.enum(['converted', 'not-taobao', 'failed']),
+  status: z.enum(['converted', 'not-taobao', 'failed', 'skipped']).describe('skipped: over max_items, not converted, left as it was'),
   link_kind: z.string().nullable().describe('short, click, coupon, item, shop, activity or other, for platform links'),
   replacement: z.string().nullable().describe('What replaced it in the output text'),
   item_id: z.string().nullable(),
@@ -41,6 +48,7 @@ const output = {
   converted: z.number(),
   failed: z.number(),
   not_taobao: z.number().describe('Links that are not Taobao/Tmall (left as they are)'),
+  skipped: z.number().describe('Taobao items over max_items: not converted, left as they are; convert them in another call'),
   items: z.array(itemSchema).describe('Every link and 淘口令 found, in order (the per-item report)'),
 }
 
@@ -53,7 +61,7 @@ export function convertShareTextTool(context: ToolContext): ToolDefinition<typeo
         "Turn what a buyer shared — a link, a 淘口令, or a whole share text (分享文案) — into the same text with every Taobao/Tmall link and 淘口令 " +
         "replaced by your own (your 推广位's commission; 转链). Each distinct item is converted once (taobao.tbk.tpwd.convert, taobao.tbk.item.click.extract, " +
         'taobao.tbk.item.convert; short links via taobao.tbk.spread.get, fresh 淘口令 via taobao.tbk.tpwd.create). Returns the converted text and a ' +
-        "per-item report; an item that fails keeps its text and says why. Creates 淘口令 when needed; changes nothing in your account.",
+        `per-item report; an item that fails keeps its text and says why. At most max_items (default ${DEFAULT_SHARE_ITEMS}) distinct items are converted per call; the rest are reported as skipped. Creates 淘口令 when needed; changes nothing in your account.`,
       inputSchema: input,
       outputSchema: output,
       annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
@@ -66,6 +74,7 @@ export function convertShareTextTool(context: ToolContext): ToolDefinition<typeo
         const result = await convertShareText(client, args.text, {
           adzoneId,
           output: args.output ?? 'same',
+          maxItems: args.max_items ?? DEFAULT_SHARE_ITEMS,
           signal: extra.signal,
           ...(siteId !== undefined && { siteId }),
         })
@@ -90,7 +99,7 @@ export function convertShareTextTool(context: ToolContext): ToolDefinition<typeo
           const first = items.find((item) => item.status === 'failed')!
           throw new ToolError(`None of the ${failed} Taobao item(s) in the text could be converted; the first: ${first.error}`)
         }
-        return { text: result.text, converted: count('converted'), failed, not_taobao: count('not-taobao'), items }
+        return { text: result.text, converted: count('converted'), failed, not_taobao: count('not-taobao'), skipped: count('skipped'), items }
       }),
   }
 }

@@ -3,17 +3,40 @@
  * policy.ts): a store made here, or passed through `defineLimiter` /
  * `defineCache`, brings the code that drives it to any client.
  */
-import { QUOTA_POLICY, type QuotaPolicy, type WithQuotaPolicy } from './policy.js'
+import { QUOTA_POLICY, type ClientReadCache, type QuotaPolicy, type WithQuotaPolicy } from './policy.js'
+import type { CallHooks } from '../call-options.js'
 import { checkQuotaOptions } from './quota-options.js'
 import type { TopCache, TopLimiter } from './quota.js'
-import { recordGatewayBan, takeSlot } from './rate-gate.js'
+import { recordGatewayBan, takeSlot, type SlotRequest } from './rate-gate.js'
 import { ReadCache } from './read-cache.js'
+
+/**
+ * The limiter's wait and the cache's answer reach a reported call's hooks
+ * (telemetry) from here, so that a client without a limiter or a cache (a
+ * plain Worker) carries no code for them.
+ */
+async function reportedSlot(limiter: TopLimiter, request: SlotRequest): Promise<number> {
+  const waitedMs = await takeSlot(limiter, request)
+  request.hooks?.onQuotaWait?.(waitedMs)
+  return waitedMs
+}
+
+function reportedLookups(readCache: ReadCache): ClientReadCache {
+  const lookup = readCache.lookup.bind(readCache)
+  return Object.assign(readCache, {
+    async lookup(method: string, key: string, hooks?: CallHooks): Promise<unknown> {
+      const hit = await lookup(method, key)
+      hooks?.onCache?.(hit !== undefined)
+      return hit
+    },
+  })
+}
 
 export const CLIENT_QUOTA_POLICY: QuotaPolicy = {
   check: checkQuotaOptions,
-  takeSlot,
+  takeSlot: reportedSlot,
   recordBan: recordGatewayBan,
-  readCache: (cache, setup) => new ReadCache(cache, setup),
+  readCache: (cache, setup) => reportedLookups(new ReadCache(cache, setup)),
 }
 
 /** Mark a store made here (a fresh object) as carrying the policy. */

@@ -13,6 +13,7 @@ import type { ApiMeta } from '../../protocol/meta.js'
 import type { TopHttpResponse } from '../platform.js'
 import type { TopCache, TopLimiter } from './quota.js'
 import type { SlotRequest } from './rate-gate.js'
+import type { CallHooks } from '../call-options.js'
 
 /** `Symbol.for`, so a store made by another copy of core (ESM beside CJS) still carries it. */
 export const QUOTA_POLICY: unique symbol = Symbol.for('tbkit.quota.policy') as never
@@ -32,7 +33,8 @@ export interface ReadCacheSetup {
 export interface ClientReadCache {
   cacheable(meta: ApiMeta | undefined, files: Readonly<Record<string, unknown>>): boolean
   keyFor(method: string, fields: Readonly<Record<string, string>>, session: string | undefined): Promise<string>
-  lookup(method: string, key: string): Promise<unknown>
+  /** `hooks`: the call's; a reported call's learn the cache's answer (see define.ts). */
+  lookup(method: string, key: string, hooks?: CallHooks): Promise<unknown>
   decodeAndStore(method: string, key: string): (response: TopHttpResponse) => unknown
 }
 
@@ -58,6 +60,16 @@ export interface ClientQuota {
   readonly readCache: ClientReadCache | undefined
 }
 
+/**
+ * A `TopCallClient` takes a store (or a telemetry) of your own only through
+ * its `define…` function, which brings the code that drives it; one message
+ * for all of them, as every Worker bundles it.
+ */
+export function needsDefine(kind: 'Limiter' | 'Cache' | 'Telemetry'): never {
+  const name = kind.toLowerCase()
+  throw new TopValidationError(`Option ${name}: pass one of your own through define${kind}()`, { param: name })
+}
+
 function policyOf(store: unknown): QuotaPolicy | undefined {
   return store !== null && typeof store === 'object' ? (store as WithQuotaPolicy)[QUOTA_POLICY] : undefined
 }
@@ -74,10 +86,7 @@ export function clientQuota(
   const { limiter, cache } = options
   if (limiter === undefined && cache === undefined) return undefined
   const policy = policyOf(limiter) ?? policyOf(cache) ?? fallback
-  if (!policy) {
-    const name = limiter !== undefined ? 'limiter' : 'cache'
-    throw new TopValidationError(`Option ${name}: pass a store of your own through define${name === 'limiter' ? 'Limiter' : 'Cache'}()`, { param: name })
-  }
+  if (!policy) needsDefine(limiter !== undefined ? 'Limiter' : 'Cache')
   policy.check(options)
   return { policy, limiter, readCache: cache && policy.readCache(cache, setup) }
 }

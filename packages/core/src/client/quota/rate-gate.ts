@@ -1,6 +1,7 @@
 import { TopAbortError, TopError, TopRateLimitError, TopTransportError } from '../../protocol/errors.js'
 import type { AttemptAbort } from '../attempt-abort.js'
 import type { LimiterDecision, TopLimiter } from './quota.js'
+import type { CallHooks } from '../call-options.js'
 
 export interface SlotRequest {
   readonly appKey: string
@@ -12,6 +13,8 @@ export interface SlotRequest {
   readonly waitUntil: number
   /** The longest ban worth waiting out (`maxRateLimitWaitMs`). */
   readonly maxBanWaitMs: number
+  /** The call's hooks: a reported call's learn the wait (see define.ts). */
+  readonly hooks?: CallHooks | undefined
 }
 
 /** Per limiter, app key and method: the promise the next waiter of this process waits for. */
