@@ -36,7 +36,7 @@ describe('bundle', () => {
     expect(code).not.toContain('taobao.tbk.dg.vegas.tlj.create')
     expect(code).not.toContain('ucrowd_rank_items')
     // TopClient carries the error explanations (English and Chinese, ~2 KB gzipped; issue 26); TopCallClient does not.
-    expect(gzipSync(code).length).toBeLessThan(21_500)
+    expect(gzipSync(code).length).toBeLessThan(22_000)
   }, 60_000)
 
   it('bundles every method when the full catalog is imported', async () => {
