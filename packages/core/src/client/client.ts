@@ -1,8 +1,7 @@
 import { AttemptAbort, AttemptRequest, type BuiltRequest } from './attempt-abort.js'
 import { webHmacSha256Hex, type SigningCrypto } from '../protocol/crypto.js'
 import { encodeParams, isFileValue } from '../protocol/encode.js'
-import { setErrorExplainer, TopAbortError, TopError, TopRateLimitError, TopTimeoutError, TopTransportError, TopValidationError, type TopApiError } from '../protocol/errors.js'
-import type { ErrorExplanation } from '../protocol/explain.js'
+import { TopAbortError, TopError, TopRateLimitError, TopTimeoutError, TopTransportError, TopValidationError } from '../protocol/errors.js'
 import type { CallOptions, Method, ParamsOf, ResultOf } from './call-types.js'
 import type { ApiMeta, Catalog } from '../protocol/meta.js'
 import type { Platform, TopHttpRequest, TopHttpResponse, TopRequestBody } from './platform.js'
@@ -121,8 +120,6 @@ export interface ClientFallbacks {
   readonly nearMissMethod: ((method: string, catalog: Catalog) => string | undefined) | undefined
   /** The code that reports calls to any `telemetry` (without it, only a telemetry passed through `defineTelemetry` is taken). */
   readonly telemetry?: TelemetryPolicy | undefined
-  /** What `TopApiError.explanation` answers (`explainError`); without it, undefined. Set when such a client is made. */
-  readonly explainError?: ((error: TopApiError) => ErrorExplanation | undefined) | undefined
 }
 
 const CALL_CLIENT_FALLBACKS: ClientFallbacks = { crypto: { hmacSha256Hex: webHmacSha256Hex }, quota: undefined, nearMissMethod: undefined }
@@ -251,7 +248,6 @@ export class TopCallClient {
       throw new TopValidationError(`Sign method ${this.signMethod} needs MD5, which this platform lacks`, { param: 'signMethod' })
     }
     this.#nearMissMethod = fallbacks.nearMissMethod
-    if (fallbacks.explainError) setErrorExplainer(fallbacks.explainError)
     const platformIsFile = platform.isFile
     this.isFile = platformIsFile ? (v) => isFileValue(v) || platformIsFile(v) : isFileValue
     this.now = platform.now ?? Date.now
