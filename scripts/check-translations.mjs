@@ -14,6 +14,8 @@ const PAIRS = [
   ['packages/emulator/README.md', 'packages/emulator/README.zh-CN.md'],
   ['packages/edge/README.md', 'packages/edge/README.zh-CN.md'],
   ['packages/mcp/README.md', 'packages/mcp/README.zh-CN.md'],
+  ['packages/sqlite/README.md', 'packages/sqlite/README.zh-CN.md'],
+  ['packages/postgres/README.md', 'packages/postgres/README.zh-CN.md'],
   ['packages/otel/README.md', 'packages/otel/README.zh-CN.md'],
 ]
 // The root README's generated API table stays in English only (codegen writes it); its heading is the last one.

@@ -36,10 +36,10 @@ export async function startChild(script, args = [], { readyTimeoutMs = 30_000, e
 }
 
 /** Run a Node script to completion (bounded) and return its stdout, stderr and wall time. */
-export function runNode(args, { timeoutMs = 600_000, cwd, env } = {}) {
+export function runNode(args, { timeoutMs = 600_000, cwd, env, execPath = process.execPath } = {}) {
   return new Promise((resolve, reject) => {
     const started = performance.now()
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd, env: env ?? process.env })
+    const child = spawn(execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd, env: env ?? process.env })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (data) => (stdout += data))

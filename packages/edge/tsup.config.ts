@@ -12,7 +12,7 @@ const shared: Options = {
 const WORKERD_CRYPTO = fileURLToPath(new URL('./src/platform-crypto.workerd.ts', import.meta.url))
 
 export default defineConfig([
-  { ...shared, entry: { index: 'src/index.ts' }, format: ['esm', 'cjs'], dts: true, clean: true },
+  { ...shared, entry: { index: 'src/index.ts', d1: 'src/d1-ledger-store.ts' }, format: ['esm', 'cjs'], dts: true, clean: true },
   // The same entry for the `workerd` export condition, with workerd's own MD5
   // in place of the probed one (and so without core's portable MD5).
   {

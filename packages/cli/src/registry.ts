@@ -4,7 +4,7 @@ import type { CommandEntry } from './command.js'
 export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   call: { summary: 'call any TOP method: tbk call <method> key=value …', load: async () => (await import('./commands/call.js')).command },
   convert: { summary: 'turn a link or 淘口令 into your commissioned link and 淘口令', load: async () => (await import('./commands/convert.js')).command },
-  orders: { summary: 'export orders over any time range: tbk orders export --from … --to … --out …', load: async () => (await import('./commands/orders.js')).command },
+  orders: { summary: 'export orders to a file, or keep an order ledger: tbk orders export|sync|ls|stats|history', load: async () => (await import('./commands/orders.js')).command },
   apis: { summary: 'list the APIs in the catalog', load: async () => (await import('./commands/apis.js')).command },
   describe: { summary: 'params, session need, result fields and an example for one method', load: async () => (await import('./commands/describe.js')).command },
   doctor: { summary: 'check credentials, clock, session, API access, pid, proxy and redis: tbk doctor [--demo]', load: async () => (await import('./commands/doctor.js')).command },

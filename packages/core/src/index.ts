@@ -96,6 +96,32 @@ export {
   type LedgerListQuery,
   type LedgerHistory,
 } from './workflows/ledger/store.js'
+export { sqlLedgerStore, type SqlLedgerStoreOptions } from './workflows/ledger/sql-store.js'
+export { sqliteDialect, d1Dialect, postgresDialect, type SqlDialect } from './workflows/ledger/sql-dialect.js'
+export type { SqlExecutor, SqlStatement, SqlResult, SqlValue } from './workflows/ledger/sql-executor.js'
+export { LEDGER_SCHEMA_VERSION } from './workflows/ledger/sql-schema.js'
+export { LEDGER_MAX_LIMIT } from './workflows/ledger/store-checks.js'
+export {
+  createOrderLedger,
+  memoryLedgerStore,
+  fenOf,
+  fenText,
+  DEFAULT_LEDGER_LOOKBACK_MS,
+  DEFAULT_LEDGER_LEASE_TTL_MS,
+  MAX_LEDGER_LOOKBACK_MS,
+  type OrderLedger,
+  type OrderLedgerOptions,
+  type LedgerBackfillOptions,
+  type LedgerBackfillResult,
+  type LedgerPassResult,
+  type LedgerChange,
+  type LedgerStatusChange,
+  type LedgerRefundChange,
+  type LedgerPunishChange,
+  type LedgerStreamResult,
+  type LedgerDeliveryResult,
+  type MemoryLedgerStoreOptions,
+} from './workflows/ledger/index.js'
 export { extractLinks, type FoundLink, type LinkKind, type ScanMeter } from './workflows/links.js'
 export { parseTpwd, type Tpwd, type TpwdForm } from './workflows/tpwd.js'
 export { paginate, type PaginateOptions, type PaginateParams, type PaginateArgs, type PageItemOf, type PagingParamName } from './client/paginate.js'

@@ -1,73 +1,89 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { findBareUnsafeIntegers, isUnsafeIntegerText, restoreUnsafeIntegers } from '../src/protocol/bare-integers.js'
+import { findBareUnsafeIntegers, findUnsafeIntegersNear, isUnsafeIntegerText } from '../src/protocol/bare-integers.js'
+import { restoreUnsafeIntegers } from '../src/protocol/restore-integers.js'
 import { parseJson } from '../src/index.js'
 
-describe('findBareUnsafeIntegers', () => {
-  it('lists bare integers beyond ±(2^53−1) wherever JSON puts a number, in document order', () => {
-    const text = '{"a":4793168816102206594, "b" : -9007199254740993 ,"c":[12345678901234567890,\n\t98765432109876543210 ]}'
-    expect(findBareUnsafeIntegers(text)).toEqual(['4793168816102206594', '-9007199254740993', '12345678901234567890', '98765432109876543210'])
-    expect(findBareUnsafeIntegers('12345678901234567890')).toEqual(['12345678901234567890'])
-    expect(findBareUnsafeIntegers(' -12345678901234567890 ')).toEqual(['-12345678901234567890'])
-  })
+/** The listed texts, for reading the tests. */
+const texts = (text: string, ranges: readonly number[] | undefined) =>
+  ranges === undefined ? undefined : Array.from({ length: ranges.length / 2 }, (_, i) => text.slice(ranges[2 * i], ranges[2 * i + 1]))
 
-  it('skips safe integers, fractions and exponents', () => {
-    const text = '{"max":9007199254740991,"min":-9007199254740991,"sixteen":1000000000000000,"f":12345678901234567.5,"e":1e12345678901234567,"E":12345678901234567E2}'
-    expect(findBareUnsafeIntegers(text)).toEqual([])
-  })
+const finders = { exact: findBareUnsafeIntegers, near: findUnsafeIntegersNear }
 
-  it('finds a run at any offset, whatever digits lie around the probes', () => {
-    for (let pad = 0; pad < 40; pad++) {
-      // 16 digits, the shortest unsafe run, and longer ones.
-      const value = pad % 2 === 0 ? `900719925474099${2 + (pad % 8)}` : `90071992547409920${'1'.repeat(pad % 5)}`
-      const text = `{"k${'x'.repeat(pad)}":[1,22,333,${'9'.repeat(pad % 7)}0,${value}]}`
-      expect(findBareUnsafeIntegers(text)).toEqual([value])
-      expect(findBareUnsafeIntegers(`{"${'x'.repeat(pad)}":${value}}`)).toEqual([value])
-    }
-  })
+for (const [name, find] of Object.entries(finders)) {
+  describe(`bare unsafe integers (${name} path)`, () => {
+    it('lists bare integers beyond ±(2^53−1) wherever JSON puts a number, in document order', () => {
+      const text = '{"a":4793168816102206594, "b" : -9007199254740993 ,"c":[12345678901234567890,\n\t98765432109876543210 ]}'
+      expect(texts(text, find(text))).toEqual(['4793168816102206594', '-9007199254740993', '12345678901234567890', '98765432109876543210'])
+      expect(texts('12345678901234567890', find('12345678901234567890'))).toEqual(['12345678901234567890'])
+      expect(texts(' -12345678901234567890 ', find(' -12345678901234567890 '))).toEqual(['-12345678901234567890'])
+    })
 
-  it('may list digits inside a string that look bare, but no other string digits', () => {
-    expect(findBareUnsafeIntegers('{"ids":"1,12345678901234567890]","s":"12345678901234567890"}')).toEqual(['12345678901234567890'])
+    it('skips safe integers, fraction digits and leading zeros', () => {
+      const text = '{"max":9007199254740991,"min":-9007199254740991,"sixteen":1000000000000000,"f":0.12345678901234567,"z":012345678901234567890}'
+      expect(find(text)).toEqual([])
+    })
+
+    it('finds a run at any offset, whatever digits lie around the probes', () => {
+      for (let pad = 0; pad < 40; pad++) {
+        // 16 digits, the shortest unsafe run, and longer ones.
+        const value = pad % 2 === 0 ? `900719925474099${2 + (pad % 8)}` : `90071992547409920${'1'.repeat(pad % 5)}`
+        const text = `{"k${'x'.repeat(pad)}":[1,22,333,${'9'.repeat(pad % 7)}0,${value}]}`
+        expect(texts(text, find(text))).toEqual([value])
+        expect(texts(`{"${'x'.repeat(pad)}":${value}}`, find(`{"${'x'.repeat(pad)}":${value}}`))).toEqual([value])
+      }
+    })
+
+    it('never lists digits inside a string, escaped quotes and backslashes included', () => {
+      const text = '{"ids":"1,12345678901234567890]","s":"a\\",12345678901234567891,","t":"\\\\","k":12345678901234567892,"12345678901234567893":1}'
+      expect(texts(text, find(text))).toEqual(['12345678901234567892'])
+    })
+  })
+}
+
+describe('the fast path gives up rather than guess', () => {
+  it('on a long fraction or exponent outside strings, and on quotes whose role does not show', () => {
+    expect(findUnsafeIntegersNear('{"f":12345678901234567.5}')).toBeUndefined()
+    expect(findUnsafeIntegersNear('{"e":1e12345678901234567}')).toBeUndefined()
+    expect(findUnsafeIntegersNear(`[${'",",'.repeat(40)}12345678901234567890]`)).toBeUndefined()
+    // The exact path still knows.
+    expect(texts(`[${'",",'.repeat(40)}12345678901234567890]`, findBareUnsafeIntegers(`[${'",",'.repeat(40)}12345678901234567890]`))).toEqual(['12345678901234567890'])
   })
 })
 
 describe('restoreUnsafeIntegers', () => {
-  it('gives each rounded integer its exact digits, in document order', () => {
+  const restore = (text: string) => restoreUnsafeIntegers(JSON.parse(text), text, findBareUnsafeIntegers(text))
+
+  it('gives each rounded integer its exact digits', () => {
     const text = '{"a":4793168816102206594,"n":[1,12345678901234567890,{"x":-9007199254740993}],"__proto__":9007199254740993}'
-    const restored = restoreUnsafeIntegers(JSON.parse(text), findBareUnsafeIntegers(text)) as Record<string, unknown>
+    const restored = restore(text) as Record<string, unknown>
     expect(restored).toEqual(JSON.parse('{"a":"4793168816102206594","n":[1,"12345678901234567890",{"x":"-9007199254740993"}],"__proto__":"9007199254740993"}'))
     expect(Object.getPrototypeOf(restored)).toBe(Object.prototype)
-    expect(restoreUnsafeIntegers(JSON.parse('12345678901234567890'), ['12345678901234567890'])).toBe('12345678901234567890')
+    expect(restore('12345678901234567890')).toBe('12345678901234567890')
   })
 
-  it('sees through look-alikes in strings and keys, and index-like keys, by matching values', () => {
+  it('pairs in document order, ids that round alike included', () => {
     const cases: [string, unknown][] = [
-      ['{"ids":"1,12345678901234567890]"}', { ids: '1,12345678901234567890]' }],
-      [
-        '{"ids":"4793000000000000001,4793000000000000002,4793000000000000003","id":4793000000000000002}',
-        { ids: '4793000000000000001,4793000000000000002,4793000000000000003', id: '4793000000000000002' },
-      ],
-      ['{"x, 12345678901234567890 ,y":12345678901234567890}', { 'x, 12345678901234567890 ,y': '12345678901234567890' }],
-      ['{"b":22345678901234567890,"1":12345678901234567891}', { b: '22345678901234567890', 1: '12345678901234567891' }],
+      ['[{"a":12345678901234567890},{"a":12345678901234567891}]', [{ a: '12345678901234567890' }, { a: '12345678901234567891' }]],
+      ['{"p":{"1":"女装","16":2},"b":12345678901234567890,"c":[-12345678901234567891]}', { p: { 1: '女装', 16: 2 }, b: '12345678901234567890', c: ['-12345678901234567891'] }],
     ]
-    for (const [text, expected] of cases) expect(restoreUnsafeIntegers(JSON.parse(text), findBareUnsafeIntegers(text)), text).toEqual(expected)
+    for (const [text, expected] of cases) expect(restore(text), text).toEqual(expected)
   })
 
-  it('gives up when tokens and values do not line up', () => {
+  it('gives up when values do not pair one to one, or order is out of reach', () => {
     const cases = [
       '{"a":12345678901234567890,"a":12345678901234567891}', // a duplicate key drops a value
-      '{"b":12345678901234567890,"1":12345678901234567891}', // an index-like key enumerates first, and both round alike
-      '{"e":1.2345678901234567e19,"a":12345678901234567890}', // a rounded integer written with an exponent
-      '{"e":1.2345678901234567e19,"s":"x,12345678901234567890,y"}', // the same, with only a look-alike to match it
-      '{"s":"x\\u002c12345678901234567890,y","a":12345678901234567890}', // an escape makes a look-alike the text does not have
-      '{"ids":"1,12345678901234567890,2,12345678901234567891,3","a":12345678901234567890,"b":12345678901234567891}', // look-alikes and ids that round alike
+      '{"b":12345678901234567890,"1":12345678901234567891}', // a rounded number under index-like keys (they enumerate first)
+      '{"b":22345678901234567890,"1":{"x":12345678901234567891}}', // the same, deeper
+      '{"e":1.2345678901234567e19,"a":12345678901234567890}', // a rounded integer written with an exponent, and an id
+      '{"a":1,"b":32345678901234567890,"a":12345678901234567890}', // a repeated key moves an id ahead of another
     ]
-    for (const text of cases) expect(restoreUnsafeIntegers(JSON.parse(text), findBareUnsafeIntegers(text)), text).toBeUndefined()
+    for (const text of cases) expect(restore(text), text).toBeUndefined()
   })
 })
 
-describe('parseJson through the fast path or the string-aware one', () => {
-  it('answers as the string-aware path would where the fast path gives up', () => {
+describe('parseJson through the fast path or the exact one', () => {
+  it('answers exactly where the fast path gives up', () => {
     expect(parseJson('{"ids":"1,12345678901234567890]","id":12345678901234567890}')).toEqual({ ids: '1,12345678901234567890]', id: '12345678901234567890' })
     expect(parseJson('{"a":12345678901234567890,"a":12345678901234567891}')).toEqual({ a: '12345678901234567891' })
     expect(parseJson('{"b":12345678901234567890,"1":12345678901234567891}')).toEqual({ b: '12345678901234567890', 1: '12345678901234567891' })

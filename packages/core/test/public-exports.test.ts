@@ -18,6 +18,8 @@ const RUNTIME_EXPORTS = [
   'isEmptyValue', 'isFileValue', 'limiterRules', 'md5', 'memoryCache', 'memoryLimiter', 'paceAfterGrant', 'paceWait', 'parseBanMs', 'parseJson', 'parseTimestamp', 'parseTpwd',
   'portableCrypto', 'redactFields', 'redactUrl', 'retryDelay', 'sign', 'signCanonical', 'stringifyJson',
   'syncOrderPages', 'syncOrders', 'toHexUpper', 'unwrapLists', 'utf8', 'validateParams', 'webHmacSha256Hex',
+  // the order ledger's engine (issue 21)
+  'createOrderLedger', 'fenOf', 'fenText', 'DEFAULT_LEDGER_LOOKBACK_MS', 'DEFAULT_LEDGER_LEASE_TTL_MS', 'MAX_LEDGER_LOOKBACK_MS',
   // OAuth sessions (issue 15)
   'AUTHORIZE_ENDPOINT', 'TOKEN_CREATE_METHOD', 'TOKEN_REFRESH_METHOD', 'authorizeUrl', 'sessionFromTokenResult',
   // share-text conversion (issue 15)
@@ -26,6 +28,8 @@ const RUNTIME_EXPORTS = [
   'DEFAULT_SHARE_ITEMS', 'MAX_SHARE_ITEMS',
   // A tree-shakable client (issue 23): the call client, features as functions, stores of your own
   'TopCallClient', 'paginate', 'batch', 'createSession', 'refreshSession', 'defineLimiter', 'defineCache',
+  // The order ledger's stores (issue 21)
+  'memoryLedgerStore', 'sqlLedgerStore', 'sqliteDialect', 'd1Dialect', 'postgresDialect', 'LEDGER_SCHEMA_VERSION', 'LEDGER_MAX_LIMIT',
   // The telemetry seam (issue 27)
   'defineTelemetry',
   // What an error means and what to do (issue 26)

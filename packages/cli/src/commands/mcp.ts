@@ -8,6 +8,7 @@ import { EXIT } from '../exit-codes.js'
 import { writeText, type CliIo } from '../io.js'
 import { registerSecret, scrubSecrets } from '../secrets.js'
 import { redisPassword, resolveSettings, type Settings } from '../settings.js'
+import { neutralise } from '../terminal-text.js'
 import { UsageError } from '../usage-error.js'
 
 /** The 推广位 the demo converts for (any digits do: the emulator derives links from them). */
@@ -31,6 +32,7 @@ export const command: Command = {
     'adzone-id': { type: 'string' },
     pid: { type: 'string' },
     'site-id': { type: 'string' },
+    db: { type: 'string' },
   },
   help: `Usage: tbk mcp [--demo] [--adzone-id ID | --pid mm_x_y_z] [--allow-raw [--allow-writes]]
        tbk mcp --http [--port N] [--host ADDR] [--token TOKEN] …
@@ -50,6 +52,8 @@ Flags:
                        else the profile's adzone_id or pid); tools may pass another
   --pid mm_x_y_z       your pid; its last part is the adzone id
   --site-id ID         convert 淘口令 as a service provider (needs the user's session)
+  --db DB              answer orders_summary and order_status from the order ledger
+                       (a SQLite file or postgres:// URL filled by tbk orders sync)
   --allow-raw          add call_api: any read method of the catalog by name
   --allow-writes       with --allow-raw, add call_write_api: the catalog's write methods
                        (推广位, 淘礼金, uploads …); agents can then change your account
@@ -67,6 +71,7 @@ ${CREDENTIAL_HELP}
 Examples:
   tbk mcp --demo
   tbk mcp --adzone-id 123456789
+  tbk mcp --db orders.db
   TBK_MCP_TOKEN=$(openssl rand -hex 32) tbk mcp --http --port 8765
 `,
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -97,6 +102,10 @@ Examples:
       closers.push(cache.close)
       const cli = await createCliClient(settings, { cache: cache.cache })
       closers.push(() => cli.close())
+      const dbSpec = stringFlag(args, 'db')
+      const { dbPassword, openLedgerDb } = await import('../orders/ledger-db.js')
+      const ledgerDb = dbSpec === undefined ? undefined : await openLedgerDb(dbSpec, io.cwd)
+      if (ledgerDb) closers.push(() => ledgerDb.close())
       if (listen) registerSecret(listen.token)
       const allowRaw = booleanFlag(args, 'allow-raw')
       const allowWrites = booleanFlag(args, 'allow-writes')
@@ -107,7 +116,8 @@ Examples:
         ...(siteId !== undefined && { siteId }),
         allowRaw,
         allowWrites,
-        secrets: [settings.appSecret, settings.session, listen?.token, settings.redisUrl, settings.redisUrl && redisPassword(settings.redisUrl)],
+        ...(ledgerDb && { ledger: ledgerDb.store }),
+        secrets: [settings.appSecret, settings.session, listen?.token, settings.redisUrl, settings.redisUrl && redisPassword(settings.redisUrl), dbSpec && dbPassword(dbSpec)],
         hints: {
           session: "run `tbk auth login` (or set TBK_SESSION) where `tbk mcp` runs, then restart it",
           credentials: 'check TBK_APP_KEY / TBK_APP_SECRET or `tbk config set app_key|app_secret`, then restart `tbk mcp`',
@@ -115,7 +125,7 @@ Examples:
         onToolError: ({ tool, message }: { tool: string; message: string }) => log(`${tool} failed: ${message}`),
       }
       const tools = toolNames({ allowRaw, allowWrites })
-      const what = `${tools.length} tools (${tools.join(', ')})${demo ? ', demo: the built-in emulator, offline' : ''}${adzoneId === undefined ? '; no default adzone id: tools need adzone_id' : ''}`
+      const what = `${tools.length} tools (${tools.join(', ')})${demo ? ', demo: the built-in emulator, offline' : ''}${ledgerDb ? `, orders from the ledger at ${neutralise(ledgerDb.label)}` : ''}${adzoneId === undefined ? '; no default adzone id: tools need adzone_id' : ''}`
       if (listen) {
         const { startMcpHttpServer } = await import('@tbkit/mcp/node')
         const server = await startMcpHttpServer({

@@ -36,8 +36,25 @@ export const command: Command = {
     'tk-status': { type: 'string' },
     'member-type': { type: 'string' },
     'order-scene': { type: 'string' },
+    db: { type: 'string' },
+    once: { type: 'boolean' },
+    follow: { type: 'boolean' },
+    every: { type: 'string' },
+    demo: { type: 'boolean' },
+    lookback: { type: 'string' },
+    holder: { type: 'string' },
+    'lease-ttl': { type: 'string' },
+    status: { type: 'string' },
+    since: { type: 'string' },
+    json: { type: 'boolean' },
+    by: { type: 'string' },
   },
   help: `Usage: tbk orders export --from TIME --to TIME --out FILE [flags]
+       tbk orders sync --db DB --from TIME --to TIME [--page-size N] [--endpoint URL]
+       tbk orders sync --db DB --once | --follow [--every 5m] | --demo
+       tbk orders ls --db DB [--status N] [--since TIME] [--json]
+       tbk orders stats --db DB --by day|status|adzone|relation [--json]
+       tbk orders history --db DB TRADE_ID
 
 Export every order in [from, to) with taobao.tbk.order.details.get. The API
 answers at most 3 hours per query (20 minutes during big promotions) and pages
@@ -67,9 +84,43 @@ Flags:
 Progress goes to stderr: a bar on a terminal (windows, orders written, duplicates
 skipped, rate-limit waits), plain lines otherwise.
 
+The order ledger (sync, ls, stats, history) keeps every order, each status
+change, refund (维权) and punishment (处罚) once, in a database: DB is a SQLite
+file path (created on first use) or a postgres:// URL. sync backfills a range
+by create (or --query-type paid) time and leaves the follow cursor at the
+moment it started; --once runs one incremental pass by modified_time from the
+stored cursor (each pass reaches --lookback before it); --follow keeps
+passing --every interval. A crash loses and repeats nothing: each page and
+its cursor commit together. Runners on the same DB share the work through
+leases: a second runner skips what the first is doing.
+
+Ledger flags:
+  --db DB              a SQLite file path, or postgres://user@host/db (the password is never shown)
+  --once               one incremental pass from the stored cursor, then exit
+                       (with --from TIME on a new ledger: where the first pass starts)
+  --follow             pass after pass until Ctrl-C
+  --every D            with --follow: time between passes, 10s–24h (default 5m)
+  --demo               fill DB offline from the built-in emulator's demo week of orders
+  --lookback D         how far each pass reaches back before the cursor (default 15m: the
+                       platform shows a change minutes after its modified_time)
+  --holder NAME        this runner's name in leases (default host:pid); a restarted runner
+                       with the same name takes its lease back at once
+  --lease-ttl D        how long a crashed runner's lease blocks others (default 30s)
+  --status N           ls: only orders in this tk_status
+  --since TIME         ls: only orders modified at or after TIME
+  --json               ls: one JSON order a line (the platform's fields, ids exact);
+                       stats: an array of { key, orders, alipay_total_price, pub_share_pre_fee,
+                       pub_share_fee } (money as exact decimal strings); history: one change a line
+  --by G               stats: group by day (create day, GMT+8), status, adzone or relation
+
 ${CREDENTIAL_HELP}
 
 Examples:
+  tbk orders sync --db orders.db --demo
+  tbk orders sync --db orders.db --from 2024-05-01 --to 2024-05-08
+  tbk orders sync --db orders.db --follow --every 5m
+  tbk orders stats --db orders.db --by day
+  tbk orders ls --db "postgres://tbk@localhost/ledger" --status 3 --json
   tbk orders export --from 2024-05-01 --to 2024-05-08 --out may-week1.ndjson
   tbk orders export --from "2024-11-11 00:00:00" --to "2024-11-11 02:00:00" --window 20m --out 1111.csv
   tbk orders export --from 2024-05-01 --to 2024-05-08 --out may-week1.ndjson --resume
@@ -79,8 +130,17 @@ Examples:
 ${EXIT_CODE_TABLE}
 `,
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
-    const [action, extra] = args.positionals
-    if (action !== 'export') throw new UsageError(action ? `unknown orders action "${action}"` : 'say what to do: tbk orders export …', 'tbk orders export --help')
+    const [action, extra, more] = args.positionals
+    if (action === 'history') {
+      if (more !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(more)}`)
+      return (await import('../orders/ledger-commands.js')).runHistory(args, io, extra)
+    }
+    if (action === 'sync' || action === 'ls' || action === 'stats') {
+      if (extra !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(extra)}`)
+      const commands = await import('../orders/ledger-commands.js')
+      return action === 'sync' ? commands.runSync(args, io) : action === 'ls' ? commands.runList(args, io) : commands.runStats(args, io)
+    }
+    if (action !== 'export') throw new UsageError(action ? `unknown orders action "${action}" (export, sync, ls, stats, history)` : 'say what to do: tbk orders export|sync|ls|stats|history …', 'tbk orders --help')
     if (extra !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(extra)}`)
     const from = required(args, 'from')
     const to = required(args, 'to')

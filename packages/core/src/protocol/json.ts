@@ -5,7 +5,8 @@
  * which also means `__proto__` keys arrive as plain own data.
  */
 
-import { findBareUnsafeIntegers, isUnsafeIntegerText, restoreUnsafeIntegers } from './bare-integers.js'
+import { findBareUnsafeIntegers, findUnsafeIntegersBetween, findUnsafeIntegersNear, quoteRanges, stringEnd } from './bare-integers.js'
+import { restoreUnsafeIntegers } from './restore-integers.js'
 import { redactSecrets } from './redact.js'
 import { displaySafe } from './sanitize.js'
 
@@ -35,80 +36,109 @@ export function excerptOf(text: string): string {
   return cut.length < text.length ? `${shown}…` : shown
 }
 
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57
-}
-
-/** Before a digit run, these make it part of a fraction or an exponent, not an integer. */
-function continuesNumber(code: number): boolean {
-  return isDigit(code) || code === 46 || code === 101 || code === 69 || code === 43 || code === 45
+/**
+ * The repair pass, for a body `JSON.parse` rejected: quote the bare integers
+ * beyond ±(2^53−1) as the fast path does, and escape raw control characters
+ * inside strings (the gateway occasionally sends them; `JSON.parse` rejects
+ * them). Strings are still skipped with `indexOf`; a regular expression finds
+ * the control characters (a plain character class, no backtracking: safe on a
+ * string of several million characters). Returns the text itself when nothing
+ * changed.
+ */
+function repairJson(text: string): string {
+  const controls = /[\u0000-\u001f]/g
+  const length = text.length
+  const integers: number[] = []
+  let out = ''
+  let copied = 0
+  let control = -1 // the next control character at or after the current string, once looked up
+  let at = 0
+  for (;;) {
+    const open = text.indexOf('"', at)
+    const gapEnd = open < 0 ? length : open
+    if (gapEnd - at >= 16) {
+      integers.length = 0
+      findUnsafeIntegersBetween(text, at, gapEnd, integers)
+      for (let i = 0; i < integers.length; i += 2) {
+        out += `${text.slice(copied, integers[i])}"${text.slice(integers[i], integers[i + 1])}"`
+        copied = integers[i + 1]!
+      }
+    }
+    if (open < 0) break
+    const close = stringEnd(text, open + 1)
+    const end = close < 0 ? length : close
+    if (control <= open) {
+      controls.lastIndex = open + 1
+      control = controls.exec(text)?.index ?? length
+    }
+    while (control < end) {
+      // After an odd run of backslashes it is an escape's second half: not JSON either way, left for JSON.parse to name.
+      let before = control - 1
+      while (text.charCodeAt(before) === 92) before--
+      if ((control - before) % 2 === 1) {
+        out += `${text.slice(copied, control)}\\u${text.charCodeAt(control).toString(16).padStart(4, '0')}`
+        copied = control + 1
+      }
+      controls.lastIndex = control + 1
+      control = controls.exec(text)?.index ?? length
+    }
+    if (close < 0) break
+    at = close + 1
+  }
+  return copied === 0 ? text : out + text.slice(copied)
 }
 
 /**
- * The string-aware repair, one pass over the text without regular
- * expressions (a regex over a string of several million characters overflows
- * the engine's stack): quote bare integers beyond ±(2^53−1), and escape raw
- * control characters inside strings (the gateway occasionally sends them;
- * `JSON.parse` rejects them). Returns the text itself when nothing changed.
+ * Parse a gateway body losslessly: integers beyond ±(2^53−1) written as bare
+ * numbers come back as their exact decimal strings; everything else is what
+ * `JSON.parse` returns.
+ *
+ * Fast path: find those integers by probing (bare-integers.ts), parse the
+ * body as it is, and put their digits back by value (restore-integers.ts).
+ * When the probe cannot be sure which digits are bare, the exact path finds
+ * them with a walk that knows where every string is; when the digits cannot
+ * be paired with the parsed value, or either way, they are quoted in one
+ * rebuilt string and that is parsed. A body `JSON.parse` rejects gets the
+ * repair pass, and a body still broken a {@link TopJsonError}.
  */
-function repairJson(text: string): string {
-  const parts: string[] = []
-  let copied = 0
-  const length = text.length
-  let i = 0
-  while (i < length) {
-    const c = text.charCodeAt(i)
-    if (c === 34) {
-      for (i++; i < length; i++) {
-        const d = text.charCodeAt(i)
-        if (d === 92) i++
-        else if (d === 34) break
-        else if (d < 32) {
-          parts.push(text.slice(copied, i), `\\u${d.toString(16).padStart(4, '0')}`)
-          copied = i + 1
-        }
-      }
-      i++
-    } else if (isDigit(c) || c === 45) {
-      let end = i + 1
-      while (end < length && isDigit(text.charCodeAt(end))) end++
-      const after = end < length ? text.charCodeAt(end) : 0
-      if (
-        end - i >= 16 &&
-        after !== 46 && after !== 101 && after !== 69 &&
-        (i === 0 || !continuesNumber(text.charCodeAt(i - 1))) &&
-        isUnsafeIntegerText(text.slice(i, end))
-      ) {
-        parts.push(text.slice(copied, i), `"${text.slice(i, end)}"`)
-        copied = end
-      }
-      i = end
-    } else {
-      i++
-    }
-  }
-  if (parts.length === 0) return text
-  parts.push(text.slice(copied))
-  return parts.join('')
-}
-
 export function parseJson(text: string): unknown {
-  // Fast path (bare-integers.ts): parse as is, then restore the rounded ids.
-  // When it cannot vouch for the result (or the body is broken) the
-  // string-aware path below decides, and names any error.
   try {
-    const digits = findBareUnsafeIntegers(text)
+    const near = findUnsafeIntegersNear(text)
+    if (near === undefined) return parseJsonExact(text)
+    if (near.length === 0) return JSON.parse(text)
+    if (!restoresCheaper(text.length, near.length / 2)) return JSON.parse(quoteRanges(text, near))
     const value: unknown = JSON.parse(text)
-    const restored = digits.length === 0 ? value : restoreUnsafeIntegers(value, digits)
-    if (restored !== undefined) return restored
+    const restored = restoreUnsafeIntegers(value, text, near)
+    // The probe's list is exact for a body JSON.parse accepts; only the pairing failed.
+    return restored !== undefined ? restored : JSON.parse(quoteRanges(text, near))
   } catch {
-    // fall through
+    // A broken body (or raw control characters): the repair pass decides, and names any error.
   }
-  return parseJsonSlow(text)
+  return parseJsonRepaired(text)
 }
 
-/** The string-aware path alone (exported for the tests that hold both paths to one answer). */
-export function parseJsonSlow(text: string): unknown {
+// Measured with the decoding benchmark's corpus (bench/, Node 20 and 22):
+// quoting the ids costs a copy of the body, which is cheap until the copy no
+// longer fits V8's regular heap pages (strings of more than 64K characters go
+// to its large-object space, a fresh mapping each); restoring them costs a
+// walk of the whole value plus, per id, a change of the field's
+// representation from number to string in every object that holds one.
+const RESTORE_MIN_CHARS = 256 * 1024
+const RESTORE_MIN_CHARS_PER_ID = 400
+
+/** Whether restoring the ids after parsing the body as it is costs less than parsing a copy with them quoted. */
+function restoresCheaper(chars: number, ids: number): boolean {
+  return chars >= RESTORE_MIN_CHARS && chars >= ids * RESTORE_MIN_CHARS_PER_ID
+}
+
+/** The exact path alone (exported for the tests that hold every path to one answer); throws what `JSON.parse` throws. */
+export function parseJsonExact(text: string): unknown {
+  const integers = findBareUnsafeIntegers(text)
+  return JSON.parse(integers.length === 0 ? text : quoteRanges(text, integers))
+}
+
+/** The repair pass alone (exported for the tests that hold every path to one answer). */
+export function parseJsonRepaired(text: string): unknown {
   let message: string
   try {
     return JSON.parse(repairJson(text))

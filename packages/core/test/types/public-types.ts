@@ -46,6 +46,22 @@ export type LedgerStoreTypes = [
   LedgerListQuery, LedgerHistory,
 ]
 
+// Issue 21: the stores behind the seam (SQL on any driver, in memory).
+import type { SqlExecutor, SqlStatement, SqlResult, SqlValue, SqlDialect, SqlLedgerStoreOptions } from '../../src/index.js'
+
+export type LedgerSqlTypes = [SqlExecutor, SqlStatement, SqlResult, SqlValue, SqlDialect, SqlLedgerStoreOptions]
+
+// Issue 21: the order ledger's engine.
+import type {
+  OrderLedger, OrderLedgerOptions, LedgerBackfillOptions, LedgerBackfillResult, LedgerPassResult, LedgerChange,
+  LedgerStatusChange, LedgerRefundChange, LedgerPunishChange, LedgerStreamResult, LedgerDeliveryResult, MemoryLedgerStoreOptions,
+} from '../../src/index.js'
+
+export type LedgerEngineTypes = [
+  OrderLedger, OrderLedgerOptions, LedgerBackfillOptions, LedgerBackfillResult, LedgerPassResult, LedgerChange,
+  LedgerStatusChange, LedgerRefundChange, LedgerPunishChange, LedgerStreamResult, LedgerDeliveryResult, MemoryLedgerStoreOptions,
+]
+
 // Issue 23: the tree-shakable call client.
 import type { ClientFallbacks } from '../../src/index.js'
 

@@ -30,6 +30,15 @@ describe('package', () => {
     expect(pkg.sideEffects).toBe(false)
   })
 
+  it('exports the D1 ledger store at ./d1, with a d1/package.json for node10 resolution', () => {
+    expect(pkg.exports['./d1']).toEqual({
+      import: { types: './dist/d1.d.ts', default: './dist/d1.js' },
+      require: { types: './dist/d1.d.cts', default: './dist/d1.cjs' },
+    })
+    expect(JSON.parse(read('d1/package.json'))).toMatchObject({ main: '../dist/d1.cjs', module: '../dist/d1.js', types: '../dist/d1.d.cts' })
+    for (const file of ['dist/d1.js', 'dist/d1.cjs']) expect(read(file), file).not.toMatch(/["']node:|require\(["'](crypto|fs|http|https|buffer|stream|zlib|path|url|util)["']\)/)
+  })
+
   it('builds to ESM and CJS with no Node built-in import', () => {
     for (const file of ['dist/index.js', 'dist/index.cjs', 'dist/workerd.js']) {
       const code = read(file)

@@ -1,0 +1,47 @@
+import { Miniflare } from 'miniflare'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ledgerStoreConformance } from '@tbkit/test-support/ledger-store-conformance'
+import { d1LedgerStore, type D1DatabaseLike } from '../../src/d1-ledger-store.js'
+
+// Real D1 in workerd: Miniflare's bindings proxy each call into the runtime.
+// One binding per test (a fresh, empty database each), as many as the suite needs.
+const DATABASES = 40
+let mf: Miniflare
+let next = 0
+
+beforeAll(async () => {
+  mf = new Miniflare({
+    modules: true,
+    script: 'export default { fetch() { return new Response("") } }',
+    compatibilityDate: '2025-09-01',
+    d1Databases: Object.fromEntries(Array.from({ length: DATABASES }, (_, i) => [`DB${i}`, `ledger-${i}`])),
+    cf: false,
+  })
+  await mf.ready
+}, 120_000)
+
+afterAll(async () => {
+  await mf?.dispose()
+}, 60_000)
+
+async function binding(): Promise<D1DatabaseLike> {
+  if (next >= DATABASES) throw new Error(`the D1 conformance run needs more than ${DATABASES} databases`)
+  return (await mf.getD1Database(`DB${next++}`)) as unknown as D1DatabaseLike
+}
+
+ledgerStoreConformance('D1 (workerd via Miniflare)', async () => {
+  const db = await binding()
+  return {
+    async open() {
+      return d1LedgerStore(db)
+    },
+    async cleanup() {},
+  }
+})
+
+describe('d1LedgerStore', () => {
+  it('refuses something that is not a D1 binding', () => {
+    expect(() => d1LedgerStore({} as D1DatabaseLike)).toThrow(TypeError)
+    expect(() => d1LedgerStore(undefined as unknown as D1DatabaseLike)).toThrow(TypeError)
+  })
+})

@@ -1,0 +1,63 @@
+import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { afterEach, describe, expect, it } from 'vitest'
+import { sqliteLedgerStore } from '../src/index.js'
+
+const run = promisify(execFile)
+const WRITER = fileURLToPath(new URL('./writer-process.mjs', import.meta.url))
+const dirs: string[] = []
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+describe('one SQLite file shared by processes', () => {
+  it('three processes migrate a new file at once and commit overlapping pages: nothing lost, nothing twice', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tbkit-sqlite-procs-'))
+    dirs.push(dir)
+    const file = join(dir, 'ledger.db')
+    const names = ['runner-0', 'runner-1', 'runner-2']
+    const outputs = await Promise.all(names.map((name, seed) => run(process.execPath, [WRITER, file, name, '30', String(seed)], { timeout: 120_000 })))
+    const queued = outputs.map(({ stdout }) => (JSON.parse(stdout) as { queued: number }).queued).reduce((a, b) => a + b, 0)
+
+    // The expected end state, computed from the same formula the writers use.
+    const latest = new Map<number, number>()
+    const keys = new Set<string>()
+    for (let seed = 0; seed < names.length; seed++) {
+      for (let p = 0; p < 30; p++) {
+        for (let i = 0; i < 20; i++) {
+          const n = (p * 7 + i) % 100
+          const modifiedMs = 1_000 + ((n * 31 + seed * 17 + p) % 97)
+          latest.set(n, Math.max(latest.get(n) ?? 0, modifiedMs))
+          keys.add(`${n}:${modifiedMs}`)
+        }
+      }
+    }
+    const store = sqliteLedgerStore(file)
+    try {
+      expect(queued).toBe(keys.size)
+      for (const [n, modifiedMs] of latest) {
+        const tradeId = String(3_000_000_000_000_000_000n + BigInt(n))
+        expect((await store.getOrder(tradeId))?.modifiedMs).toBe(modifiedMs)
+      }
+      expect((await store.totals()).orders).toBe(latest.size)
+      let outbox = 0
+      for (let batch = await store.pending(1000); batch.length > 0; batch = await store.pending(1000)) {
+        outbox += batch.length
+        expect(await store.ack(batch.map((entry) => entry.key))).toBe(batch.length)
+      }
+      expect(outbox).toBe(keys.size)
+      for (const name of names) expect(await store.readCursor({ appKey: '12345678', account: name, kind: 'modified' }, 'page')).toBe('29')
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('refuses bad options before opening anything', () => {
+    expect(() => sqliteLedgerStore(':memory:', { busyTimeoutMs: -1 })).toThrow(RangeError)
+    expect(() => sqliteLedgerStore(':memory:', { synchronous: 'off' as 'full' })).toThrow(RangeError)
+  })
+})
