@@ -16,9 +16,14 @@ const methods = existsSync(methodsPage) ? readFileSync(methodsPage, 'utf8') : ''
 for (const expected of ['淘宝客-公用-淘口令生成', 'href="https://open.taobao.com/api.htm?docId=31127&amp;docType=2"', '淘宝客-推广者-所有订单查询']) {
   if (!methods.includes(expected)) problems.push(`TopApiMap's page lacks ${expected}`)
 }
+// The landing page (scripts/docs-landing.mjs): the README's introduction and a guide to the packages, not bare links.
+const landing = existsSync(join(out, 'index.html')) ? readFileSync(join(out, 'index.html'), 'utf8') : ''
+for (const expected of ['runtime-agnostic core signs requests', 'Where to start', 'redisLimiter', 'startEmulator']) {
+  if (!landing.includes(expected)) problems.push(`the landing page lacks ${JSON.stringify(expected)}`)
+}
 if (problems.length > 0) {
   process.stderr.write(`check:docs: ${problems.join('; ')}\n`)
   process.exitCode = 1
 } else {
-  process.stdout.write('check:docs: API reference built; method pages keep their Chinese titles and doc links\n')
+  process.stdout.write('check:docs: API reference built; method pages keep their Chinese titles and doc links; the landing page has the introduction and a package guide\n')
 }

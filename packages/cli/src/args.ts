@@ -62,9 +62,27 @@ export function parseArgs(argv: readonly string[], specs: FlagSpecs): ParsedArgs
   return { positionals, flags }
 }
 
+/**
+ * Flags other tools (and other tbk commands) name differently: `-o json` is
+ * `--output` for `tbk call` but `--format` for `tbk orders export`. Tried
+ * before spelling, in order.
+ */
+const SYNONYMS: Readonly<Record<string, readonly string[]>> = {
+  o: ['output', 'format', 'out'],
+  output: ['format', 'out'],
+  format: ['output'],
+  f: ['format', 'file'],
+  out: ['output', 'file'],
+  file: ['out', 'params'],
+  q: ['quiet'],
+  v: ['version', 'verbose'],
+}
+
 function unknownFlag(token: string, specs: FlagSpecs): UsageError {
   const name = token.replace(/^-+/, '').split('=')[0]!
-  const guess = closest(name, Object.keys(specs))
+  const synonym = SYNONYMS[name]?.find((candidate) => Object.hasOwn(specs, candidate))
+  // A one-letter name is a couple of edits from every short flag name: spelling says nothing there.
+  const guess = synonym ?? (name.length > 1 ? closest(name, Object.keys(specs)) : undefined)
   return new UsageError(`unknown flag ${token.split('=')[0]}`, guess ? `did you mean --${guess}?` : 'see --help for the flags this command takes')
 }
 

@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { paintFor } from './colour.js'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { formatTimestamp, parseTimestamp } from '@tbkit/core'
@@ -17,8 +18,10 @@ import { shellQuote } from './shell-quote.js'
 const DAY_MS = 24 * 3600_000
 const ADZONE_ID = '123456789'
 
-const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[22m` : text)
-const dim = (text: string) => (process.stdout.isTTY ? `\x1b[2m${text}\x1b[22m` : text)
+// Bold and dim only on a terminal, and never under NO_COLOR (colour.ts).
+const paint = paintFor(process.stdout, process.env)
+const bold = paint.bold
+const dim = paint.dim
 
 async function main(): Promise<number> {
   const started = Date.now()

@@ -1,3 +1,4 @@
+import { paintFor } from './colour.js'
 import {
   TopAbortError,
   TopApiError,
@@ -33,8 +34,9 @@ interface Failure {
  */
 export function reportFailure(error: unknown, io: CliIo, debug: boolean): number {
   const failure = describeFailure(error)
-  let text = `tbk: ${neutralise(failure.message)}\n`
-  if (failure.hint) text += `hint: ${neutralise(failure.hint)}\n`
+  const paint = paintFor(io.stderr, io.env)
+  let text = `${paint.red('tbk:')} ${neutralise(failure.message)}\n`
+  if (failure.hint) text += `${paint.yellow('hint:')} ${neutralise(failure.hint)}\n`
   if (debug && error instanceof Error && error.stack) {
     text += `${neutraliseLines(error.stack.replace(error.message, neutralise(error.message)))}\n`
   }
@@ -79,6 +81,10 @@ function validationHint(error: TopValidationError): string | undefined {
 }
 
 function apiHint(error: TopApiError): string {
+  const explained = error.explanation
+  // The session hint knows the stored session (refresh or log in again); the explanation's pointer follows it.
+  if (error instanceof TopAuthError && (error.code === 26 || error.code === 27)) return `the session is missing, invalid or expired: ${REFRESH_HINT} — tbk explain ${error.code}`
+  if (explained) return `${explained.meaning} ${explained.fix}${explained.banSeconds !== undefined ? ` (ban: ${explained.banSeconds} s)` : ''} — tbk explain ${explained.code}`
   if (error instanceof TopSignatureError) {
     return error.code === 30 || error.code === 31
       ? "the gateway rejected the timestamp: check this machine's clock"

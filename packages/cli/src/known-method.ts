@@ -8,7 +8,9 @@ import { closest } from './suggest.js'
 export function knownMethod(method: string, catalog: Catalog, untyped: boolean): ApiMeta | undefined {
   if (Object.hasOwn(catalog, method)) return catalog[method]
   if (untyped) return undefined
-  const guess = closest(method, Object.keys(catalog))
+  // `tbk.tpwd.create`, `tpwd.create`: the platform's prefix left out.
+  const prefixed = ['taobao.', 'taobao.tbk.'].map((prefix) => prefix + method).find((name) => Object.hasOwn(catalog, name))
+  const guess = prefixed ?? closest(method, Object.keys(catalog))
   throw new TopValidationError(
     `unknown method ${method}: it is not in tbkit's catalog${guess ? ` (did you mean ${guess}?)` : ''}; pass --untyped to call it anyway`,
     { param: 'method' },

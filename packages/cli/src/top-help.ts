@@ -25,7 +25,7 @@ Examples:
   tbk emulator                                   # a local gateway to play with
   tbk config set app_key 12345678                # store settings in a profile
   tbk config set app_secret                      # reads the secret from stdin
-  tbk call taobao.tbk.tpwd.create url=https://s.click.taobao.com/t?e=abc
+  tbk call taobao.tbk.tpwd.create url='https://s.click.taobao.com/t?e=abc'
   tbk convert '复制这段描述￥AbCdEfGhIjK￥后到淘宝'
   tbk orders export --from 2024-05-01 --to 2024-05-02 --out orders.ndjson
 

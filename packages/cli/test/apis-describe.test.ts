@@ -17,6 +17,19 @@ describe('tbk apis', () => {
     })
   })
 
+  it('explains session unknown under the table (and only there), counting the rows it applies to', async () => {
+    const table = await tbk(['apis'])
+    expect(table.code).toBe(0)
+    const unknown = table.stdout.split('\n').filter((line) => /^\S+ +\S+ +unknown /.test(line)).length
+    expect(unknown).toBeGreaterThan(0)
+    expect(table.stdout).toContain(`session unknown (${unknown} of ${specCount}): the platform's docs do not say`)
+    expect(table.stdout).toContain('tbk explain 26')
+    const none = await tbk(['apis', '--search', 'token refresh'])
+    expect(none.stdout).not.toContain('session unknown')
+    const help = await tbk(['apis', '--help'])
+    expect(help.stdout).toMatch(/unknown = the platform's docs do not say/)
+  })
+
   it('filters by search words and role', async () => {
     const result = await tbk(['apis', '--search', '淘口令', '--role', 'service-provider', '-o', 'ndjson'])
     const rows = result.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { method: string; role: string; title: string })

@@ -183,6 +183,13 @@ describe('tbk call', () => {
     expectCleanError(result.stderr)
   })
 
+  it('prints the explanation of the item-id upgrade as its hint, naming the transform API', async () => {
+    gateway.inject(TPWD, { fault: 'error-response', code: 15, msg: 'Remote service error', sub_code: 'isv.invalid-parameter', sub_msg: '请使用升级后的新商品ID' })
+    const result = await tbk(['call', TPWD, URL_PARAM], { env })
+    expect(result.code).toBe(4)
+    expect(result.stderr).toMatch(/^hint: .*taobao\.tbk\.itemid\.transform.*tbk explain isv\.invalid-parameter$/m)
+  })
+
   it('explains a signature failure (exit 4) without showing the secret', async () => {
     const result = await tbk(['call', TPWD, URL_PARAM, '--session', SESSION], { env: { ...env, TBK_APP_SECRET: 'wrong-secret-123' } })
     expect(result.code).toBe(4)

@@ -32,6 +32,7 @@ export {
   type TransportFailure,
 } from './protocol/errors.js'
 export { MAX_BAN_MS, clampBanMs } from './protocol/ban-cap.js'
+export { explainError, explainCode, explainedCodes, type ErrorExplanation } from './protocol/explain.js'
 export { retryDelay, type RetryPolicy } from './client/retry.js'
 export { validateParams } from './client/validate.js'
 export { redactFields, redactUrl, REDACTED } from './protocol/redact.js'

@@ -35,7 +35,8 @@ describe('bundle', () => {
     expect(code).toContain('taobao.tbk.tpwd.create')
     expect(code).not.toContain('taobao.tbk.dg.vegas.tlj.create')
     expect(code).not.toContain('ucrowd_rank_items')
-    expect(gzipSync(code).length).toBeLessThan(20_000)
+    // TopClient carries the error explanations (English and Chinese, ~2 KB gzipped; issue 26); TopCallClient does not.
+    expect(gzipSync(code).length).toBeLessThan(22_000)
   }, 60_000)
 
   it('bundles every method when the full catalog is imported', async () => {

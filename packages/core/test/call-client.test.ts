@@ -54,7 +54,7 @@ describe('TopCallClient', () => {
   it('calls, and has none of the feature methods (they are functions, bundled only where used)', async () => {
     const { platform: p } = platform(() => ok({ results: [{ num_iid: '1' }] }))
     const client = new TopCallClient(p, OPTIONS)
-    expect(await client.call(read.method, { num_iids: '1' })).toEqual({ results: [{ num_iid: '1' }] })
+    expect(await client.callUntyped(read.method, { num_iids: '1' })).toEqual({ results: [{ num_iid: '1' }] })
     for (const name of ['paginate', 'batch', 'createSession', 'refreshSession']) expect(name in client, name).toBe(false)
     expect(createTopClient(p, OPTIONS)).toBeInstanceOf(TopCallClient)
   })
@@ -125,8 +125,8 @@ describe('stores of your own on a TopCallClient', () => {
 
     const limiter = defineLimiter(custom())
     const client = new TopCallClient(p, { ...OPTIONS, limiter, cache: defineCache(memoryCache()) })
-    await client.call(read.method, { num_iids: '1' })
-    await client.call(read.method, { num_iids: '1' })
+    await client.callUntyped(read.method, { num_iids: '1' })
+    await client.callUntyped(read.method, { num_iids: '1' })
     expect(sent).toHaveLength(1) // the second from the cache
     // tbkit's own stores carry the policy already.
     expect(() => new TopCallClient(p, { ...OPTIONS, limiter: memoryLimiter({ perSecond: 1 }), cache: memoryCache() })).not.toThrow()
@@ -165,7 +165,7 @@ describe('work the answer need not wait for (waitUntil)', () => {
     const { cache, writes, release } = slowCache()
     const handed: Promise<unknown>[] = []
     const client = new TopCallClient(p, { ...OPTIONS, cache, waitUntil: (work) => handed.push(work) })
-    expect(await client.call(read.method, { num_iids: '1' })).toEqual({ results: [{ num_iid: '1' }] })
+    expect(await client.callUntyped(read.method, { num_iids: '1' })).toEqual({ results: [{ num_iid: '1' }] })
     expect(handed).toHaveLength(1)
     expect(writes).toHaveLength(0)
     release()
@@ -178,7 +178,7 @@ describe('work the answer need not wait for (waitUntil)', () => {
     const { cache, writes, release } = slowCache()
     const client = createTopClient(p, { ...OPTIONS, cache })
     let answered = false
-    const call = client.call(read.method, { num_iids: '1' }).then(() => (answered = true))
+    const call = client.callUntyped(read.method, { num_iids: '1' }).then(() => (answered = true))
     await new Promise((resolve) => setTimeout(resolve, 30))
     expect(answered).toBe(false)
     release()
@@ -207,7 +207,7 @@ describe('a limiter that waits for the slot itself (waitsForSlot)', () => {
     })
     const { platform: p, sent } = platform(() => ok({ results: [] }))
     const client = new TopCallClient(p, { ...OPTIONS, limiter, timeoutMs: 5000 })
-    const calls = Array.from({ length: 8 }, (_, i) => client.call(read.method, { num_iids: String(i) }))
+    const calls = Array.from({ length: 8 }, (_, i) => client.callUntyped(read.method, { num_iids: String(i) }))
     await new Promise((resolve) => setTimeout(resolve, 5))
     // All eight asked before the first was answered: no line in front of the store.
     expect(asked).toHaveLength(8)

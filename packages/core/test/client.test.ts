@@ -100,14 +100,14 @@ describe('TopClient.call', () => {
 
   it('calls methods outside the catalog untyped', async () => {
     const { platform, requests } = scripted([ok({ anything: 1 })])
-    await expect(client(platform).call('taobao.tbk.brand.new.api', { x: 1 })).resolves.toEqual({ anything: 1 })
+    await expect(client(platform).callUntyped('taobao.tbk.brand.new.api', { x: 1 })).resolves.toEqual({ anything: 1 })
     expect(fieldsOf(requests[0]!).x).toBe('1')
   })
 
   it('sends a param named __proto__ like any other, signed', async () => {
     const { platform, requests } = scripted([ok({})])
     const params = JSON.parse('{"__proto__":"p","constructor":"c"}') as Record<string, unknown>
-    await client(platform).call('taobao.tbk.brand.new.api', params)
+    await client(platform).callUntyped('taobao.tbk.brand.new.api', params)
     const body = requests[0]!.body
     expect(body.type === 'urlencoded' && body.text).toContain('__proto__=p')
     const { sign, ...signed } = fieldsOf(requests[0]!)
@@ -118,7 +118,7 @@ describe('TopClient.call', () => {
   it('refuses params that would set or override a system param, sign and session included', async () => {
     const { platform, requests } = scripted([])
     for (const name of ['sign', 'session', 'timestamp', 'app_key', 'partner_id']) {
-      await expect(client(platform).call('taobao.tbk.brand.new.api', { [name]: 'x' })).rejects.toMatchObject({ name: 'TopValidationError', param: name })
+      await expect(client(platform).callUntyped('taobao.tbk.brand.new.api', { [name]: 'x' })).rejects.toMatchObject({ name: 'TopValidationError', param: name })
     }
     expect(requests).toHaveLength(0)
   })

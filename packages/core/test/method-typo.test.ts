@@ -21,6 +21,8 @@ const call = (client: ReturnType<typeof recording>['client'], method: string, op
 describe('a near miss of a catalog method', () => {
   it.each([
     ['taobao.tbk.tpwd.creat', 'taobao.tbk.tpwd.create'],
+    ['tbk.tpwd.create', 'taobao.tbk.tpwd.create'],
+    ['tpwd.create', 'taobao.tbk.tpwd.create'],
     ['taobao.tbk.tpwd.craete', 'taobao.tbk.tpwd.create'],
     ['taobao.tbk.tpwdcreate', 'taobao.tbk.tpwd.create'],
     ['taobao.tbk.order.detials.get', 'taobao.tbk.order.details.get'],

@@ -34,6 +34,8 @@ const RUNTIME_EXPORTS = [
   'memoryLedgerStore', 'sqlLedgerStore', 'sqliteDialect', 'd1Dialect', 'postgresDialect', 'LEDGER_SCHEMA_VERSION', 'LEDGER_MAX_LIMIT',
   // The telemetry seam (issue 27)
   'defineTelemetry',
+  // What an error means and what to do (issue 26)
+  'explainError', 'explainCode', 'explainedCodes',
 ]
 
 describe('public exports', () => {

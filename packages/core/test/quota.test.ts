@@ -130,7 +130,7 @@ describe('client with a limiter', () => {
       },
       async recordBan() {},
     }
-    await client(p, { limiter }).call(read.method, { num_iids: '1' })
+    await client(p, { limiter }).callUntyped(read.method, { num_iids: '1' })
     expect(asked.map((a) => a.method)).toEqual([read.method, read.method])
     expect(asked[1]!.at - asked[0]!.at).toBeGreaterThanOrEqual(55)
     expect(sent).toHaveLength(1)
@@ -142,19 +142,19 @@ describe('client with a limiter', () => {
     let ban = true
     const { platform: p, sent } = platform(() => (ban ? banBody(1) : okBody('1')))
     const c = client(p, { limiter })
-    const first = await c.call(read.method, { num_iids: '1' }).catch((e: unknown) => e)
+    const first = await c.callUntyped(read.method, { num_iids: '1' }).catch((e: unknown) => e)
     expect(first).toBeInstanceOf(TopRateLimitError)
     expect(sent).toHaveLength(1)
     ban = false
 
-    const held = await c.call(read.method, { num_iids: '1' }).catch((e: unknown) => e)
+    const held = await c.callUntyped(read.method, { num_iids: '1' }).catch((e: unknown) => e)
     expect(held).toBeInstanceOf(TopRateLimitError)
     expect((held as TopRateLimitError).retryAfterMs).toBeGreaterThan(0)
     expect((held as TopRateLimitError).retryAfterMs).toBeLessThanOrEqual(1000)
     expect(sent).toHaveLength(1) // nothing sent
 
     const bannedAt = Date.now()
-    await c.call(read.method, { num_iids: '1' }, { maxRateLimitWaitMs: 2000 })
+    await c.callUntyped(read.method, { num_iids: '1' }, { maxRateLimitWaitMs: 2000 })
     expect(sent).toHaveLength(2)
     expect(sent[1]!.at - bannedAt).toBeGreaterThanOrEqual(700)
   })
@@ -163,7 +163,7 @@ describe('client with a limiter', () => {
     const limiter = memoryLimiter({ perSecond: 1000 })
     await limiter.recordBan({ appKey: APP, untilMs: Date.now() + 5000 })
     const { platform: p, sent } = platform()
-    const error = await client(p, { limiter }).call(write.method, { adzone_id: 1 }).catch((e: unknown) => e)
+    const error = await client(p, { limiter }).callUntyped(write.method, { adzone_id: 1 }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TopRateLimitError)
     expect(sent).toHaveLength(0)
   })
@@ -172,8 +172,8 @@ describe('client with a limiter', () => {
     const limiter = memoryLimiter({ perSecond: 1 })
     const { platform: p, sent } = platform()
     const c = client(p, { limiter })
-    await c.call(read.method, { num_iids: '1' })
-    const error = await c.call(read.method, { num_iids: '2' }, { deadlineMs: 200 }).catch((e: unknown) => e)
+    await c.callUntyped(read.method, { num_iids: '1' })
+    const error = await c.callUntyped(read.method, { num_iids: '2' }, { deadlineMs: 200 }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TopRateLimitError)
     expect((error as TopRateLimitError).retryAfterMs).toBeGreaterThan(0)
     expect(sent).toHaveLength(1)
@@ -183,7 +183,7 @@ describe('client with a limiter', () => {
     for (const answer of [null, { granted: false, retryAfterMs: Number.NaN, reason: 'rate' }, { granted: false, retryAfterMs: -5, reason: 'ban' }]) {
       const limiter = { acquire: async () => answer as never, recordBan: async () => {} }
       const { platform: p, sent } = platform()
-      const error = await client(p, { limiter }).call(read.method, { num_iids: '1' }).catch((e: unknown) => e)
+      const error = await client(p, { limiter }).callUntyped(read.method, { num_iids: '1' }).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(TopTransportError)
       expect(sent).toHaveLength(0)
     }
@@ -193,12 +193,12 @@ describe('client with a limiter', () => {
     const { platform: p, sent } = platform()
     const silent = { acquire: () => new Promise<never>(() => {}), recordBan: async () => {} }
     const started = Date.now()
-    const error = await client(p, { limiter: silent, timeoutMs: 150 }).call(read.method, { num_iids: '1' }).catch((e: unknown) => e)
+    const error = await client(p, { limiter: silent, timeoutMs: 150 }).callUntyped(read.method, { num_iids: '1' }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TopTransportError)
     expect(Date.now() - started).toBeLessThan(2000)
     expect(sent).toHaveLength(0)
     const stuckCache = { get: () => new Promise<never>(() => {}), set: () => new Promise<never>(() => {}) }
-    await client(p, { cache: stuckCache, timeoutMs: 150 }).call(read.method, { num_iids: '1' })
+    await client(p, { cache: stuckCache, timeoutMs: 150 }).callUntyped(read.method, { num_iids: '1' })
     expect(sent).toHaveLength(1)
   })
 
@@ -208,7 +208,7 @@ describe('client with a limiter', () => {
       recordBan: async () => {},
     }
     const { platform: p, sent } = platform()
-    const error = await client(p, { limiter }).call(read.method, { num_iids: '1' }).catch((e: unknown) => e)
+    const error = await client(p, { limiter }).callUntyped(read.method, { num_iids: '1' }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TopTransportError)
     expect((error as TopTransportError).retryable).toBe(false)
     expect(sent).toHaveLength(0)
@@ -219,20 +219,20 @@ describe('client with a cache', () => {
   it('answers an identical safe read from the cache with the same decoded value', async () => {
     const { platform: p, sent } = platform()
     const c = client(p, { cache: memoryCache() })
-    const fresh = await c.call(read.method, { num_iids: '1' })
-    const cached = await c.call(read.method, { num_iids: '1' })
+    const fresh = await c.callUntyped(read.method, { num_iids: '1' })
+    const cached = await c.callUntyped(read.method, { num_iids: '1' })
     expect(cached).toEqual(fresh)
     expect(cached).not.toBe(fresh)
     expect(sent).toHaveLength(1)
-    await c.call(read.method, { num_iids: '2' })
+    await c.callUntyped(read.method, { num_iids: '2' })
     expect(sent).toHaveLength(2)
   })
 
   it('always sends writes', async () => {
     const { platform: p, sent } = platform(() => ({ status: 200, text: '{"result":{"ok":true}}' }))
     const c = client(p, { cache: memoryCache() })
-    await c.call(write.method, { adzone_id: 1 })
-    await c.call(write.method, { adzone_id: 1 })
+    await c.callUntyped(write.method, { adzone_id: 1 })
+    await c.callUntyped(write.method, { adzone_id: 1 })
     expect(sent).toHaveLength(2)
   })
 
@@ -240,12 +240,12 @@ describe('client with a cache', () => {
     const { platform: p, sent } = platform((r) => okBody(new URLSearchParams((r.body as { text: string }).text).get('session') ?? 'none'))
     const cache = memoryCache()
     const c = client(p, { cache })
-    const a = await c.call(read.method, { num_iids: '1' }, { session: 'user-a' })
-    const b = await c.call(read.method, { num_iids: '1' }, { session: 'user-b' })
-    const none = await c.call(read.method, { num_iids: '1' })
+    const a = await c.callUntyped(read.method, { num_iids: '1' }, { session: 'user-a' })
+    const b = await c.callUntyped(read.method, { num_iids: '1' }, { session: 'user-b' })
+    const none = await c.callUntyped(read.method, { num_iids: '1' })
     expect([a, b, none].map((r) => (r as { results: { num_iid: string }[] }).results[0]!.num_iid)).toEqual(['user-a', 'user-b', 'none'])
     expect(sent).toHaveLength(3)
-    await c.call(read.method, { num_iids: '1' }, { session: 'user-a' })
+    await c.callUntyped(read.method, { num_iids: '1' }, { session: 'user-a' })
     expect(sent).toHaveLength(3)
   })
 
@@ -258,10 +258,10 @@ describe('client with a cache', () => {
     const inner = memoryCache()
     const cache = { get: inner.get, set: (key: string, value: string, ttl: number) => (keys.push(key), inner.set(key, value, ttl)) }
     const c = client(p, { cache, session: 'secret-session' })
-    await expect(c.call(read.method, { num_iids: '1' })).rejects.toThrow()
+    await expect(c.callUntyped(read.method, { num_iids: '1' })).rejects.toThrow()
     fail = false
-    await c.call(read.method, { num_iids: '1' })
-    await c.call(read.method, { num_iids: '1' })
+    await c.callUntyped(read.method, { num_iids: '1' })
+    await c.callUntyped(read.method, { num_iids: '1' })
     expect(sent).toHaveLength(2)
     expect(keys).toHaveLength(1)
     expect(keys[0]).not.toContain('secret-session')
@@ -269,11 +269,11 @@ describe('client with a cache', () => {
 
   it('sends a read whose method TTL is 0, and treats a failing cache as a miss', async () => {
     const { platform: p, sent } = platform()
-    await client(p, { cache: memoryCache({ ttlByMethod: { [read.method]: 0 } }) }).call(read.method, { num_iids: '1' })
+    await client(p, { cache: memoryCache({ ttlByMethod: { [read.method]: 0 } }) }).callUntyped(read.method, { num_iids: '1' })
     const broken = { get: () => Promise.reject(new Error('down')), set: () => Promise.reject(new Error('down')) }
     const c = client(p, { cache: broken })
-    await c.call(read.method, { num_iids: '1' })
-    await c.call(read.method, { num_iids: '1' })
+    await c.callUntyped(read.method, { num_iids: '1' })
+    await c.callUntyped(read.method, { num_iids: '1' })
     expect(sent).toHaveLength(3)
   })
 })
@@ -286,7 +286,7 @@ describe('waiting for slots in one process', () => {
     const { platform: p, sent } = platform((r) => okBody(new URLSearchParams((r.body as { text: string }).text).get('num_iids')!))
     const c = client(p, { limiter })
     const ids = Array.from({ length: 10 }, (_, i) => String(i))
-    await Promise.all(ids.map((id) => c.call(read.method, { num_iids: id })))
+    await Promise.all(ids.map((id) => c.callUntyped(read.method, { num_iids: id })))
     expect(sent.map((s) => s.fields.num_iids).sort()).toEqual(ids)
     // 10 grants, each after at most one refusal (+1 for timer slack) — not 10 callers polling each slot.
     expect(asks).toBeLessThanOrEqual(10 * 3)
@@ -297,10 +297,10 @@ describe('waiting for slots in one process', () => {
     const { platform: p, sent } = platform()
     const c = client(p, { limiter: memoryLimiter({ perSecond: 5 }) })
     const results = await Promise.allSettled([
-      c.call(read.method, { num_iids: '1' }),
-      c.call(read.method, { num_iids: '2' }),
-      c.call(read.method, { num_iids: '3' }, { deadlineMs: 50 }),
-      c.call(read.method, { num_iids: '4' }),
+      c.callUntyped(read.method, { num_iids: '1' }),
+      c.callUntyped(read.method, { num_iids: '2' }),
+      c.callUntyped(read.method, { num_iids: '3' }, { deadlineMs: 50 }),
+      c.callUntyped(read.method, { num_iids: '4' }),
     ])
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled'])
     expect((results[2] as PromiseRejectedResult).reason).toBeInstanceOf(TopRateLimitError)
@@ -310,9 +310,9 @@ describe('waiting for slots in one process', () => {
   it('keeps one line per method, so a strict method limit holds back only its own calls', async () => {
     const { platform: p, sent } = platform()
     const c = client(p, { limiter: memoryLimiter({ perSecond: 1000, perMethod: { [write.method]: 1 } }) })
-    const slow = Promise.all([c.call(write.method, { adzone_id: 1 }), c.call(write.method, { adzone_id: 2 })])
+    const slow = Promise.all([c.callUntyped(write.method, { adzone_id: 1 }), c.callUntyped(write.method, { adzone_id: 2 })])
     const started = Date.now()
-    await c.call(read.method, { num_iids: '1' })
+    await c.callUntyped(read.method, { num_iids: '1' })
     expect(Date.now() - started).toBeLessThan(500)
     await slow
     expect(sent).toHaveLength(3)
@@ -333,7 +333,7 @@ describe('platform.ready', () => {
       acquire: async () => (order.push('acquire'), { granted: true }),
       recordBan: async () => {},
     }
-    await client(p, { limiter }).call(read.method, { num_iids: '1' })
+    await client(p, { limiter }).callUntyped(read.method, { num_iids: '1' })
     expect(order).toEqual(['ready', 'acquire'])
   })
 })

@@ -127,7 +127,7 @@ describe('no secret, session or signature leaks', () => {
       await attempt(() => aborted)
       await attempt(() => client.call(READ, { num_iids: '1', nope: SESSION } as never))
       await attempt(() => client.call(WRITE, { ...WRITE_PARAMS, adzone_id: 'not-a-number' } as never))
-      await attempt(() => client.call('tbkit.e2e.unknown', { sign: 'x' }))
+      await attempt(() => client.callUntyped('tbkit.e2e.unknown', { sign: 'x' }))
 
       // Every kind of failure was produced, so the checks below are not vacuous.
       for (const kind of [TopTransportError, TopTimeoutError, TopAuthError, TopRateLimitError, TopRemoteError, TopApiError, TopAbortError, TopValidationError]) {
@@ -248,7 +248,7 @@ describe('JSON from the gateway cannot pollute prototypes', () => {
     const stop = emulator.handle(METHOD, (request) => (request.simplify ? SIMPLIFIED : WRAPPED))
     const client = createClient({ appKey: APP.appKey, appSecret: APP.appSecret, endpoint: emulator.url, simplify })
     try {
-      const result = await client.call(METHOD, {})
+      const result = await client.callUntyped(METHOD, {})
       expect(emulator.requests[0]!.params.simplify?.value).toBe(simplify ? 'true' : undefined)
       expectPlainData(result)
     } finally {
@@ -261,7 +261,7 @@ describe('JSON from the gateway cannot pollute prototypes', () => {
     const stop = emulator.handle(METHOD, () => JSON.parse(`{"error":{"code":15,"msg":"Remote service error","sub_code":"isv.x","__proto__":{"polluted":1}}}`) as never)
     const client = createClient({ appKey: APP.appKey, appSecret: APP.appSecret, endpoint: emulator.url })
     try {
-      const error = await client.call(METHOD, {}).catch((e: unknown) => e)
+      const error = await client.callUntyped(METHOD, {}).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(TopRemoteError)
       expect(error).toMatchObject({ code: 15, subCode: 'isv.x' })
       expect(({} as Record<string, unknown>).polluted).toBeUndefined()
@@ -329,7 +329,7 @@ describe('transport security', () => {
       for (const extra of [{}, { rejectUnauthorized: false, connect: { rejectUnauthorized: false }, tls: { rejectUnauthorized: false }, insecure: true }]) {
         const client = createClient({ appKey: APP.appKey, appSecret: APP.appSecret, endpoint, maxRetries: 0, ...(extra as object) })
         try {
-          const error = await client.call('tbkit.e2e.tls', {}).catch((e: unknown) => e)
+          const error = await client.callUntyped('tbkit.e2e.tls', {}).catch((e: unknown) => e)
           expect(error).toBeInstanceOf(TopTransportError)
           expect(error).toMatchObject({ kind: 'network', retryable: false })
           expect((error as Error).message).toMatch(/self[- ]signed|certificate/i)
@@ -344,7 +344,7 @@ describe('transport security', () => {
       const dispatcher = new Agent({ connect: { ca: certificate!.cert } })
       const client = createClient({ appKey: APP.appKey, appSecret: APP.appSecret, endpoint: `https://127.0.0.1:${port}/router/rest`, dispatcher })
       try {
-        await expect(client.call('tbkit.e2e.tls', {})).resolves.toMatchObject({ ok: true })
+        await expect(client.callUntyped('tbkit.e2e.tls', {})).resolves.toMatchObject({ ok: true })
         expect(received).toBe(1)
       } finally {
         await client.close()

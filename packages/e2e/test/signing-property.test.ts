@@ -173,7 +173,7 @@ describe.each(['md5', 'hmac', 'hmac-sha256'] as const)('sign method %s', (signMe
     await fc.assert(
       fc.asyncProperty(scenario, async (s) => {
         emulator.clearRequests()
-        const result = await client.call(ECHO, paramsOf(s))
+        const result = await client.callUntyped(ECHO, paramsOf(s))
         expect(result).toMatchObject({ accepted: true })
         expect(emulator.requests).toHaveLength(1)
         const request = emulator.requests[0]!
@@ -208,7 +208,7 @@ describe('values that cannot be sent faithfully are refused before sending', () 
       fc.asyncProperty(unsafe, fc.boolean(), async (n, nested) => {
         emulator.clearRequests()
         const params = nested ? { search_option: { biz: [{ id: n }] } } : { seller_id: n }
-        const error = await client.call(ECHO, params).catch((e: unknown) => e)
+        const error = await client.callUntyped(ECHO, params).catch((e: unknown) => e)
         expect(error).toBeInstanceOf(TopValidationError)
         expect(emulator.requests).toHaveLength(0)
       }),
@@ -219,7 +219,7 @@ describe('values that cannot be sent faithfully are refused before sending', () 
   it('a param named like a system param', async () => {
     const client = clients.get('hmac-sha256')!
     for (const name of ['sign', 'session', 'app_key', 'timestamp', 'method']) {
-      const error = await client.call(ECHO, { [name]: 'x' }).catch((e: unknown) => e)
+      const error = await client.callUntyped(ECHO, { [name]: 'x' }).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(TopValidationError)
       expect(error).toMatchObject({ param: name })
     }
@@ -249,7 +249,7 @@ describe('lossless JSON from the gateway, through the whole stack', () => {
         fc.asyncProperty(fc.dictionary(jsonKey.filter((k) => k !== 'request_id'), jsonTree, { maxKeys: 6 }), fc.constantFrom(0, 2, '\t'), async (value, indent) => {
           answer = jsonText(value, indent)
           expect(parseJson(answer)).toEqual(readBack(value))
-          const result = await client.call(RAW, {})
+          const result = await client.callUntyped(RAW, {})
           expect(result).toEqual({ ...(readBack(value) as object), request_id: expect.any(String) })
         }),
         { numRuns: 150 },

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Responder } from './handlers.js'
+import { invalidArgument } from './gateway-errors.js'
 
 /** 淘口令 conversion, the promoter's and the service provider's (sc: for an authorized user). */
 const tpwdConvert: Responder = ({ params }) => {
@@ -27,13 +28,16 @@ export const DEMO_SHARE_RESPONDERS: Readonly<Record<string, Responder>> = {
       .map((id) => ({ num_iid: id, click_url: `https://s.click.taobao.com/t?e=${stable(`${id}|${params.adzone_id}`, 24)}` })),
   }),
   'taobao.tbk.spread.get': ({ params }) => {
-    let requests: { url?: string }[] = []
+    let requests: unknown
     try {
-      requests = JSON.parse(params.requests ?? '[]') as { url?: string }[]
+      requests = JSON.parse(params.requests ?? '[]')
     } catch {
-      // answered as an empty list
+      requests = undefined
     }
-    return { results: requests.map(({ url }) => ({ content: `https://s.click.taobao.com/${stable(url ?? '', 7)}`, err_msg: 'OK' })), total_results: requests.length }
+    if (!Array.isArray(requests) || !requests.every((r) => r !== null && typeof r === 'object')) {
+      return { error: invalidArgument('requests', 'requests must be a JSON array of {"url": …} objects') }
+    }
+    return { results: (requests as { url?: string }[]).map(({ url }) => ({ content: `https://s.click.taobao.com/${stable(url ?? '', 7)}`, err_msg: 'OK' })), total_results: requests.length }
   },
 }
 

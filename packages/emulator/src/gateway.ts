@@ -1,4 +1,5 @@
 import { catalog as coreCatalog, type ApiMeta, type Catalog } from '@tbkit/core'
+import { synthesizeResult } from './synthesize.js'
 import { exampleObjectText, rawObjectText, resultObjectText, type AnswerForm } from './answer.js'
 import type { BodyLimits, ReceivedFile, ReceivedParam } from './body.js'
 import {
@@ -50,6 +51,12 @@ export interface GatewayOptions {
   readonly maxTextBytes?: number
   /** The OAuth side (`/authorize`, the token APIs): the user, session and refresh-token lifetimes. */
   readonly oauth?: OAuthOptions
+  /**
+   * Answer a method whose catalog entry documents no example with a
+   * realistic result built from its response types (`synthesizeResult`)
+   * instead of an empty one. On with `demo`; default false.
+   */
+  readonly synthesize?: boolean
   /** Quota mode, like the platform's call limit: more than `perSecond` calls within any one second ban the app for `banSeconds` (code 7). Default: no limit. */
   readonly quota?: QuotaOptions
 }
@@ -98,6 +105,9 @@ function validateApps(apps: readonly EmulatorApp[]): Map<string, EmulatorApp> {
   return byKey
 }
 
+/** What `exampleObjectText` answers for a method without an example. */
+const EMPTY_RESULT = '{}'
+
 /** The emulator's state and the gateway's logic, independent of HTTP. */
 export class Gateway {
   readonly handlers = new Map<string, Responder>()
@@ -111,6 +121,7 @@ export class Gateway {
   readonly quota: AppQuota | undefined
   private readonly specs: SpecStore
   private readonly examples = new Map<string, string>()
+  private readonly synthesize: boolean
 
   constructor(options: GatewayOptions) {
     const skewMs = options.skewMs ?? 10 * 60 * 1000
@@ -128,6 +139,7 @@ export class Gateway {
     }
     this.recorder = new Recorder(options.maxRecorded ?? 10_000, options.maxRecordedBytes)
     this.specs = new SpecStore(options.specDir ?? defaultSpecDir())
+    this.synthesize = options.synthesize === true
     this.limits = { maxTextBytes: options.maxTextBytes ?? 32 * 1024 * 1024 }
     this.quota = options.quota === undefined ? undefined : new AppQuota(options.quota, this.config.now)
   }
@@ -166,7 +178,19 @@ export class Gateway {
   /** The result text for a checked call: its responder's answer, or the documented example. */
   async answer(call: CheckedCall, form: AnswerForm): Promise<CallAnswer> {
     const responder = this.handlers.get(call.method) ?? this.oauth.responderFor(call.method)
-    if (!responder) return { ok: true, objectText: await this.exampleText(call.method, form) }
+    if (!responder) {
+      const documented = await this.exampleText(call.method, form)
+      if (documented !== EMPTY_RESULT || !this.synthesize) return { ok: true, objectText: documented }
+      const spec = await this.specs.load(call.method)
+      const natural = synthesizeResult({
+        method: call.method,
+        response: spec?.response ?? [],
+        meta: call.meta,
+        params: applicationParams(call.params),
+        nowMs: this.config.now(),
+      })
+      return { ok: true, objectText: resultObjectText(natural, form, spec) }
+    }
     const request: EmulatorRequest = {
       method: call.method,
       params: applicationParams(call.params),

@@ -25,7 +25,9 @@ export interface EmulatorOptions extends Omit<GatewayOptions, 'apps'> {
    * asked, link parse/convert and 淘口令 creation derive stable
    * links from what you send, `taobao.tbk.dg.reports.query` answers a daily
    * report, and the order, refund and punishment APIs answer from a small
-   * live order book over the last 7 days (`demoOrderBook`). Your own
+   * live order book over the last 7 days (`demoOrderBook`), and every
+   * other method without a documented example answers a realistic result
+   * built from its response types (`synthesize`). Your own
    * `handle()` calls still override any of them.
    */
   readonly demo?: boolean
@@ -198,7 +200,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const { host, port: wantedPort } = checkListen(options)
   const apps = options.apps ?? (options.demo === true ? [DEMO_APP] : undefined)
   if (apps === undefined) throw new TypeError('startEmulator needs apps: [{ appKey, appSecret }] (or demo: true for the demo app)')
-  const gateway = new Gateway({ ...options, apps })
+  const gateway = new Gateway({ ...options, apps, synthesize: options.synthesize ?? options.demo === true })
   let servedBook: OrderBook | undefined
   const admin: AdminBook | undefined = options.admin === true ? () => servedBook : undefined
   const server = createServer({ keepAlive: true }, (request, response) => {

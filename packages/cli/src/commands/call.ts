@@ -42,12 +42,12 @@ Flags:
 ${CREDENTIAL_HELP}
 
 Examples:
-  tbk call taobao.tbk.tpwd.create url=https://s.click.taobao.com/t?e=abc
+  tbk call taobao.tbk.tpwd.create url='https://s.click.taobao.com/t?e=abc'
   tbk call taobao.tbk.dg.material.optional.upgrade q=女装 adzone_id=123456 -o table \\
     --columns item_id,item_basic_info.title,price_promotion_info.final_promotion_price
   tbk call taobao.tbk.order.details.get start_time="2024-05-01 00:00:00" end_time="2024-05-01 03:00:00"
   echo '{"url":"https://s.click.taobao.com/t?e=abc"}' | tbk call taobao.tbk.tpwd.create --params -
-  tbk call taobao.tbk.tpwd.create url=https://s.click.taobao.com/t?e=abc --dry-run
+  tbk call taobao.tbk.tpwd.create url='https://s.click.taobao.com/t?e=abc' --dry-run
 
 ${EXIT_CODE_TABLE}
 `,

@@ -51,7 +51,7 @@ Examples:
   tbk emulator --port 8790
   # in another shell:
   export TBK_ENDPOINT=http://127.0.0.1:8790/router/rest TBK_APP_KEY=${DEMO_APP_KEY} TBK_APP_SECRET=${DEMO_APP_SECRET}
-  tbk call taobao.tbk.tpwd.create url=https://s.click.taobao.com/t?e=abc
+  tbk call taobao.tbk.tpwd.create url='https://s.click.taobao.com/t?e=abc'
   tbk emulator --order-book day --speed 3600 --seed 7
 `,
   async run(args: ParsedArgs, io: CliIo): Promise<number> {
@@ -86,7 +86,7 @@ Examples:
   app secret: ${secretShown}
 Use it from another shell:
   export TBK_ENDPOINT=${emulator.url} TBK_APP_KEY=${shellQuote(appKey)} TBK_APP_SECRET=${customSecret === undefined ? shellQuote(appSecret) : '…'}
-  tbk call taobao.tbk.tpwd.create url=https://s.click.taobao.com/t?e=abc
+  tbk call taobao.tbk.tpwd.create url='https://s.click.taobao.com/t?e=abc'
 Ctrl-C stops it.
 `,
       )

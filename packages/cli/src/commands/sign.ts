@@ -27,7 +27,7 @@ else hmac-sha256. A session value is redacted in the printed canonical string
 
 Examples:
   tbk sign method=taobao.tbk.tpwd.create app_key=12345678 timestamp="2024-05-01 12:00:00" \\
-    v=2.0 format=json sign_method=hmac-sha256 url=https://s.click.taobao.com/t?e=abc
+    v=2.0 format=json sign_method=hmac-sha256 url='https://s.click.taobao.com/t?e=abc'
   tbk sign --params failing-request.json --secret-from-env
 `,
   async run(args: ParsedArgs, io: CliIo): Promise<number> {

@@ -36,12 +36,12 @@ export function apiTable(index, apis) {
   const beyondCounts = {}
   const beyondRows = rows(index.beyondBrief ?? [], byMethod, beyondCounts)
   return [
-    `**Product brief** — ${summary(briefCounts, index.brief.length)}`,
+    `**The Taobao Union API list** (the 淘宝客 APIs tbkit set out to cover; "method unknown": the platform names the API but documents no method for it) — ${summary(briefCounts, index.brief.length)}`,
     '',
     ...header,
     ...briefRows,
     '',
-    `**Beyond the brief** — ${summary(beyondCounts, beyondRows.length)}`,
+    `**More APIs** (newer 淘宝客 APIs beyond that list, and the OAuth token APIs sessions need) — ${summary(beyondCounts, beyondRows.length)}`,
     '',
     ...header,
     ...beyondRows,

@@ -190,17 +190,23 @@ function walkMethod(api, shapes) {
 
 const UNDOCUMENTED_RESULT = 'TopUndocumentedResult'
 
-/** A method's own Params/Result: an interface, or an alias (with the method's own JSDoc) when an earlier method has the same shape. */
+/**
+ * A method's own Params/Result: an interface, or — when an earlier method has
+ * the same shape — an empty interface extending that one (with the method's
+ * own JSDoc). Not a type alias: TypeScript shows an alias by what it stands
+ * for, so an error in `tpwd.create`'s params would name another method's type;
+ * an interface keeps its own name in messages and hovers.
+ */
 function emitTopLevel(entry, resolve, seen) {
   const members = entry.members.map((m) => ({ ...m, type: resolve(m.type) }))
   const key = JSON.stringify([members.map((m) => [m.name, m.optional, m.type]), entry.extra])
   const earlier = seen.get(key)
-  if (earlier) return [...block(entry.doc), `export type ${entry.name} = ${earlier}`].join('\n')
+  if (earlier) return [...block(entry.doc), `export interface ${entry.name} extends ${earlier} {}`].join('\n')
   if (entry.extra.length > 0) {
     // Methods whose result fields the catalog does not document share one open shape.
     seen.set(key, UNDOCUMENTED_RESULT)
     const shared = emitInterface(UNDOCUMENTED_RESULT, ['The result of a method whose fields the catalog does not document: any field may come back.'], members, entry.extra)
-    return [shared, [...block(entry.doc), `export type ${entry.name} = ${UNDOCUMENTED_RESULT}`].join('\n')].join('\n\n')
+    return [shared, [...block(entry.doc), `export interface ${entry.name} extends ${UNDOCUMENTED_RESULT} {}`].join('\n')].join('\n\n')
   }
   seen.set(key, entry.name)
   return emitInterface(entry.name, entry.doc, members, entry.extra)

@@ -303,17 +303,28 @@ export class TopCallClient {
     return this.#options.appKey
   }
 
-  /** Call a TOP method. Params use the platform's own snake_case names. */
-  call<M extends Method>(method: M, ...args: CallArgs<M>): Promise<ResultOf<M>>
-  /** Call a method the catalog does not know yet (untyped, not validated). */
-  call<M extends string>(
-    method: M extends Method ? never : M,
-    params?: Record<string, unknown>,
-    options?: CallOptions,
-  ): Promise<Record<string, unknown>>
-  call(method: string, params: Record<string, unknown> = {}, options: CallOptions = NO_OPTIONS): Promise<unknown> {
+  /**
+   * Call a TOP method of the catalog. Params use the platform's own
+   * snake_case names. Only catalog methods compile: a misspelt name is a type
+   * error (and, at run time, a `TopValidationError` naming the likely
+   * method); a method the catalog does not know yet goes through
+   * {@link TopCallClient.callUntyped}.
+   */
+  call<M extends Method>(method: M, ...args: CallArgs<M>): Promise<ResultOf<M>> {
+    return this.callUntyped(method, args[0] as Record<string, unknown> | undefined, args[1]) as Promise<ResultOf<M>>
+  }
+
+  /**
+   * Call any method by name, untyped: for a method the catalog does not know
+   * yet. Params are not checked against the catalog (it has no entry to check
+   * them by) and the result is a plain record. A catalog method's name is
+   * still validated as with `call`.
+   */
+  callUntyped(method: string, params: Record<string, unknown> = {}, options: CallOptions = NO_OPTIONS): Promise<Record<string, unknown>> {
     // Without telemetry: straight through, nothing allocated.
-    return this.#reportCall ? this.#reportCall(method, (hooks) => this.#call(method, params, options, hooks)) : this.#call(method, params, options)
+    return (this.#reportCall ? this.#reportCall(method, (hooks) => this.#call(method, params, options, hooks)) : this.#call(method, params, options)) as Promise<
+      Record<string, unknown>
+    >
   }
 
   /** `hooks`: a reported call's own (the client's and its telemetry's, see telemetry-report.ts). */
@@ -360,7 +371,7 @@ export class TopCallClient {
       allowInsecureHttp: this.#options.allowInsecureHttp === true,
       headers: this.headers,
       now: this.now,
-      call: (method, params, options) => this.call(method as never, params, options) as Promise<Record<string, unknown>>,
+      call: (method, params, options) => this.callUntyped(method, params, options),
       checkCall: (method, params, options) => {
         const checked = this.checkCall(method, params, options)
         return { ...checked, session: this.sessionFor(checked.meta, options) }

@@ -55,6 +55,8 @@ function isNearMiss(name: string, known: string): boolean {
 export function nearMissMethod(method: string, catalog: Catalog): string | undefined {
   const lower = method.toLowerCase()
   if (lower !== method && Object.hasOwn(catalog, lower)) return lower
+  // The platform's prefix left out: `tbk.tpwd.create`.
+  for (const prefix of ['taobao.', 'taobao.tbk.']) if (Object.hasOwn(catalog, prefix + lower)) return prefix + lower
   let best: string | undefined
   let bestDistance = Infinity
   for (const known of Object.keys(catalog)) {

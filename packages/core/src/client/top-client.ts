@@ -6,6 +6,8 @@
  * functions, and bundles only those it imports.
  */
 import { portableCrypto } from '../protocol/crypto.js'
+import { setErrorExplainer } from '../protocol/errors.js'
+import { explainError } from '../protocol/explain.js'
 import type { TopSession } from '../protocol/oauth.js'
 import { batch, type BatchCall, type BatchOptions, type BatchResultsOf } from './batch.js'
 import type { Method, ResultOf } from './call-types.js'
@@ -21,6 +23,12 @@ const TOP_CLIENT_FALLBACKS: ClientFallbacks = { crypto: portableCrypto, quota: C
 
 /** A client for one app, with every feature as a method (see `TopCallClient` for the calls themselves). */
 export class TopClient extends TopCallClient {
+  constructor(platform: Platform, options: Readonly<TopClientOptions>) {
+    super(platform, options)
+    // TopApiError.explanation from here on; a lean TopCallClient bundle leaves the tables out.
+    setErrorExplainer(explainError)
+  }
+
   protected override fallbacks(): ClientFallbacks {
     return TOP_CLIENT_FALLBACKS
   }

@@ -35,7 +35,7 @@ export interface TopUndocumentedResult {
 }
 
 /** Result of `qimen.taobao.tbk.item.rule.get` (lists as plain arrays): 淘宝客商品展示规则获取 */
-export type QimenTaobaoTbkItemRuleGetResult = TopUndocumentedResult
+export interface QimenTaobaoTbkItemRuleGetResult extends TopUndocumentedResult {}
 
 /**
  * Params of `taobao.tbk.activity.info.get`.
@@ -1538,7 +1538,7 @@ export interface TbkCpOrderDetailsGetParams {
 }
 
 /** Result of `taobao.tbk.cp.order.details.get` (lists as plain arrays): 淘宝客-招商团长-服务费订单明细 */
-export type TbkCpOrderDetailsGetResult = TopUndocumentedResult
+export interface TbkCpOrderDetailsGetResult extends TopUndocumentedResult {}
 
 /**
  * Params of `taobao.tbk.data.report`.
@@ -1563,7 +1563,7 @@ export interface TbkDataReportParams {
 }
 
 /** Result of `taobao.tbk.data.report` (lists as plain arrays): 淘宝客-服务商-保护门槛 */
-export type TbkDataReportResult = TopUndocumentedResult
+export interface TbkDataReportResult extends TopUndocumentedResult {}
 
 /**
  * Params of `taobao.tbk.dg.content.media.daily.report`.
@@ -1605,7 +1605,7 @@ export interface TbkDgContentMediaDailyReportParams {
 }
 
 /** Result of `taobao.tbk.dg.content.media.daily.report` (lists as plain arrays): 淘宝客-推广者-微博日报(达人维度) */
-export type TbkDgContentMediaDailyReportResult = TopUndocumentedResult
+export interface TbkDgContentMediaDailyReportResult extends TopUndocumentedResult {}
 
 /**
  * Params of `taobao.tbk.dg.content.media.monthly.report`.
@@ -1619,10 +1619,10 @@ export type TbkDgContentMediaDailyReportResult = TopUndocumentedResult
  *
  * Catalog confidence: inferred (params and result fields may be incomplete; see spec/apis/taobao.tbk.dg.content.media.monthly.report.json).
  */
-export type TbkDgContentMediaMonthlyReportParams = TbkDgContentMediaDailyReportParams
+export interface TbkDgContentMediaMonthlyReportParams extends TbkDgContentMediaDailyReportParams {}
 
 /** Result of `taobao.tbk.dg.content.media.monthly.report` (lists as plain arrays): 淘宝客-推广者-微博月报(达人维度) */
-export type TbkDgContentMediaMonthlyReportResult = TopUndocumentedResult
+export interface TbkDgContentMediaMonthlyReportResult extends TopUndocumentedResult {}
 
 /**
  * Params of `taobao.tbk.dg.cpa.activity.detail`.
@@ -3131,7 +3131,7 @@ export interface TbkDgImageEcognitionListQueryItemInfo {
  * Safe to repeat: retried automatically on transient faults.
  * @see https://open.taobao.com/api.htm?docId=73468&docType=2
  */
-export type TbkDgImageEcognitionPageQueryParams = TbkDgImageEcognitionListQueryParams
+export interface TbkDgImageEcognitionPageQueryParams extends TbkDgImageEcognitionListQueryParams {}
 
 /** Result of `taobao.tbk.dg.image.ecognition.page.query` (lists as plain arrays): 淘宝客【推广者】识图找优惠h5 */
 export interface TbkDgImageEcognitionPageQueryResult {
@@ -5139,10 +5139,10 @@ export interface TbkFavoritesDetail {
  *
  * Catalog confidence: inferred (params and result fields may be incomplete; see spec/apis/taobao.tbk.dg.media.daily.report.json).
  */
-export type TbkDgMediaDailyReportParams = TbkDgContentMediaDailyReportParams
+export interface TbkDgMediaDailyReportParams extends TbkDgContentMediaDailyReportParams {}
 
 /** Result of `taobao.tbk.dg.media.daily.report` (lists as plain arrays): 淘宝客-推广者-媒体日报(达人维度) */
-export type TbkDgMediaDailyReportResult = TopUndocumentedResult
+export interface TbkDgMediaDailyReportResult extends TopUndocumentedResult {}
 
 /**
  * Params of `taobao.tbk.dg.media.kol.realtime.summary`.
@@ -5166,7 +5166,7 @@ export interface TbkDgMediaKolRealtimeSummaryParams {
 }
 
 /** Result of `taobao.tbk.dg.media.kol.realtime.summary` (lists as plain arrays): 淘宝客-推广者-达人实时销量汇总数据 */
-export type TbkDgMediaKolRealtimeSummaryResult = TopUndocumentedResult
+export interface TbkDgMediaKolRealtimeSummaryResult extends TopUndocumentedResult {}
 
 /**
  * Params of `taobao.tbk.dg.media.kuaishou.daily.report`.
@@ -5180,10 +5180,10 @@ export type TbkDgMediaKolRealtimeSummaryResult = TopUndocumentedResult
  *
  * Catalog confidence: inferred (params and result fields may be incomplete; see spec/apis/taobao.tbk.dg.media.kuaishou.daily.report.json).
  */
-export type TbkDgMediaKuaishouDailyReportParams = TbkDgContentMediaDailyReportParams
+export interface TbkDgMediaKuaishouDailyReportParams extends TbkDgContentMediaDailyReportParams {}
 
 /** Result of `taobao.tbk.dg.media.kuaishou.daily.report` (lists as plain arrays): 淘宝客-推广者-快手日报(达人维度) */
-export type TbkDgMediaKuaishouDailyReportResult = TopUndocumentedResult
+export interface TbkDgMediaKuaishouDailyReportResult extends TopUndocumentedResult {}
 
 /**
  * Params of `taobao.tbk.dg.media.kuaishou.monthly.report`.
@@ -5197,10 +5197,10 @@ export type TbkDgMediaKuaishouDailyReportResult = TopUndocumentedResult
  *
  * Catalog confidence: inferred (params and result fields may be incomplete; see spec/apis/taobao.tbk.dg.media.kuaishou.monthly.report.json).
  */
-export type TbkDgMediaKuaishouMonthlyReportParams = TbkDgContentMediaDailyReportParams
+export interface TbkDgMediaKuaishouMonthlyReportParams extends TbkDgContentMediaDailyReportParams {}
 
 /** Result of `taobao.tbk.dg.media.kuaishou.monthly.report` (lists as plain arrays): 淘宝客-推广者-快手月报(达人维度) */
-export type TbkDgMediaKuaishouMonthlyReportResult = TopUndocumentedResult
+export interface TbkDgMediaKuaishouMonthlyReportResult extends TopUndocumentedResult {}
 
 /**
  * Params of `taobao.tbk.dg.media.month.report`.
@@ -5214,10 +5214,10 @@ export type TbkDgMediaKuaishouMonthlyReportResult = TopUndocumentedResult
  *
  * Catalog confidence: inferred (params and result fields may be incomplete; see spec/apis/taobao.tbk.dg.media.month.report.json).
  */
-export type TbkDgMediaMonthReportParams = TbkDgContentMediaDailyReportParams
+export interface TbkDgMediaMonthReportParams extends TbkDgContentMediaDailyReportParams {}
 
 /** Result of `taobao.tbk.dg.media.month.report` (lists as plain arrays): 淘宝客-推广者-媒体月报(媒体维度) */
-export type TbkDgMediaMonthReportResult = TopUndocumentedResult
+export interface TbkDgMediaMonthReportResult extends TopUndocumentedResult {}
 
 /**
  * Params of `taobao.tbk.dg.media.top.rank.report`.
@@ -5239,7 +5239,7 @@ export interface TbkDgMediaTopRankReportParams {
 }
 
 /** Result of `taobao.tbk.dg.media.top.rank.report` (lists as plain arrays): 内容媒体-达人实时销量榜单 */
-export type TbkDgMediaTopRankReportResult = TopUndocumentedResult
+export interface TbkDgMediaTopRankReportResult extends TopUndocumentedResult {}
 
 /**
  * Params of `taobao.tbk.dg.newuser.order.get`.
@@ -7010,7 +7010,7 @@ export interface TbkDgReportsQueryRptPageinfo {
  * Safe to repeat: retried automatically on transient faults.
  * @see https://open.taobao.com/api.htm?docId=45096&docType=2
  */
-export type TbkDgReportsQueryClickParams = TbkDgReportsNewqueryParams
+export interface TbkDgReportsQueryClickParams extends TbkDgReportsNewqueryParams {}
 
 /** Result of `taobao.tbk.dg.reports.query.click` (lists as plain arrays): 淘宝客-推广者-媒体数据交换报表点击维度 */
 export interface TbkDgReportsQueryClickResult {
@@ -7051,7 +7051,7 @@ export interface TbkDgReportsQueryClickMapData {
  * Safe to repeat: retried automatically on transient faults.
  * @see https://open.taobao.com/api.htm?docId=45095&docType=2
  */
-export type TbkDgReportsQueryStatParams = TbkDgReportsNewqueryParams
+export interface TbkDgReportsQueryStatParams extends TbkDgReportsNewqueryParams {}
 
 /** Result of `taobao.tbk.dg.reports.query.stat` (lists as plain arrays): 淘宝客-推广者-媒体数据报表交换-汇总数据 */
 export interface TbkDgReportsQueryStatResult {
@@ -8279,7 +8279,7 @@ export interface TbkDgVegasTljShareConvertTljShareConvertResult {
  * Not safe to repeat (a write): never retried automatically.
  * @see https://open.taobao.com/api.htm?docId=58713&docType=2
  */
-export type TbkDgVegasTljStopParams = TbkDgVegasTljReportParams
+export interface TbkDgVegasTljStopParams extends TbkDgVegasTljReportParams {}
 
 /** Result of `taobao.tbk.dg.vegas.tlj.stop` (lists as plain arrays): 淘宝客-推广者-淘礼金暂停发放 */
 export interface TbkDgVegasTljStopResult {
@@ -8982,7 +8982,7 @@ export interface TbkFeedOptUploadParams {
 }
 
 /** Result of `taobao.tbk.feed.opt.upload` (lists as plain arrays): 淘宝客-推广者-内容种草投流明细数据上传 */
-export type TbkFeedOptUploadResult = TbkFeedIndicatorUploadResult
+export interface TbkFeedOptUploadResult extends TbkFeedIndicatorUploadResult {}
 
 /**
  * Params of `taobao.tbk.feed.order.check`.
@@ -9197,7 +9197,7 @@ export interface TbkFeedRelationUploadParams {
 }
 
 /** Result of `taobao.tbk.feed.relation.upload` (lists as plain arrays): 淘宝客-推广者-内容投流关系写入 */
-export type TbkFeedRelationUploadResult = TbkFeedIndicatorUploadResult
+export interface TbkFeedRelationUploadResult extends TbkFeedIndicatorUploadResult {}
 
 /**
  * Params of `taobao.tbk.interest.items.get`.
@@ -9487,7 +9487,7 @@ export interface TbkItemDetailGetParams {
 }
 
 /** Result of `taobao.tbk.item.detail.get` (lists as plain arrays): 淘宝客-公用-淘宝客商品详情查询(详细版) */
-export type TbkItemDetailGetResult = TopUndocumentedResult
+export interface TbkItemDetailGetResult extends TopUndocumentedResult {}
 
 /**
  * Params of `taobao.tbk.item.details.upgrade.get`.
@@ -10729,10 +10729,10 @@ export interface TbkItemIdTransformDTO {
  * Catalog confidence: sdk (params and result fields may be incomplete; see spec/apis/taobao.tbk.itemid.private.transform.json).
  * @see https://open.taobao.com/api.htm?docId=64171&docType=2
  */
-export type TbkItemidPrivateTransformParams = TbkItemidIneffectiveTransformParams
+export interface TbkItemidPrivateTransformParams extends TbkItemidIneffectiveTransformParams {}
 
 /** Result of `taobao.tbk.itemid.private.transform` (lists as plain arrays): 淘宝客-推广者-商品id转化(二方)(专有) */
-export type TbkItemidPrivateTransformResult = TbkItemidIneffectiveTransformResult
+export interface TbkItemidPrivateTransformResult extends TbkItemidIneffectiveTransformResult {}
 
 /**
  * Params of `taobao.tbk.itemid.transform`.
@@ -10744,10 +10744,10 @@ export type TbkItemidPrivateTransformResult = TbkItemidIneffectiveTransformResul
  *
  * Catalog confidence: inferred (params and result fields may be incomplete; see spec/apis/taobao.tbk.itemid.transform.json).
  */
-export type TbkItemidTransformParams = TbkItemidIneffectiveTransformParams
+export interface TbkItemidTransformParams extends TbkItemidIneffectiveTransformParams {}
 
 /** Result of `taobao.tbk.itemid.transform` (lists as plain arrays): 淘宝客-推广者-商品id升级(三方) */
-export type TbkItemidTransformResult = TbkItemidIneffectiveTransformResult
+export interface TbkItemidTransformResult extends TbkItemidIneffectiveTransformResult {}
 
 /**
  * Params of `taobao.tbk.jzf.convert`.
@@ -10809,7 +10809,7 @@ export interface TbkMaterialUploadParams {
 }
 
 /** Result of `taobao.tbk.material.upload` (lists as plain arrays): 淘宝客-推广者-物料上行 */
-export type TbkMaterialUploadResult = TopUndocumentedResult
+export interface TbkMaterialUploadResult extends TopUndocumentedResult {}
 
 /** 请求参数（第三方SDK以JSON字符串传入） */
 export interface TbkMaterialUploadParamParam0 {
@@ -12244,7 +12244,7 @@ export interface TbkScActivityInfoGetParams {
 }
 
 /** Result of `taobao.tbk.sc.activity.info.get` (lists as plain arrays): 淘宝客-服务商-官方活动转链 */
-export type TbkScActivityInfoGetResult = TbkActivityInfoGetResult
+export interface TbkScActivityInfoGetResult extends TbkActivityInfoGetResult {}
 
 /**
  * Params of `taobao.tbk.sc.adzone.create`.
@@ -12257,10 +12257,10 @@ export type TbkScActivityInfoGetResult = TbkActivityInfoGetResult
  * Not safe to repeat (a write): never retried automatically.
  * @see https://open.taobao.com/api.htm?docId=34751&docType=2
  */
-export type TbkScAdzoneCreateParams = TbkAdzoneCreateParams
+export interface TbkScAdzoneCreateParams extends TbkAdzoneCreateParams {}
 
 /** Result of `taobao.tbk.sc.adzone.create` (lists as plain arrays): 淘宝客-服务商-创建推广者位 */
-export type TbkScAdzoneCreateResult = TbkAdzoneCreateResult
+export interface TbkScAdzoneCreateResult extends TbkAdzoneCreateResult {}
 
 /**
  * Params of `taobao.tbk.sc.content.material`.
@@ -13860,10 +13860,10 @@ export interface TbkScNewuserOrderGetOrderData {
  * Safe to repeat: retried automatically on transient faults.
  * @see https://open.taobao.com/api.htm?docId=36837&docType=2
  */
-export type TbkScNewuserOrderSumParams = TbkDgNewuserOrderSumParams
+export interface TbkScNewuserOrderSumParams extends TbkDgNewuserOrderSumParams {}
 
 /** Result of `taobao.tbk.sc.newuser.order.sum` (lists as plain arrays): 淘宝客-服务商-拉新活动数据查询 */
-export type TbkScNewuserOrderSumResult = TbkDgNewuserOrderSumResult
+export interface TbkScNewuserOrderSumResult extends TbkDgNewuserOrderSumResult {}
 
 /**
  * Params of `taobao.tbk.sc.optimus.material`.
@@ -14157,7 +14157,7 @@ export interface TbkScOptimusPromotionParams {
 }
 
 /** Result of `taobao.tbk.sc.optimus.promotion` (lists as plain arrays): 淘宝客-服务商-权益物料精选 */
-export type TbkScOptimusPromotionResult = TbkDgOptimusPromotionResult
+export interface TbkScOptimusPromotionResult extends TbkDgOptimusPromotionResult {}
 
 /**
  * Params of `taobao.tbk.sc.order.details.get`.
@@ -14585,7 +14585,7 @@ export interface TbkScOrderDetailsGetServiceFeeDTO {
  * Catalog confidence: inferred (params and result fields may be incomplete; see spec/apis/taobao.tbk.sc.order.refund.get.json).
  * @see https://open.taobao.com/api.htm?docId=65381&docType=2
  */
-export type TbkScOrderRefundGetParams = TbkOrderRefundGetParams
+export interface TbkScOrderRefundGetParams extends TbkOrderRefundGetParams {}
 
 /** Result of `taobao.tbk.sc.order.refund.get` (lists as plain arrays): 淘宝客-服务商-全量维权退款订单查询 */
 export interface TbkScOrderRefundGetResult {
@@ -14803,7 +14803,7 @@ export interface TbkScPailitaoWidgetConvertParams {
 }
 
 /** Result of `taobao.tbk.sc.pailitao.widget.convert` (lists as plain arrays): 淘宝客-服务商-拍立淘插件转链 */
-export type TbkScPailitaoWidgetConvertResult = TbkDgPailitaoWidgetConvertResult
+export interface TbkScPailitaoWidgetConvertResult extends TbkDgPailitaoWidgetConvertResult {}
 
 /**
  * Params of `taobao.tbk.sc.pic.embed`.
@@ -14842,7 +14842,7 @@ export interface TbkScPicEmbedParams {
 }
 
 /** Result of `taobao.tbk.sc.pic.embed` (lists as plain arrays): 淘宝客-服务商-商业化图片生成 */
-export type TbkScPicEmbedResult = TbkDgPicEmbedResult
+export interface TbkScPicEmbedResult extends TbkDgPicEmbedResult {}
 
 /**
  * Params of `taobao.tbk.sc.publisher.info.get`.
@@ -15142,7 +15142,7 @@ export interface TbkScPublisherInfoSaveData {
  * Safe to repeat: retried automatically on transient faults.
  * @see https://open.taobao.com/api.htm?docId=41942&docType=2
  */
-export type TbkScPunishOrderGetParams = TbkDgPunishOrderGetParams
+export interface TbkScPunishOrderGetParams extends TbkDgPunishOrderGetParams {}
 
 /** Result of `taobao.tbk.sc.punish.order.get` (lists as plain arrays): 淘宝客-服务商-处罚订单查询 */
 export interface TbkScPunishOrderGetResult {
@@ -15274,7 +15274,7 @@ export interface TbkScRelationRecordMapData {
  * Safe to repeat: retried automatically on transient faults.
  * @see https://open.taobao.com/api.htm?docId=43874&docType=2
  */
-export type TbkScRelationRefundParams = TbkRelationRefundParams
+export interface TbkScRelationRefundParams extends TbkRelationRefundParams {}
 
 /** Result of `taobao.tbk.sc.relation.refund` (lists as plain arrays): 淘宝客-服务商-维权退款订单查询 */
 export interface TbkScRelationRefundResult {
@@ -15326,7 +15326,7 @@ export interface TbkScRidReportGetParams {
 }
 
 /** Result of `taobao.tbk.sc.rid.report.get` (lists as plain arrays): 淘宝客-服务商-渠道管理rid推广效果 */
-export type TbkScRidReportGetResult = TbkDgRidReportGetResult
+export interface TbkScRidReportGetResult extends TbkDgRidReportGetResult {}
 
 /** 入参 */
 export interface TbkScRidReportGetRidReportOption {
@@ -15506,10 +15506,10 @@ export interface TbkScTpwdReportGetMapData {
  *
  * Catalog confidence: sdk (params and result fields may be incomplete; see spec/apis/taobao.tbk.sc.tpwd.risk.report.json).
  */
-export type TbkScTpwdRiskReportParams = TbkDgTpwdRiskReportParams
+export interface TbkScTpwdRiskReportParams extends TbkDgTpwdRiskReportParams {}
 
 /** Result of `taobao.tbk.sc.tpwd.risk.report` (lists as plain arrays): 淘宝客-服务商-淘口令预警及拦截查询 */
-export type TbkScTpwdRiskReportResult = TbkDgTpwdRiskReportResult
+export interface TbkScTpwdRiskReportResult extends TbkDgTpwdRiskReportResult {}
 
 /**
  * Params of `taobao.tbk.sc.ucrowd.create`.
@@ -15591,7 +15591,7 @@ export interface TbkRpcResult {
  * Safe to repeat: retried automatically on transient faults.
  * @see https://open.taobao.com/api.htm?docId=53874&docType=2
  */
-export type TbkScUcrowdGetParams = TbkScUcrowdDeleteParams
+export interface TbkScUcrowdGetParams extends TbkScUcrowdDeleteParams {}
 
 /** Result of `taobao.tbk.sc.ucrowd.get` (lists as plain arrays): 淘宝客-服务商-获取人群标签 */
 export interface TbkScUcrowdGetResult {
@@ -15655,7 +15655,7 @@ export interface TbkScUcrowdMemberAddParams {
 }
 
 /** Result of `taobao.tbk.sc.ucrowd.member.add` (lists as plain arrays): 淘宝客-服务商-上传人群数据 */
-export type TbkScUcrowdMemberAddResult = TbkScUcrowdDeleteResult
+export interface TbkScUcrowdMemberAddResult extends TbkScUcrowdDeleteResult {}
 
 /**
  * Params of `taobao.tbk.sc.ucrowd.report.get`.
@@ -15795,10 +15795,10 @@ export interface TbkUvIdGenerateRes {
  * Safe to repeat: retried automatically on transient faults.
  * @see https://open.taobao.com/api.htm?docId=72752&docType=2
  */
-export type TbkScVcLandingLinkConvertParams = TbkDgVcLandingLinkConvertParams
+export interface TbkScVcLandingLinkConvertParams extends TbkDgVcLandingLinkConvertParams {}
 
 /** Result of `taobao.tbk.sc.vc.landing.link.convert` (lists as plain arrays): 淘宝客-推广者-拉新承接页转链 */
-export type TbkScVcLandingLinkConvertResult = TbkDgVcLandingLinkConvertResult
+export interface TbkScVcLandingLinkConvertResult extends TbkDgVcLandingLinkConvertResult {}
 
 /**
  * Params of `taobao.tbk.sc.vegas.send.report`.
@@ -15811,10 +15811,10 @@ export type TbkScVcLandingLinkConvertResult = TbkDgVcLandingLinkConvertResult
  * Safe to repeat: retried automatically on transient faults.
  * @see https://open.taobao.com/api.htm?docId=47590&docType=2
  */
-export type TbkScVegasSendReportParams = TbkDgVegasSendReportParams
+export interface TbkScVegasSendReportParams extends TbkDgVegasSendReportParams {}
 
 /** Result of `taobao.tbk.sc.vegas.send.report` (lists as plain arrays): 淘宝客-服务商-查询红包发放个数 */
-export type TbkScVegasSendReportResult = TbkDgVegasSendReportResult
+export interface TbkScVegasSendReportResult extends TbkDgVegasSendReportResult {}
 
 /**
  * Params of `taobao.tbk.sc.vegas.send.status`.
@@ -16397,7 +16397,7 @@ export interface TbkShopConvertParams {
 }
 
 /** Result of `taobao.tbk.shop.convert` (lists as plain arrays): 淘宝客-推广者-店铺链接转换 */
-export type TbkShopConvertResult = TbkScShopConvertResult
+export interface TbkShopConvertResult extends TbkScShopConvertResult {}
 
 /**
  * Params of `taobao.tbk.shop.get`.
@@ -16656,7 +16656,7 @@ export interface TbkShopShareConvertParams {
 }
 
 /** Result of `taobao.tbk.shop.share.convert` (lists as plain arrays): 淘宝客-推广者-店铺三方分成链接转换 */
-export type TbkShopShareConvertResult = TbkScShopConvertResult
+export interface TbkShopShareConvertResult extends TbkScShopConvertResult {}
 
 /**
  * Params of `taobao.tbk.sku.best.coupon`.
@@ -16757,7 +16757,7 @@ export interface TbkTbinfoGetParams {
 }
 
 /** Result of `taobao.tbk.tbinfo.get` (lists as plain arrays): 淘宝客-公用-手淘注册用户判定 */
-export type TbkTbinfoGetResult = TopUndocumentedResult
+export interface TbkTbinfoGetResult extends TopUndocumentedResult {}
 
 /**
  * Params of `taobao.tbk.tbkinfo.get`.
@@ -16822,7 +16822,7 @@ export interface TbkTextTpwdCreateParams {
 }
 
 /** Result of `taobao.tbk.text.tpwd.create` (lists as plain arrays): 淘宝客-推广者-联盟口令生成 */
-export type TbkTextTpwdCreateResult = TopUndocumentedResult
+export interface TbkTextTpwdCreateResult extends TopUndocumentedResult {}
 
 /**
  * Params of `taobao.tbk.thor.creative.launch`.
@@ -17093,7 +17093,7 @@ export interface TbkTpwdConvertMapData {
  * Not safe to repeat (a write): never retried automatically.
  * @see https://open.taobao.com/api.htm?docId=31127&docType=2
  */
-export type TbkTpwdCreateParams = TbkPrivateTpwdCreateParams
+export interface TbkTpwdCreateParams extends TbkPrivateTpwdCreateParams {}
 
 /** Result of `taobao.tbk.tpwd.create` (lists as plain arrays): 淘宝客-公用-淘口令生成 */
 export interface TbkTpwdCreateResult {
@@ -17322,7 +17322,7 @@ export interface TbkUvidEncryptParams {
 }
 
 /** Result of `taobao.tbk.uvid.encrypt` (lists as plain arrays): 淘宝客-推广者-加密用户标识生成 */
-export type TbkUvidEncryptResult = TbkScUvidEncryptResult
+export interface TbkUvidEncryptResult extends TbkScUvidEncryptResult {}
 
 /**
  * Params of `taobao.top.auth.token.create`.
@@ -17369,7 +17369,7 @@ export interface TopAuthTokenRefreshParams {
 }
 
 /** Result of `taobao.top.auth.token.refresh` (lists as plain arrays): 刷新Access Token */
-export type TopAuthTokenRefreshResult = TopAuthTokenCreateResult
+export interface TopAuthTokenRefreshResult extends TopAuthTokenCreateResult {}
 
 /** Every catalog method → its params and its (unwrapped) result; types `client.call`. */
 export interface TopApiMap {

@@ -1,4 +1,5 @@
 import { MAX_BAN_MS } from './ban-cap.js'
+import type { ErrorExplanation } from './explain.js'
 import { displaySafe } from './sanitize.js'
 
 /**
@@ -100,6 +101,13 @@ export interface TopApiErrorFields {
   method?: string | undefined
 }
 
+let explainer: ((error: TopApiError) => ErrorExplanation | undefined) | undefined
+
+/** Where `TopApiError.explanation` comes from: set when a `TopClient` is made (a lean `TopCallClient` bundle leaves the tables out). */
+export function setErrorExplainer(explain: (error: TopApiError) => ErrorExplanation | undefined): void {
+  explainer = explain
+}
+
 /** The gateway answered with an `error_response`. */
 export class TopApiError extends TopError {
   readonly code: number
@@ -119,6 +127,16 @@ export class TopApiError extends TopError {
     this.msg = fields.msg
     this.subCode = fields.subCode
     this.subMsg = fields.subMsg
+  }
+
+  /**
+   * What the error means and what to do, in English and Chinese
+   * (`explainError`); undefined for a code it does not know. Filled in by
+   * `TopClient` (every platform package's `createClient`); a lean
+   * `TopCallClient` bundle leaves the tables out: call `explainError(error)`.
+   */
+  get explanation(): ErrorExplanation | undefined {
+    return explainer?.(this)
   }
 }
 

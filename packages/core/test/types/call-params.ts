@@ -85,10 +85,22 @@ export async function listResult(): Promise<void> {
 }
 
 export async function untypedMethods(): Promise<void> {
-  // A method outside the catalog is callable, untyped.
-  const result: Record<string, unknown> = await client.call('taobao.tbk.some.future.api', { anything: 1 })
+  // A method outside the catalog is callable, visibly untyped.
+  const result: Record<string, unknown> = await client.callUntyped('taobao.tbk.some.future.api', { anything: 1 })
   void result
-  await client.call('taobao.tbk.some.future.api')
+  await client.callUntyped('taobao.tbk.some.future.api')
+  const dynamic: string = ['taobao.tbk.some.future.api'][0]!
+  await client.callUntyped(dynamic, {})
+}
+
+export async function onlyCatalogMethods(): Promise<void> {
+  // @ts-expect-error a misspelt method does not compile (optinal)
+  await client.call('taobao.tbk.dg.material.optinal', { q: '连衣裙', adzone_id: 1 })
+  // @ts-expect-error nor does a method outside the catalog: it goes through callUntyped
+  await client.call('taobao.tbk.some.future.api', { anything: 1 })
+  const dynamic: string = 'taobao.tbk.dg.material.optional'
+  // @ts-expect-error nor a name only known at run time
+  await client.call(dynamic, {})
 }
 
 export function errorNamesMethodAndParam(error: TopValidationError): string {

@@ -76,3 +76,7 @@ export type CacheErrorTypes = [TopCacheErrorInfo]
 import type { TopTelemetry, TopCallRecorder, TopCallStart, TopCallEnd, TopCallFailure } from '../../src/index.js'
 
 export type TelemetryTypes = [TopTelemetry, TopCallRecorder, TopCallStart, TopCallEnd, TopCallFailure]
+
+// Issue 26: error explanations.
+import type { ErrorExplanation } from '../../src/index.js'
+export type ExplainTypes = [ErrorExplanation]
