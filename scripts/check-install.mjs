@@ -32,12 +32,14 @@ export function npmWarnings(output) {
   return output.split('\n').filter((line) => /^npm warn\b/i.test(line.replace(/\x1b\[[0-9;]*m/g, '')))
 }
 
-/** Copy what `npm ci` reads (root manifest, lockfile, each workspace's manifest and bin files) into a temp dir. */
+/** Copy what `npm ci` reads (root manifest, lockfile and scripts, each workspace's manifest, bin files and scripts) into a temp dir. */
 function stageCheckout() {
   const dir = mkdtempSync(join(tmpdir(), 'tbkit-install-'))
   for (const file of ['package.json', 'package-lock.json', '.npmrc']) {
     if (existsSync(join(root, file))) cpSync(join(root, file), join(dir, file))
   }
+  // The root's own lifecycle scripts (postinstall prunes native build intermediates) live in scripts/.
+  cpSync(join(root, 'scripts'), join(dir, 'scripts'), { recursive: true })
   for (const name of readdirSync(join(root, 'packages'))) {
     const manifest = join(root, 'packages', name, 'package.json')
     if (!existsSync(manifest)) continue
