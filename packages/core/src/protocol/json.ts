@@ -6,7 +6,7 @@
  */
 
 import { findBareUnsafeIntegers, findUnsafeIntegersBetween, findUnsafeIntegersNear, quoteRanges, stringEnd } from './bare-integers.js'
-import { restoreUnsafeIntegers } from './restore-integers.js'
+import { restoresCheaper, restoreUnsafeIntegers } from './large-body-restore.js'
 import { redactSecrets } from './redact.js'
 import { displaySafe } from './sanitize.js'
 
@@ -94,7 +94,8 @@ function repairJson(text: string): string {
  * `JSON.parse` returns.
  *
  * Fast path: find those integers by probing (bare-integers.ts), parse the
- * body as it is, and put their digits back by value (restore-integers.ts).
+ * body as it is, and put their digits back by value (restore-integers.ts;
+ * large-body-restore.ts decides when that pays).
  * When the probe cannot be sure which digits are bare, the exact path finds
  * them with a walk that knows where every string is; when the digits cannot
  * be paired with the parsed value, or either way, they are quoted in one
@@ -115,20 +116,6 @@ export function parseJson(text: string): unknown {
     // A broken body (or raw control characters): the repair pass decides, and names any error.
   }
   return parseJsonRepaired(text)
-}
-
-// Measured with the decoding benchmark's corpus (bench/, Node 20 and 22):
-// quoting the ids costs a copy of the body, which is cheap until the copy no
-// longer fits V8's regular heap pages (strings of more than 64K characters go
-// to its large-object space, a fresh mapping each); restoring them costs a
-// walk of the whole value plus, per id, a change of the field's
-// representation from number to string in every object that holds one.
-const RESTORE_MIN_CHARS = 256 * 1024
-const RESTORE_MIN_CHARS_PER_ID = 400
-
-/** Whether restoring the ids after parsing the body as it is costs less than parsing a copy with them quoted. */
-function restoresCheaper(chars: number, ids: number): boolean {
-  return chars >= RESTORE_MIN_CHARS && chars >= ids * RESTORE_MIN_CHARS_PER_ID
 }
 
 /** The exact path alone (exported for the tests that hold every path to one answer); throws what `JSON.parse` throws. */
