@@ -5,8 +5,8 @@
  * which also means `__proto__` keys arrive as plain own data.
  */
 
-import { findBareUnsafeIntegers, findUnsafeIntegersBetween, findUnsafeIntegersNear, quoteRanges, stringEnd } from './bare-integers.js'
-import { restoresCheaper, restoreUnsafeIntegers } from './large-body-restore.js'
+import { findUnsafeIntegersBetween, stringEnd } from './bare-integers.js'
+import { parseJsonFast } from './json-fast.js'
 import { redactSecrets } from './redact.js'
 import { displaySafe } from './sanitize.js'
 
@@ -93,36 +93,26 @@ function repairJson(text: string): string {
  * numbers come back as their exact decimal strings; everything else is what
  * `JSON.parse` returns.
  *
- * Fast path: find those integers by probing (bare-integers.ts), parse the
- * body as it is, and put their digits back by value (restore-integers.ts;
- * large-body-restore.ts decides when that pays).
- * When the probe cannot be sure which digits are bare, the exact path finds
- * them with a walk that knows where every string is; when the digits cannot
- * be paired with the parsed value, or either way, they are quoted in one
- * rebuilt string and that is parsed. A body `JSON.parse` rejects gets the
- * repair pass, and a body still broken a {@link TopJsonError}.
+ * Fast path (json-fast.ts): find those integers by probing (bare-integers.ts),
+ * parse the body as it is, and put their digits back by value
+ * (restore-integers.ts) on a large body, in a quoted copy otherwise. When the
+ * probe cannot be sure which digits are bare, the exact path (json-exact.ts)
+ * finds them with a walk that knows where every string is and quotes them in
+ * one rebuilt string. Core's workerd build takes the exact path on every body.
+ * A body `JSON.parse` rejects gets the repair pass, and a body still broken a
+ * {@link TopJsonError}.
  */
 export function parseJson(text: string): unknown {
   try {
-    const near = findUnsafeIntegersNear(text)
-    if (near === undefined) return parseJsonExact(text)
-    if (near.length === 0) return JSON.parse(text)
-    if (!restoresCheaper(text.length, near.length / 2)) return JSON.parse(quoteRanges(text, near))
-    const value: unknown = JSON.parse(text)
-    const restored = restoreUnsafeIntegers(value, text, near)
-    // The probe's list is exact for a body JSON.parse accepts; only the pairing failed.
-    return restored !== undefined ? restored : JSON.parse(quoteRanges(text, near))
+    return parseJsonFast(text)
   } catch {
     // A broken body (or raw control characters): the repair pass decides, and names any error.
   }
   return parseJsonRepaired(text)
 }
 
-/** The exact path alone (exported for the tests that hold every path to one answer); throws what `JSON.parse` throws. */
-export function parseJsonExact(text: string): unknown {
-  const integers = findBareUnsafeIntegers(text)
-  return JSON.parse(integers.length === 0 ? text : quoteRanges(text, integers))
-}
+/** The exact path alone (exported for the tests that hold every path to one answer). */
+export { parseJsonExact } from './json-exact.js'
 
 /** The repair pass alone (exported for the tests that hold every path to one answer). */
 export function parseJsonRepaired(text: string): unknown {
