@@ -36,7 +36,9 @@ describe('bundle', () => {
     expect(code).not.toContain('taobao.tbk.dg.vegas.tlj.create')
     expect(code).not.toContain('ucrowd_rank_items')
     // TopClient carries the error explanations (English and Chinese, ~2 KB gzipped; issue 26); TopCallClient does not.
-    expect(gzipSync(code).length).toBeLessThan(22_000)
+    // 22 000 until the hardening and lossless-JSON merges met the explanations on main (22 264 there): raised to
+    // 22 500 for them. Workers take TopCallClient and core's workerd build, held far lower by packages/edge's bundle test.
+    expect(gzipSync(code).length).toBeLessThan(22_500)
   }, 60_000)
 
   it('bundles every method when the full catalog is imported', async () => {
