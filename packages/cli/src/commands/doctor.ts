@@ -1,7 +1,7 @@
 import type { ParsedArgs } from '../args.js'
 import { booleanFlag } from '../args.js'
 import { COMMON_FLAGS, CREDENTIAL_FLAGS, type Command } from '../command.js'
-import { DEMO_APP_KEY, DEMO_APP_SECRET } from '../demo-credentials.js'
+import { demoSettings } from '../demo-credentials.js'
 import { EXIT } from '../exit-codes.js'
 import { writeText, type CliIo } from '../io.js'
 import { resolveSettings, type Settings } from '../settings.js'
@@ -37,11 +37,10 @@ Examples:
       const { startEmulator } = await import('@tbkit/emulator')
       const emulator = await startEmulator({ demo: true, host: '127.0.0.1' })
       stop = () => emulator.close()
-      settings = {
-        profile: 'demo', appKey: DEMO_APP_KEY, appSecret: DEMO_APP_SECRET, session: 'tbkit-demo-session', endpoint: emulator.url,
-        signMethod: undefined, adzoneId: '123456', pid: 'mm_1_2_123456', siteId: '2', timeoutMs: undefined,
-        sessionExpiresAt: Date.now() + 30 * 24 * 3_600_000, redisUrl: undefined, qps: undefined,
-      }
+      settings = demoSettings(emulator.url, {
+        session: 'tbkit-demo-session', adzoneId: '123456', pid: 'mm_1_2_123456', siteId: '2',
+        sessionExpiresAt: Date.now() + 30 * 24 * 3_600_000,
+      })
     } else {
       settings = await resolveSettings(args, io)
     }

@@ -3,7 +3,7 @@ import { adzoneIdOf } from '../adzone.js'
 import { booleanFlag, stringFlag, type ParsedArgs } from '../args.js'
 import { createCliClient } from '../client-factory.js'
 import { COMMON_FLAGS, CREDENTIAL_FLAGS, CREDENTIAL_HELP, type Command } from '../command.js'
-import { DEMO_APP_KEY, DEMO_APP_SECRET } from '../demo-credentials.js'
+import { demoSettings } from '../demo-credentials.js'
 import { EXIT } from '../exit-codes.js'
 import { writeText, type CliIo } from '../io.js'
 import { registerSecret, scrubSecrets } from '../secrets.js'
@@ -95,7 +95,7 @@ Examples:
     const closers: (() => Promise<void>)[] = []
     try {
       if (emulator) closers.push(() => emulator.close())
-      const settings = emulator ? demoSettings(emulator.url, args) : await resolveSettings(args, io)
+      const settings = emulator ? demoSettings(emulator.url, { siteId: stringFlag(args, 'site-id') }) : await resolveSettings(args, io)
       const adzoneId = adzoneIdOf(args, settings) ?? (demo ? DEMO_ADZONE_ID : undefined)
       const siteId = stringFlag(args, 'site-id') ?? settings.siteId
       const cache = await readCache(settings)
@@ -195,24 +195,6 @@ function listOf(text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined
   const items = text.split(',').map((item) => item.trim()).filter(Boolean)
   return items.length > 0 ? items : undefined
-}
-
-/** The demo's settings: the emulator's demo app, nothing from the profile or the environment. */
-function demoSettings(endpoint: string, args: ParsedArgs): Settings {
-  return {
-    profile: 'demo',
-    appKey: DEMO_APP_KEY,
-    appSecret: DEMO_APP_SECRET,
-    session: undefined,
-    endpoint,
-    signMethod: undefined,
-    adzoneId: undefined,
-    pid: undefined,
-    siteId: stringFlag(args, 'site-id'),
-    timeoutMs: undefined,
-    redisUrl: undefined,
-    qps: undefined,
-  }
 }
 
 /** The read cache: on the profile's Redis when it has one (shared with the fleet), else in memory. */

@@ -1,7 +1,7 @@
 import { fenText, formatTimestamp, type LedgerOrderRow, type LedgerPassResult, type LedgerStatsBy, type LedgerStore } from '@tbkit/core'
 import { booleanFlag, stringFlag, type ParsedArgs } from '../args.js'
 import { createCliClient } from '../client-factory.js'
-import { DEMO_APP_KEY, DEMO_APP_SECRET } from '../demo-credentials.js'
+import { demoSettings } from '../demo-credentials.js'
 import { parseDuration } from '../duration.js'
 import { EXIT } from '../exit-codes.js'
 import { writeText, type CliIo } from '../io.js'
@@ -54,23 +54,6 @@ function passLine(pass: LedgerPassResult): string {
   const busy = pass.busy.length > 0 ? `; skipped (another runner holds the lease): ${pass.busy.join(', ')}` : ''
   const until = pass.until === undefined ? '' : `; cursor at ${formatTimestamp(pass.until)}`
   return `${pass.orders.read} orders read (${pass.orders.written} written), ${pass.refunds.read} refund and ${pass.punishments.read} punishment states, ${pass.orders.changes + pass.refunds.changes + pass.punishments.changes} new changes${until}${busy}`
-}
-
-function demoSettings(endpoint: string): Settings {
-  return {
-    profile: 'demo',
-    appKey: DEMO_APP_KEY,
-    appSecret: DEMO_APP_SECRET,
-    session: undefined,
-    endpoint,
-    signMethod: undefined,
-    adzoneId: undefined,
-    pid: undefined,
-    siteId: undefined,
-    timeoutMs: undefined,
-    redisUrl: undefined,
-    qps: undefined,
-  }
 }
 
 export async function runSync(args: ParsedArgs, io: CliIo): Promise<number> {

@@ -5,8 +5,8 @@
  * which also means `__proto__` keys arrive as plain own data.
  */
 
-import { findBareUnsafeIntegers, findUnsafeIntegersBetween, findUnsafeIntegersNear, quoteRanges, stringEnd } from './bare-integers.js'
-import { restoreUnsafeIntegers } from './restore-integers.js'
+import { findUnsafeIntegersBetween, stringEnd } from './bare-integers.js'
+import { parseJsonFast } from './json-fast.js'
 import { redactSecrets } from './redact.js'
 import { displaySafe } from './sanitize.js'
 
@@ -93,49 +93,26 @@ function repairJson(text: string): string {
  * numbers come back as their exact decimal strings; everything else is what
  * `JSON.parse` returns.
  *
- * Fast path: find those integers by probing (bare-integers.ts), parse the
- * body as it is, and put their digits back by value (restore-integers.ts).
- * When the probe cannot be sure which digits are bare, the exact path finds
- * them with a walk that knows where every string is; when the digits cannot
- * be paired with the parsed value, or either way, they are quoted in one
- * rebuilt string and that is parsed. A body `JSON.parse` rejects gets the
- * repair pass, and a body still broken a {@link TopJsonError}.
+ * Fast path (json-fast.ts): find those integers by probing (bare-integers.ts),
+ * parse the body as it is, and put their digits back by value
+ * (restore-integers.ts) on a large body, in a quoted copy otherwise. When the
+ * probe cannot be sure which digits are bare, the exact path (json-exact.ts)
+ * finds them with a walk that knows where every string is and quotes them in
+ * one rebuilt string. Core's workerd build takes the exact path on every body.
+ * A body `JSON.parse` rejects gets the repair pass, and a body still broken a
+ * {@link TopJsonError}.
  */
 export function parseJson(text: string): unknown {
   try {
-    const near = findUnsafeIntegersNear(text)
-    if (near === undefined) return parseJsonExact(text)
-    if (near.length === 0) return JSON.parse(text)
-    if (!restoresCheaper(text.length, near.length / 2)) return JSON.parse(quoteRanges(text, near))
-    const value: unknown = JSON.parse(text)
-    const restored = restoreUnsafeIntegers(value, text, near)
-    // The probe's list is exact for a body JSON.parse accepts; only the pairing failed.
-    return restored !== undefined ? restored : JSON.parse(quoteRanges(text, near))
+    return parseJsonFast(text)
   } catch {
     // A broken body (or raw control characters): the repair pass decides, and names any error.
   }
   return parseJsonRepaired(text)
 }
 
-// Measured with the decoding benchmark's corpus (bench/, Node 20 and 22):
-// quoting the ids costs a copy of the body, which is cheap until the copy no
-// longer fits V8's regular heap pages (strings of more than 64K characters go
-// to its large-object space, a fresh mapping each); restoring them costs a
-// walk of the whole value plus, per id, a change of the field's
-// representation from number to string in every object that holds one.
-const RESTORE_MIN_CHARS = 256 * 1024
-const RESTORE_MIN_CHARS_PER_ID = 400
-
-/** Whether restoring the ids after parsing the body as it is costs less than parsing a copy with them quoted. */
-function restoresCheaper(chars: number, ids: number): boolean {
-  return chars >= RESTORE_MIN_CHARS && chars >= ids * RESTORE_MIN_CHARS_PER_ID
-}
-
-/** The exact path alone (exported for the tests that hold every path to one answer); throws what `JSON.parse` throws. */
-export function parseJsonExact(text: string): unknown {
-  const integers = findBareUnsafeIntegers(text)
-  return JSON.parse(integers.length === 0 ? text : quoteRanges(text, integers))
-}
+/** The exact path alone (exported for the tests that hold every path to one answer). */
+export { parseJsonExact } from './json-exact.js'
 
 /** The repair pass alone (exported for the tests that hold every path to one answer). */
 export function parseJsonRepaired(text: string): unknown {

@@ -73,10 +73,15 @@ describe('bundle size', () => {
       expect(code, name).not.toContain(`"${name}"`)
     }
     expect(code).not.toMatch(PORTABLE_MD5)
+    // Core's workerd build: parseJson's exact path only, without the probe-and-restore code for multi-megabyte bodies.
+    for (const name of ['restoreUnsafeIntegers', 'findUnsafeIntegersNear']) expect(code, name).not.toContain(`"${name}"`)
+    expect(code).toContain('"parseJsonExact"')
     // Under the other conditions (Deno, Bun, other Worker runtimes) the probed crypto keeps the portable MD5 to fall back on.
     const elsewhere = await bundleWorker(fixture('one-call-worker.ts'), { minify: true, conditions: ['worker', 'browser'] })
     expect(elsewhere.code).toMatch(PORTABLE_MD5)
     expect(elsewhere.inputs).toContain('packages/edge/dist/index.js')
+    expect(elsewhere.inputs).toContain('packages/core/dist/index.js')
+    expect(elsewhere.code).toContain('"restoreUnsafeIntegers"')
   })
 
   it('bundles every method only when the catalog is asked for', async () => {
@@ -105,5 +110,6 @@ describe('bundle size', () => {
     expect(example.code).not.toMatch(/\bfrom\s*["']node:|\bimport\(\s*["']node:|\brequire\(/)
     // Through the package's export conditions, to the edge ESM built for workerd.
     expect(example.inputs).toContain('packages/edge/dist/workerd.js')
+    expect(example.inputs).toContain('packages/core/dist/workerd.js')
   })
 })

@@ -47,14 +47,22 @@ const sqliteBase = {
   placeholders: (sql: string) => sql,
 } as const
 
+/** A SQLite flavour. Called as pure: bundlers keep an object spread at top level, and this one only copies a literal. */
+const sqliteFlavour = (name: 'sqlite' | 'd1', maxParams: number): SqlDialect => ({ ...sqliteBase, name, maxParams })
+
 /** SQLite through a native driver (better-sqlite3): at most 32 766 bound parameters. */
-export const sqliteDialect: SqlDialect = { ...sqliteBase, name: 'sqlite', maxParams: 32_766 }
+export const sqliteDialect: SqlDialect = /* @__PURE__ */ sqliteFlavour('sqlite', 32_766)
 
 /** Cloudflare D1: SQLite, but at most 100 bound parameters per statement. */
-export const d1Dialect: SqlDialect = { ...sqliteBase, name: 'd1', maxParams: 100 }
+export const d1Dialect: SqlDialect = /* @__PURE__ */ sqliteFlavour('d1', 100)
 
-/** An arbitrary constant naming the ledger's migration lock among the database's advisory locks. */
-const MIGRATION_LOCK_ID = 7_311_021
+/**
+ * An arbitrary constant naming the ledger's migration lock among the
+ * database's advisory locks. Spelled out in the SQL rather than interpolated:
+ * bundlers keep a top-level template with a substitution (and so the whole
+ * dialect) even in a bundle that never uses it.
+ */
+const MIGRATION_LOCK_SQL = 'SELECT pg_advisory_xact_lock(7311021)'
 
 /** PostgreSQL (node-postgres): `$n` placeholders, `FOR UPDATE` on the lease row, an advisory lock around migrations. */
 export const postgresDialect: SqlDialect = {
@@ -69,7 +77,7 @@ export const postgresDialect: SqlDialect = {
   maxParams: 65_535,
   // Concurrent CREATE TABLE IF NOT EXISTS can still collide in the catalog:
   // one migrator at a time, the lock released with its transaction.
-  migrationLock: [{ sql: `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_ID})`, params: [] }],
+  migrationLock: [{ sql: MIGRATION_LOCK_SQL, params: [] }],
   // Holds off a takeover (acquireLease's upsert waits on this row lock)
   // until the commit has ended, so the fence check stays true to the end.
   lockLease: (scopeKey: string) => [{ sql: 'SELECT token FROM ledger_leases WHERE scope_key = ? FOR UPDATE', params: [scopeKey] }],

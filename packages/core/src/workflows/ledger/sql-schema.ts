@@ -96,5 +96,9 @@ export const LEDGER_MIGRATIONS: readonly LedgerMigration[] = [
   },
 ]
 
-/** The newest schema version this build knows. */
-export const LEDGER_SCHEMA_VERSION = LEDGER_MIGRATIONS[LEDGER_MIGRATIONS.length - 1]!.version
+/**
+ * The newest schema version this build knows. (Computed in a call marked pure,
+ * so a bundle that never touches the ledger can drop the migrations: esbuild
+ * keeps a top-level property read, and with it everything it reads.)
+ */
+export const LEDGER_SCHEMA_VERSION: number = /* @__PURE__ */ (() => LEDGER_MIGRATIONS[LEDGER_MIGRATIONS.length - 1]!.version)()
