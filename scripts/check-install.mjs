@@ -85,6 +85,11 @@ const warningsOk = warnings.length <= WARNING_BUDGET
 console.log(`${sizeOk ? '✔' : '✘'} node_modules: ${sizeMb} MB (budget ${SIZE_BUDGET_MB} MB, headroom ${SIZE_BUDGET_MB - sizeMb} MB)`)
 console.log(`${warningsOk ? '✔' : '✘'} npm warnings: ${warnings.length} (budget ${WARNING_BUDGET})`)
 for (const line of warnings) console.log(`    ${line}`)
-if (!sizeOk) console.log('  fix: keep heavy tools out of the install (fetch them when their tests run, as packages/runtimes does)')
+if (!sizeOk) {
+  console.log('  fix: keep heavy tools out of the install (fetch them when their tests run, as packages/runtimes does)')
+  // esbuild is pinned to wrangler's exact version and attw runs on the repo's TypeScript (root "overrides"):
+  // a bump that makes npm nest a second copy costs ~22 MB each.
+  console.log('  fix: look for nested copies (`find node_modules -mindepth 3 -name package.json -path "*/node_modules/*/node_modules/*"`), align versions so npm hoists one')
+}
 if (!warningsOk) console.log('  fix: review install scripts with `npm install-scripts ls`, then approve or deny each (root package.json "allowScripts")')
 process.exit(sizeOk && warningsOk ? 0 : 1)
