@@ -32,12 +32,14 @@ export function npmWarnings(output) {
   return output.split('\n').filter((line) => /^npm warn\b/i.test(line.replace(/\x1b\[[0-9;]*m/g, '')))
 }
 
-/** Copy what `npm ci` reads (root manifest, lockfile, each workspace's manifest and bin files) into a temp dir. */
+/** Copy what `npm ci` reads (root manifest, lockfile and scripts, each workspace's manifest, bin files and scripts) into a temp dir. */
 function stageCheckout() {
   const dir = mkdtempSync(join(tmpdir(), 'tbkit-install-'))
   for (const file of ['package.json', 'package-lock.json', '.npmrc']) {
     if (existsSync(join(root, file))) cpSync(join(root, file), join(dir, file))
   }
+  // The root's own lifecycle scripts (postinstall prunes native build intermediates) live in scripts/.
+  cpSync(join(root, 'scripts'), join(dir, 'scripts'), { recursive: true })
   for (const name of readdirSync(join(root, 'packages'))) {
     const manifest = join(root, 'packages', name, 'package.json')
     if (!existsSync(manifest)) continue
@@ -83,6 +85,11 @@ const warningsOk = warnings.length <= WARNING_BUDGET
 console.log(`${sizeOk ? '✔' : '✘'} node_modules: ${sizeMb} MB (budget ${SIZE_BUDGET_MB} MB, headroom ${SIZE_BUDGET_MB - sizeMb} MB)`)
 console.log(`${warningsOk ? '✔' : '✘'} npm warnings: ${warnings.length} (budget ${WARNING_BUDGET})`)
 for (const line of warnings) console.log(`    ${line}`)
-if (!sizeOk) console.log('  fix: keep heavy tools out of the install (fetch them when their tests run, as packages/runtimes does)')
+if (!sizeOk) {
+  console.log('  fix: keep heavy tools out of the install (fetch them when their tests run, as packages/runtimes does)')
+  // esbuild is pinned to wrangler's exact version and attw runs on the repo's TypeScript (root "overrides"):
+  // a bump that makes npm nest a second copy costs ~22 MB each.
+  console.log('  fix: look for nested copies (`find node_modules -mindepth 3 -name package.json -path "*/node_modules/*/node_modules/*"`), align versions so npm hoists one')
+}
 if (!warningsOk) console.log('  fix: review install scripts with `npm install-scripts ls`, then approve or deny each (root package.json "allowScripts")')
 process.exit(sizeOk && warningsOk ? 0 : 1)
