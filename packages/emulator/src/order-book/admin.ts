@@ -134,11 +134,21 @@ async function streamOrders(book: OrderBook, response: ServerResponse): Promise<
   for (const order of book.truth.orders()) {
     batch += `${JSON.stringify(order)}\n`
     if (batch.length < 64 * 1024) continue
-    if (!response.write(batch)) await Promise.race([once(response, 'drain'), once(response, 'close')])
+    if (!response.write(batch)) await drainOrClose(response)
     batch = ''
     if (response.destroyed) return
   }
   response.end(batch)
+}
+
+/** Wait for `drain` or `close`, then remove the other wait's listeners (a race alone leaves them on the response, one pair per wait). */
+async function drainOrClose(response: ServerResponse): Promise<void> {
+  const settled = new AbortController()
+  try {
+    await Promise.race([once(response, 'drain', { signal: settled.signal }), once(response, 'close', { signal: settled.signal })])
+  } finally {
+    settled.abort()
+  }
 }
 
 const STATS_BY: readonly TruthStatsBy[] = ['day', 'status', 'adzone', 'relation']
