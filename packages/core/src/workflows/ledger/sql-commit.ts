@@ -3,12 +3,15 @@ import type { SqlDialect } from './sql-dialect.js'
 import type { SqlStatement, SqlValue } from './sql-executor.js'
 import { ORDER_COLUMNS, orderParams } from './sql-rows.js'
 import { compareTradeIds } from './store-checks.js'
+import { rowsPerStatement, statementChunks } from './sql-chunks.js'
 
 /**
  * One page's commit as a static batch of multi-row statements: a handful of
  * round trips per page instead of one per row (D1 counts every statement;
- * PostgreSQL pays a round trip for each). Every statement checks its own
- * conditions in SQL, since D1 cannot read between statements.
+ * PostgreSQL pays a round trip for each), of a few fixed row counts
+ * (sql-chunks.ts: a driver's prepared statements stay few and bounded).
+ * Every statement checks its own conditions in SQL, since D1 cannot read
+ * between statements.
  */
 export interface CommitBatch {
   readonly statements: SqlStatement[]
@@ -18,14 +21,8 @@ export interface CommitBatch {
   readonly queuedAt: number[]
 }
 
-/** Rows per statement are capped below the dialect's parameter limit and at this, whichever is lower. */
-const MAX_ROWS_PER_STATEMENT = 200
-
 function chunks<T>(rows: readonly T[], columns: number, dialect: SqlDialect): T[][] {
-  const size = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(dialect.maxParams / columns)))
-  const out: T[][] = []
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size))
-  return out
+  return statementChunks(rows, rowsPerStatement(columns, dialect))
 }
 
 const tuple = (count: number, cell = '?') => `(${Array.from({ length: count }, () => cell).join(', ')})`

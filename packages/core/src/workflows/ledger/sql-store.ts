@@ -20,6 +20,7 @@ import type { SqlExecutor, SqlResult, SqlStatement, SqlValue } from './sql-execu
 import { LEDGER_MIGRATIONS, LEDGER_SCHEMA_TABLE, LEDGER_SCHEMA_VERSION } from './sql-schema.js'
 import { ORDER_COLUMNS, bigintOf, eventFromRow, intOf, orderFromRow, outboxFromRow, statusFromRow, textOf } from './sql-rows.js'
 import { commitBatch } from './sql-commit.js'
+import { rowsPerStatement, statementChunks } from './sql-chunks.js'
 import { checkCommit, checkLimit, checkScope, checkTradeId, checkTtl, compareStatsKeys, scopeKey, tokenNumber } from './store-checks.js'
 
 /** Options of {@link sqlLedgerStore}. */
@@ -216,9 +217,8 @@ export function sqlLedgerStore(executor: SqlExecutor, dialect: SqlDialect, optio
       const unique = [...new Set(keys)]
       if (unique.some((key) => typeof key !== 'string')) throw new LedgerStoreError('ack takes change keys (strings)')
       let acked = 0
-      const chunk = Math.max(1, dialect.maxParams - 1)
-      for (let i = 0; i < unique.length; i += chunk) {
-        const part = unique.slice(i, i + chunk)
+      // Fixed IN-list lengths (sql-chunks.ts): a long follow acknowledges batches of every size.
+      for (const part of statementChunks(unique, rowsPerStatement(1, dialect))) {
         const { changes } = await executor.query(statement(
           `UPDATE ledger_outbox SET acked_ms = ${now} WHERE acked_ms IS NULL AND change_key IN (${part.map(() => '?').join(', ')})`,
           part,
