@@ -1,6 +1,9 @@
 import type Database from 'better-sqlite3'
 import type { SqlExecutor, SqlResult, SqlStatement } from '@tbkit/core'
 
+/** Prepared statements kept per connection. */
+const MAX_PREPARED = 200
+
 /**
  * better-sqlite3 behind core's `SqlExecutor`. The driver is synchronous, so
  * each call runs to its end before the next starts; a batch is one
@@ -8,13 +11,15 @@ import type { SqlExecutor, SqlResult, SqlStatement } from '@tbkit/core'
  * processes on one file queue on the busy timeout instead of failing midway).
  */
 export function sqliteExecutor(db: Database.Database, owns = true): SqlExecutor {
-  // Prepared statements are reused: the ledger runs the same few SQL texts.
+  // Prepared statements are reused: the ledger runs a fixed set of SQL texts (its multi-row statements
+  // come in at most 8 row counts per kind: core's sql-chunks.ts), about 60 in all. The cap only guards
+  // against a caller with texts of its own; a dropped statement's native memory goes at V8's next collection.
   const prepared = new Map<string, Database.Statement>()
   const prepare = (sql: string) => {
     let statement = prepared.get(sql)
     if (statement === undefined) {
       statement = db.prepare(sql)
-      if (prepared.size >= 200) prepared.clear()
+      if (prepared.size >= MAX_PREPARED) prepared.clear()
       prepared.set(sql, statement)
     }
     return statement
