@@ -1,17 +1,7 @@
 // A redis-server of the benchmark's own on a free 127.0.0.1 port, without persistence.
 import { spawn } from 'node:child_process'
-import { createServer, Socket } from 'node:net'
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
-}
+import { Socket } from 'node:net'
+import { freePort } from './free-port.mjs'
 
 function answersPing(port) {
   return new Promise((resolve) => {

@@ -1,12 +1,4 @@
-import { defineConfig } from 'tsup'
+import { libraryBuild } from '../../tsup.library.js'
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  // import.meta.url locates @tbkit/core's spec files; the shim provides it in the CommonJS build.
-  shims: true,
-})
+// import.meta.url locates @tbkit/core's spec files; the shim provides it in the CommonJS build.
+export default libraryBuild({ shims: true })

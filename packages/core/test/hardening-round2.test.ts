@@ -29,11 +29,11 @@ import {
   type Platform,
   type TopCache,
   type TopCacheErrorInfo,
-  type TopHttpRequest,
   type TopHttpResponse,
   type TopLimiter,
 } from '../src/index.js'
 import { parseRetryAfter } from '../src/protocol/http-rate-limit.js'
+import { recordingPlatform } from './support/recording-platform.js'
 
 const APP = '12345678'
 const read: ApiMeta = { method: 'taobao.tbk.item.info.get', params: [{ name: 'num_iids', kind: 'string-list', required: true }], session: 'optional', safe: true }
@@ -47,17 +47,7 @@ const ban = (seconds: string): TopHttpResponse => ({
   text: JSON.stringify({ error_response: { code: 7, msg: 'App Call Limited', sub_code: 'accesscontrol.limited-by-app-access-count', sub_msg: `This ban will last for ${seconds} more seconds` } }),
 })
 
-function recording(answer: (request: TopHttpRequest) => TopHttpResponse | Promise<TopHttpResponse> = () => ok()) {
-  const requests: TopHttpRequest[] = []
-  const platform: Platform = {
-    random: () => 0,
-    async send(request) {
-      requests.push(request)
-      return answer(request)
-    },
-  }
-  return { platform, requests }
-}
+const recording = (answer: Parameters<typeof recordingPlatform>[0] = () => ok()) => recordingPlatform(answer)
 
 function clientOn(platform: Platform, extra: Record<string, unknown> = {}) {
   return createTopClient(platform, { appKey: APP, appSecret: 'secret-value', endpoint: ENDPOINT, catalog, retryBaseDelayMs: 1, retryMaxDelayMs: 2, ...extra })

@@ -21,26 +21,15 @@ import {
   createFetchSender,
   type ApiMeta,
   type Platform,
-  type TopHttpRequest,
-  type TopHttpResponse,
 } from '../src/index.js'
 import { decodeBatchAnswer, BATCH_SEPARATOR } from '../src/client/batch.js'
+import { recordingPlatform } from './support/recording-platform.js'
 
 const read: ApiMeta = { method: 'taobao.tbk.item.info.get', params: [{ name: 'num_iids', kind: 'string-list', required: true }], session: 'unknown', safe: true }
 const write: ApiMeta = { method: 'taobao.tbk.dg.vegas.tlj.create', params: [{ name: 'adzone_id', kind: 'number', required: true }], session: 'unknown', safe: false }
 const catalog = { [read.method]: read, [write.method]: write }
 
-function recording(answer: (request: TopHttpRequest) => TopHttpResponse | Promise<TopHttpResponse> = () => ({ status: 200, text: '{"ok":true}' })) {
-  const requests: TopHttpRequest[] = []
-  const platform: Platform = {
-    random: () => 0,
-    async send(request) {
-      requests.push(request)
-      return answer(request)
-    },
-  }
-  return { platform, requests }
-}
+const recording = recordingPlatform
 
 function clientOn(platform: Platform, extra: Record<string, unknown> = {}) {
   return createTopClient(platform, { appKey: '12345678', appSecret: 'secret-value', endpoint: 'http://127.0.0.1:9/router/rest', catalog, retryBaseDelayMs: 1, retryMaxDelayMs: 2, ...extra })

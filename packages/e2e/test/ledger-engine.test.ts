@@ -1,7 +1,7 @@
 import { createOrderLedger, LedgerFencedError, memoryLedgerStore, type LedgerChange, type LedgerStore } from '@tbkit/core'
-import { createOrderBook, startEmulator, type Emulator, type OrderBook, type OrderBookOptions } from '@tbkit/emulator'
-import { createClient, type NodeTopClient } from '@tbkit/node'
-import { afterEach, describe, expect, it } from 'vitest'
+import type { OrderBook } from '@tbkit/emulator'
+import { describe, expect, it } from 'vitest'
+import { useOrderBookGateway } from './order-book-gateway.js'
 import { compareLedgerWithTruth } from './ledger-truth.js'
 
 /**
@@ -14,23 +14,12 @@ import { compareLedgerWithTruth } from './ledger-truth.js'
 const APP = { appKey: '41000002', appSecret: 'ledger-engine-secret' }
 
 describe('the order ledger engine', { timeout: 300_000 }, () => {
-  let emulator: Emulator | undefined
-  let client: NodeTopClient | undefined
-  afterEach(async () => {
-    await client?.close()
-    await emulator?.close()
-  })
-
-  async function serve(options: OrderBookOptions): Promise<OrderBook> {
-    const book = createOrderBook(options)
-    emulator = await startEmulator({ apps: [APP], orderBook: book })
-    client = createClient({ ...APP, endpoint: emulator.url, maxRetries: 5, retryBaseDelayMs: 1, retryMaxDelayMs: 5 })
-    return book
-  }
+  const gateway = useOrderBookGateway(APP, { maxRetries: 5 })
+  const serve = gateway.serve
 
   function ledgerOf(book: OrderBook, store: LedgerStore, delivered: Map<string, number>, holder = 'runner-a') {
     return createOrderLedger({
-      client: client!,
+      client: gateway.client,
       store,
       appKey: APP.appKey,
       holder,
@@ -112,7 +101,7 @@ describe('the order ledger engine', { timeout: 300_000 }, () => {
     const seen: string[] = []
     let fail = true
     const ledger = createOrderLedger({
-      client: client!,
+      client: gateway.client,
       store,
       appKey: APP.appKey,
       now: () => book.clock.now(),

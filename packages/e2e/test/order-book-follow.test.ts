@@ -1,7 +1,8 @@
 import { formatTimestamp } from '@tbkit/core'
-import { createOrderBook, startEmulator, type Emulator, type OrderBook, type OrderBookOptions } from '@tbkit/emulator'
-import { createClient, type NodeTopClient } from '@tbkit/node'
-import { afterEach, describe, expect, it } from 'vitest'
+import type { OrderBook, OrderBookOptions } from '@tbkit/emulator'
+import type { NodeTopClient } from '@tbkit/node'
+import { describe, expect, it } from 'vitest'
+import { useOrderBookGateway } from './order-book-gateway.js'
 
 /**
  * The order book is followable: a follower that polls by modified_time
@@ -179,19 +180,8 @@ async function followAndCompare(book: OrderBook, client: NodeTopClient, interval
 }
 
 describe('following the order book through real HTTP with a @tbkit/node client', { timeout: 240_000 }, () => {
-  let emulator: Emulator | undefined
-  let client: NodeTopClient | undefined
-  afterEach(async () => {
-    await client?.close()
-    await emulator?.close()
-  })
-
-  async function serve(options: OrderBookOptions): Promise<OrderBook> {
-    const book = createOrderBook(options)
-    emulator = await startEmulator({ apps: [APP], orderBook: book })
-    client = createClient({ ...APP, endpoint: emulator.url, maxRetries: 3, retryBaseDelayMs: 1, retryMaxDelayMs: 5 })
-    return book
-  }
+  const gateway = useOrderBookGateway(APP, { maxRetries: 3 })
+  const serve = gateway.serve
 
   it.each<[string, OrderBookOptions]>([
     ['the small preset: a day of 6 000 orders with a midnight rush', { preset: 'small', seed: 17 }],
@@ -202,19 +192,19 @@ describe('following the order book through real HTTP with a @tbkit/node client',
   ])('polling more often than minChangeGapMs, looking back maxVisibilityLagMs, rebuilds the truth exactly: %s', async (_name, options) => {
     const book = await serve(options)
     const { minChangeGapMs, maxVisibilityLagMs } = book.bounds
-    const { problems, follower } = await followAndCompare(book, client!, minChangeGapMs - SECOND, maxVisibilityLagMs)
+    const { problems, follower } = await followAndCompare(book, gateway.client, minChangeGapMs - SECOND, maxVisibilityLagMs)
     expect(problems).toEqual([])
     const totals = book.truth.totals()
     expect(follower.seen.versions.size).toBe(totals.orders)
     expect([...follower.seen.versions.values()].reduce((n, v) => n + v.size, 0)).toBe(totals.transitions)
     expect(follower.seen.punishments.size).toBe(totals.punishments)
     expect(totals.lateOrders).toBeGreaterThan(0)
-    expect(emulator!.requests.every((r) => r.outcome === 'ok')).toBe(true)
+    expect(gateway.emulator.requests.every((r) => r.outcome === 'ok')).toBe(true)
   })
 
   it('and misses changes when it polls less often than the gap (the bound is what makes it work)', async () => {
     const book = await serve({ preset: 'small', seed: 19, orders: 1500, promotions: [], rates: { refund: 0.3 } })
-    const { problems } = await followAndCompare(book, client!, 3 * book.bounds.minChangeGapMs, book.bounds.maxVisibilityLagMs)
+    const { problems } = await followAndCompare(book, gateway.client, 3 * book.bounds.minChangeGapMs, book.bounds.maxVisibilityLagMs)
     expect(problems.some((p) => /transitions/.test(p))).toBe(true)
   })
 })

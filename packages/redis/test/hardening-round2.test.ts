@@ -7,30 +7,12 @@
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { createTopClient, MAX_BAN_MS, TopRateLimitError, TopTransportError, TopValidationError, type ApiMeta, type Platform } from '@tbkit/core'
-import { startRedis, type RedisServer } from '@tbkit/test-support'
-import { Redis } from 'ioredis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { redisCache, redisLimiter, type RedisLimiter } from '../src/index.js'
+import { describe, expect, it } from 'vitest'
+import { redisCache, redisLimiter } from '../src/index.js'
+import { useRedisLimiters } from './redis-limiters.js'
 
-let server: RedisServer
-let admin: Redis
-const made: RedisLimiter[] = []
-const limiter = (options: Omit<Parameters<typeof redisLimiter>[0], 'redis'>) => {
-  const one = redisLimiter({ redis: server.url, ...options })
-  made.push(one)
-  return one
-}
-
-beforeAll(async () => {
-  server = await startRedis()
-  admin = new Redis(server.url)
-})
-
-afterAll(async () => {
-  await Promise.all(made.map((l) => l.close()))
-  admin?.disconnect()
-  await server?.stop()
-})
+const redis = useRedisLimiters()
+const limiter = redis.limiter
 
 const now = () => Date.now()
 const YEARS_31 = 31 * 365 * 24 * 3600 * 1000
@@ -39,7 +21,7 @@ describe('1: bans on Redis are capped and can be cleared', () => {
   it('a ban of 31 years is recorded as a day: the key\'s TTL and the answer', async () => {
     const l = limiter({ perSecond: 5, prefix: 'cap' })
     await l.recordBan({ appKey: 'app', untilMs: now() + YEARS_31 })
-    const ttl = await admin.pttl('cap:{app}:ban')
+    const ttl = await redis.admin.pttl('cap:{app}:ban')
     expect(ttl).toBeGreaterThan(MAX_BAN_MS - 60_000)
     expect(ttl).toBeLessThanOrEqual(MAX_BAN_MS)
     const held = await l.acquire({ appKey: 'app', method: 'm.a', nowMs: now() })
@@ -58,20 +40,20 @@ describe('1: bans on Redis are capped and can be cleared', () => {
     }
     const client = createTopClient(platform, { appKey: 'gw', appSecret: 's', endpoint: 'http://127.0.0.1:9/router/rest', catalog: { [meta.method]: meta }, limiter: l, maxRetries: 0 })
     expect(await client.call(meta.method as never, { num_iids: '1' } as never).catch((e: unknown) => e)).toBeInstanceOf(TopRateLimitError)
-    expect(await admin.pttl('client-cap:{gw}:ban')).toBeLessThanOrEqual(MAX_BAN_MS)
+    expect(await redis.admin.pttl('client-cap:{gw}:ban')).toBeLessThanOrEqual(MAX_BAN_MS)
   })
 
   it('a ban stored longer (by hand, or by an older tbkit) is cut to a day when read, and by the next record', async () => {
     const l = limiter({ perSecond: 5, prefix: 'old' })
     const far = String(now() + YEARS_31)
-    await admin.set('old:{app}:ban', far, 'PX', YEARS_31)
+    await redis.admin.set('old:{app}:ban', far, 'PX', YEARS_31)
     const held = await l.acquire({ appKey: 'app', method: 'm.a', nowMs: now() })
     expect((held as { retryAfterMs: number }).retryAfterMs).toBeLessThanOrEqual(MAX_BAN_MS)
-    expect(await admin.pttl('old:{app}:ban')).toBeLessThanOrEqual(MAX_BAN_MS)
+    expect(await redis.admin.pttl('old:{app}:ban')).toBeLessThanOrEqual(MAX_BAN_MS)
 
-    await admin.set('old:{other}:ban', far, 'PX', YEARS_31)
+    await redis.admin.set('old:{other}:ban', far, 'PX', YEARS_31)
     await l.recordBan({ appKey: 'other', untilMs: now() + 5000 })
-    expect(await admin.pttl('old:{other}:ban')).toBeLessThanOrEqual(MAX_BAN_MS)
+    expect(await redis.admin.pttl('old:{other}:ban')).toBeLessThanOrEqual(MAX_BAN_MS)
   })
 
   it('clearBan: every process sharing the Redis may call again; the fallback forgets it too', async () => {
@@ -80,13 +62,12 @@ describe('1: bans on Redis are capped and can be cleared', () => {
     await a.recordBan({ appKey: 'app', untilMs: now() + 3_600_000 })
     expect(await b.acquire({ appKey: 'app', method: 'm.a', nowMs: now() })).toMatchObject({ granted: false, reason: 'ban' })
     await b.clearBan({ appKey: 'app' })
-    expect(await admin.exists('clear:{app}:ban')).toBe(0)
+    expect(await redis.admin.exists('clear:{app}:ban')).toBe(0)
     expect(await a.acquire({ appKey: 'app', method: 'm.a', nowMs: now() })).toEqual({ granted: true })
   })
 
   it('clearBan with Redis out of reach: a TopTransportError, not silence', async () => {
-    const down = redisLimiter({ redis: 'redis://127.0.0.1:1', perSecond: 5, commandTimeoutMs: 200 })
-    made.push(down)
+    const down = limiter({ redis: 'redis://127.0.0.1:1', perSecond: 5, commandTimeoutMs: 200 })
     expect(await down.clearBan({ appKey: 'app' }).catch((e: unknown) => e)).toBeInstanceOf(TopTransportError)
   })
 })
@@ -99,7 +80,7 @@ describe('12: app keys are escaped in key names, never replaced', () => {
       expect(await l.acquire({ appKey: other, method: 'm.a', nowMs: now() })).toEqual({ granted: true })
     }
     expect(await l.acquire({ appKey: 'a{b', method: 'm.a', nowMs: now() })).toMatchObject({ granted: false, reason: 'ban' })
-    const keys = await admin.keys('esc:*')
+    const keys = await redis.admin.keys('esc:*')
     expect(new Set(keys).size).toBe(keys.length)
     // One hash tag per app (the braces of the tag itself are the only ones).
     for (const key of keys) expect(key.match(/[{}]/g)).toEqual(['{', '}'])
@@ -114,7 +95,7 @@ describe('12: absurd settings are refused', () => {
     ['commandTimeoutMs: Infinity', { perSecond: 5, commandTimeoutMs: Number.POSITIVE_INFINITY }],
     ['retryStoreAfterMs: 1e300', { perSecond: 5, retryStoreAfterMs: 1e300 }],
   ])('redisLimiter %s: TopValidationError', (_name, options) => {
-    expect(() => redisLimiter({ redis: server.url, ...options })).toThrow(TopValidationError)
+    expect(() => redisLimiter({ redis: redis.url, ...options })).toThrow(TopValidationError)
   })
 
   it.each([
@@ -122,7 +103,7 @@ describe('12: absurd settings are refused', () => {
     ['a method TTL of 1e300', { ttlByMethod: { 'taobao.tbk.x.get': 1e300 } }],
     ['commandTimeoutMs: 1e300', { commandTimeoutMs: 1e300 }],
   ])('redisCache %s: TopValidationError', (_name, options) => {
-    expect(() => redisCache({ redis: server.url, ...options })).toThrow(TopValidationError)
+    expect(() => redisCache({ redis: redis.url, ...options })).toThrow(TopValidationError)
   })
 })
 
@@ -130,7 +111,7 @@ describe('9: close() leaves no timer behind', () => {
   it('a process that used both stores from a URL exits at once after closing them, not commandTimeoutMs later', async () => {
     const commandTimeoutMs = 20_000
     const script = fileURLToPath(new URL('./close-exit.mjs', import.meta.url))
-    const child = spawn(process.execPath, [script, server.url, String(commandTimeoutMs)], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [script, redis.url, String(commandTimeoutMs)], { stdio: ['ignore', 'pipe', 'pipe'] })
     let stderr = ''
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
     let closedAt = 0

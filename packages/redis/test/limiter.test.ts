@@ -1,35 +1,17 @@
 import { TopValidationError } from '@tbkit/core'
-import { Redis } from 'ioredis'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { redisLimiter, type RedisLimiter } from '../src/index.js'
-import { startRedis, type RedisServer } from '@tbkit/test-support'
+import { describe, expect, it } from 'vitest'
+import { redisLimiter } from '../src/index.js'
+import { useRedisLimiters } from './redis-limiters.js'
 
-let server: RedisServer
-let admin: Redis
-const made: RedisLimiter[] = []
-const limiter = (options: Omit<Parameters<typeof redisLimiter>[0], 'redis'>) => {
-  const made1 = redisLimiter({ redis: server.url, ...options })
-  made.push(made1)
-  return made1
-}
-
-beforeAll(async () => {
-  server = await startRedis()
-  admin = new Redis(server.url)
-})
-
-afterAll(async () => {
-  await Promise.all(made.map((l) => l.close()))
-  admin?.disconnect()
-  await server?.stop()
-})
+const redis = useRedisLimiters()
+const limiter = redis.limiter
 
 describe('redisLimiter', () => {
   it('rejects bad options with a typed error', () => {
-    expect(() => redisLimiter({ redis: server.url, perSecond: 0 })).toThrow(TopValidationError)
+    expect(() => redisLimiter({ redis: redis.url, perSecond: 0 })).toThrow(TopValidationError)
     expect(() => redisLimiter({ redis: 'http://127.0.0.1:1', perSecond: 1 })).toThrow(TopValidationError)
-    expect(() => redisLimiter({ redis: server.url, perSecond: 1, prefix: 'a{b}' })).toThrow(TopValidationError)
-    expect(() => redisLimiter({ redis: server.url, perSecond: 1, onStoreError: 'retry' as never })).toThrow(TopValidationError)
+    expect(() => redisLimiter({ redis: redis.url, perSecond: 1, prefix: 'a{b}' })).toThrow(TopValidationError)
+    expect(() => redisLimiter({ redis: redis.url, perSecond: 1, onStoreError: 'retry' as never })).toThrow(TopValidationError)
   })
 
   it('never hands one slot to two processes: concurrent asks from two connections get exactly the burst', async () => {
@@ -69,8 +51,8 @@ describe('redisLimiter', () => {
     expect(decision).toMatchObject({ granted: false, reason: 'ban' })
     expect((decision as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(2500)
     expect((await b.acquire({ appKey: 'other', method: 'm.a', nowMs: Date.now() })).granted).toBe(true)
-    const keys = (await admin.keys('ban:*')).sort()
+    const keys = (await redis.admin.keys('ban:*')).sort()
     expect(keys).toEqual(['ban:{app}:ban', 'ban:{other}:pace'])
-    expect(await admin.pttl('ban:{app}:ban')).toBeGreaterThan(2500)
+    expect(await redis.admin.pttl('ban:{app}:ban')).toBeGreaterThan(2500)
   })
 })

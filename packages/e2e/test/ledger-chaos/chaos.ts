@@ -51,7 +51,8 @@ export interface ChaosReport {
   readonly delivered: number
   readonly undelivered: number
   readonly pendingAfter: number
-  readonly runnerErrors: number
+  /** Passes that threw (the database restarted, the lease was fenced) and were tried again. */
+  readonly passesRetried: number
   readonly seconds: number
 }
 
@@ -217,7 +218,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       delivered: delivered.size,
       undelivered,
       pendingAfter,
-      runnerErrors,
+      passesRetried: runnerErrors,
       seconds: Math.round((Date.now() - started) / 1000),
     }
   } finally {

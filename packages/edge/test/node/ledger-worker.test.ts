@@ -8,7 +8,8 @@ import { createOrderBook, startEmulator, type Emulator, type OrderBook } from '@
 import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { compareLedgerWithTruth } from '../../../e2e/test/ledger-truth.js'
-import { d1LedgerStore, type D1DatabaseLike } from '../../src/d1-ledger-store.js'
+import { D1_RELAY_SCRIPT, d1OverHttp } from '@tbkit/test-support/d1-relay'
+import { d1LedgerStore } from '../../src/d1-ledger-store.js'
 import { readWranglerConfig } from './wrangler-config.js'
 import { REPO_ROOT, RuntimeOutput, WRANGLER } from './workers.js'
 
@@ -66,24 +67,31 @@ beforeAll(async () => {
   emulator = await startEmulator({ apps: [APP], orderBook: book, admin: true })
   worker = new Miniflare({
     handleRuntimeStdio: output.handleRuntimeStdio,
-    modules: true,
-    script: await buildExample(),
-    compatibilityDate: config.compatibility_date,
-    compatibilityFlags: config.compatibility_flags ?? [],
-    bindings: {
-      ...config.vars,
-      TBK_APP_KEY: APP.appKey,
-      TBK_APP_SECRET: APP.appSecret,
-      TBK_ENDPOINT: emulator.url,
-      TBK_CLOCK_URL: `${emulator.adminUrl}/clock`,
-      TBK_LEDGER_TOKEN: TOKEN,
-      // The book shows a change at most 5 minutes late.
-      TBK_LEDGER_LOOKBACK_MINUTES: '7',
-    },
-    d1Databases: { DB: 'tbk-ledger' },
     // Lets /cdn-cgi/mf/scheduled fire the Cron Trigger over HTTP.
     unsafeTriggerHandlers: true,
     cf: false,
+    workers: [
+      {
+        name: 'ledger-worker',
+        modules: true,
+        script: await buildExample(),
+        compatibilityDate: config.compatibility_date,
+        compatibilityFlags: config.compatibility_flags ?? [],
+        bindings: {
+          ...config.vars,
+          TBK_APP_KEY: APP.appKey,
+          TBK_APP_SECRET: APP.appSecret,
+          TBK_ENDPOINT: emulator.url,
+          TBK_CLOCK_URL: `${emulator.adminUrl}/clock`,
+          TBK_LEDGER_TOKEN: TOKEN,
+          // The book shows a change at most 5 minutes late.
+          TBK_LEDGER_LOOKBACK_MINUTES: '7',
+        },
+        d1Databases: { DB: 'tbk-ledger' },
+      },
+      // The test reads the same database through a relay (test-support's d1-relay).
+      { name: 'd1-relay', modules: true, script: D1_RELAY_SCRIPT, compatibilityDate: '2025-09-01', routes: ['d1.relay/*'], d1Databases: { DB: 'tbk-ledger' } },
+    ],
   })
   await worker.ready
 }, 240_000)
@@ -109,7 +117,7 @@ describe('examples/ledger-worker (Cron Trigger → D1, in workerd)', () => {
       if (book.clock.now() >= book.bounds.quietAtMs + step) break
       book.clock.advance(step)
     }
-    const db = (await worker.getD1Database('DB')) as unknown as D1DatabaseLike
+    const db = d1OverHttp((body) => worker.dispatchFetch('http://d1.relay/', { method: 'POST', body }), 'DB')
     const store = d1LedgerStore(db)
     expect(await compareLedgerWithTruth(store, book)).toEqual([])
     const truth = book.truth.totals()
