@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { catalogMethods, corpusAnswer } from '../../../bench/fixtures/answer-corpus.mjs'
+import { findBareUnsafeIntegers, findUnsafeIntegersNear } from '../src/protocol/bare-integers.js'
 import { parseJson, parseJsonExact, parseJsonRepaired } from '../src/protocol/json.js'
+import { parseQuotedInPieces } from '../src/protocol/json-pieces.js'
 import { referenceParse } from './fixtures/reference-json.js'
 
 // The decoding benchmark's corpus (bench/fixtures/answer-corpus.mjs), small:
@@ -26,11 +28,14 @@ describe('parseJson on an answer of every catalog method', () => {
     expect(JSON.stringify(parseJson(text))).toContain(`"corpus_item_id":"${ids[0]}"`)
   })
 
-  it('answers the same on large bodies, where the ids are restored after parsing the body as it is', () => {
-    for (const method of ['taobao.tbk.dg.material.optional.upgrade', 'taobao.tbk.sc.order.details.get']) {
+  it('answers the same on large bodies, parsed in pieces', () => {
+    for (const method of ['taobao.tbk.dg.material.optional.upgrade', 'taobao.tbk.sc.order.details.get', 'taobao.tbk.sc.punish.order.get']) {
       const text = corpusAnswer(method, 600_000)
-      expect(text.length).toBeGreaterThan(256 * 1024)
-      expect(parseJson(text)).toEqual(referenceParse(text))
+      const want = referenceParse(text)
+      expect(parseJson(text)).toEqual(want)
+      // The pieces answer by themselves (no fall-back to one quoted copy), with the probe's list and the exact one.
+      expect(parseQuotedInPieces(text, findUnsafeIntegersNear(text)!)).toEqual(want)
+      expect(parseQuotedInPieces(text, findBareUnsafeIntegers(text))).toEqual(want)
     }
   })
 })

@@ -165,6 +165,16 @@ function quoteRole(text: string, quote: number): number {
   return code === 58 || code === 44 || code === 91 || code === 123 ? 0 : CLOSES
 }
 
+/**
+ * Whether a quote preceded by this character (and followed by `:`) closes a
+ * string: an opening quote follows whitespace, `:`, `,`, `[`, `{` or nothing,
+ * and one after a backslash may be escaped, and one after a quote may open
+ * (`""`) — anything else (a key's last letter) settles it.
+ */
+function closesKey(code: number): boolean {
+  return code > 32 && code !== 92 && code !== 58 && code !== 44 && code !== 91 && code !== 123 && code !== 34
+}
+
 const NO_QUOTE = -1
 const UNSETTLED = -2
 
@@ -194,11 +204,10 @@ function nearestQuote(text: string, at: number): number {
 
 /**
  * The fast path: `[start, end)` pairs, in document order, of every bare
- * integer in `text` beyond ±(2^53−1); undefined when it cannot be sure, or
- * when a number outside strings is written as a long fraction or exponent
- * (`12345678901234567890.0`: `JSON.parse` rounds it to a value an id could
- * also have, which only the exact path tells apart). Only sound for a body
- * `JSON.parse` accepts: the caller parses the body itself.
+ * integer in `text` beyond ±(2^53−1), the same list as the exact path's;
+ * undefined when it cannot be sure. Only sound for a body `JSON.parse`
+ * accepts: on a broken one, parsing the quoted text fails too, and json.ts's
+ * repair pass decides.
  */
 export function findUnsafeIntegersNear(text: string): number[] | undefined {
   const found: number[] = []
@@ -215,6 +224,25 @@ export function findUnsafeIntegersNear(text: string): number[] | undefined {
     // The next long run starts after `end`, so it covers `end + 16` or a later probe.
     probe = end + MIN_UNSAFE_DIGITS
     if (end - start < MIN_UNSAFE_DIGITS) continue
+    // The two shapes nearly every id has, told from three neighbours (what nearestQuote would conclude, without its look-back).
+    const before = text.charCodeAt(start - 1)
+    if (before === 58 && text.charCodeAt(start - 2) === 34 && closesKey(text.charCodeAt(start - 3))) {
+      // `"key":123…,`: that quote can only close a string, so the run is bare.
+      const after = text.charCodeAt(end)
+      if (after === 44 || after === 125 || after === 93) {
+        if (text.charCodeAt(start) !== 48 && isUnsafeRun(text, start, end)) found.push(start, end)
+        continue
+      }
+    } else if (before === 34) {
+      const open = text.charCodeAt(start - 2)
+      if (open === 58 || open === 44 || open === 91) {
+        // `:"123…`: a quote followed by a digit opens a string (and one after `:`, `,` or `[` is not escaped); go on after it.
+        const close = stringEnd(text, start)
+        if (close < 0) return undefined
+        probe = Math.max(probe, close + MIN_UNSAFE_DIGITS)
+        continue
+      }
+    }
     const quote = nearestQuote(text, start)
     if (quote === UNSETTLED) return undefined
     if (quote >= 0 && quote % 2 === 1) {
@@ -225,7 +253,6 @@ export function findUnsafeIntegersNear(text: string): number[] | undefined {
       continue
     }
     const token = integerStart(text, start, end)
-    if (token === FORM_OTHER) return undefined
     if (token >= 0 && isUnsafeRun(text, start, end)) found.push(token, end)
   }
   return found

@@ -1,7 +1,7 @@
 /**
  * json-fast.ts as core's workerd build has it (tsup.config.ts): the exact
  * path on every body. Same answers (the tests hold every path to one); a
- * little slower than the probe-and-restore path on multi-megabyte bodies,
+ * little slower than the probe-and-pieces path on multi-megabyte bodies,
  * which Workers rarely see, and without its code in a Worker's bundle.
  */
 

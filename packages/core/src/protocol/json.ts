@@ -93,12 +93,12 @@ function repairJson(text: string): string {
  * numbers come back as their exact decimal strings; everything else is what
  * `JSON.parse` returns.
  *
- * Fast path (json-fast.ts): find those integers by probing (bare-integers.ts),
- * parse the body as it is, and put their digits back by value
- * (restore-integers.ts) on a large body, in a quoted copy otherwise. When the
- * probe cannot be sure which digits are bare, the exact path (json-exact.ts)
- * finds them with a walk that knows where every string is and quotes them in
- * one rebuilt string. Core's workerd build takes the exact path on every body.
+ * Fast path (json-fast.ts): find those integers by probing (bare-integers.ts;
+ * when the probe cannot be sure which digits are bare, a walk that knows
+ * where every string is), and parse the body with them quoted: in pieces on a
+ * large body (json-pieces.ts), in one quoted copy otherwise. Core's workerd
+ * build takes the exact path (json-exact.ts: walk, one quoted copy) on every
+ * body.
  * A body `JSON.parse` rejects gets the repair pass, and a body still broken a
  * {@link TopJsonError}.
  */

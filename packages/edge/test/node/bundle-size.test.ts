@@ -73,15 +73,15 @@ describe('bundle size', () => {
       expect(code, name).not.toContain(`"${name}"`)
     }
     expect(code).not.toMatch(PORTABLE_MD5)
-    // Core's workerd build: parseJson's exact path only, without the probe-and-restore code for multi-megabyte bodies.
-    for (const name of ['restoreUnsafeIntegers', 'findUnsafeIntegersNear']) expect(code, name).not.toContain(`"${name}"`)
+    // Core's workerd build: parseJson's exact path only, without the probe-and-pieces code for multi-megabyte bodies.
+    for (const name of ['parseQuotedInPieces', 'findUnsafeIntegersNear']) expect(code, name).not.toContain(`"${name}"`)
     expect(code).toContain('"parseJsonExact"')
     // Under the other conditions (Deno, Bun, other Worker runtimes) the probed crypto keeps the portable MD5 to fall back on.
     const elsewhere = await bundleWorker(fixture('one-call-worker.ts'), { minify: true, conditions: ['worker', 'browser'] })
     expect(elsewhere.code).toMatch(PORTABLE_MD5)
     expect(elsewhere.inputs).toContain('packages/edge/dist/index.js')
     expect(elsewhere.inputs).toContain('packages/core/dist/index.js')
-    expect(elsewhere.code).toContain('"restoreUnsafeIntegers"')
+    expect(elsewhere.code).toContain('"parseQuotedInPieces"')
   })
 
   it('bundles every method only when the catalog is asked for', async () => {
