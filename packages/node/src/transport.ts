@@ -61,11 +61,18 @@ export function retryAfterOf(status: number, header: string | string[] | undefin
   return Array.isArray(header) ? header[0] : header
 }
 
-/** The answer decoded for core (content-encoding undone, UTF-8 text). */
-export async function httpResponse(answer: Answer): Promise<TopHttpResponse> {
-  const { status, encoding, bytes, retryAfter } = answer
-  const text = encoding === '' || encoding === 'identity' ? utf8.decode(bytes) : await decodeBody(bytes, encoding, status)
+function responseOf(status: number, text: string, retryAfter: string | undefined): TopHttpResponse {
   return retryAfter === undefined ? { status, text } : { status, text, retryAfter }
+}
+
+/**
+ * The answer decoded for core (content-encoding undone, UTF-8 text): at once
+ * for an uncompressed answer, a promise when it must be decompressed first.
+ */
+export function httpResponse(answer: Answer): TopHttpResponse | Promise<TopHttpResponse> {
+  const { status, encoding, bytes, retryAfter } = answer
+  if (encoding === '' || encoding === 'identity') return responseOf(status, utf8.decode(bytes), retryAfter)
+  return decodeBody(bytes, encoding, status).then((text) => responseOf(status, text, retryAfter))
 }
 
 /**
@@ -82,81 +89,108 @@ export function notSent(reason: Error): Error {
   return error
 }
 
+/** `name` (a raw header name, a Buffer or a string) is `lowerCaseName`, told by its length first: most headers never become a string. */
+function headerIs(name: Buffer | string, lowerCaseName: string): boolean {
+  return name.length === lowerCaseName.length && name.toString().toLowerCase() === lowerCaseName
+}
+
 /**
  * Collects one answer into memory (gateway answers are JSON, read whole
- * anyway). Using undici's dispatch handler directly skips the per-response
- * stream `undici.request` builds, which is most of its cost per call.
+ * anyway). It is undici's own handler interface, the one its `request`
+ * uses: no per-response stream (most of `request`'s cost per call), and,
+ * unlike the newer controller interface, no adapter object per request that
+ * turns every header into an object first; it reads only the two headers it
+ * needs. It is also the interface every undici major (6 to 7) dispatches to,
+ * so a dispatcher of the caller's works whichever undici made it.
  */
 class AnswerCollector implements Dispatcher.DispatchHandler {
   private status = 0
   private encoding = ''
   private retryAfter: string | undefined
-  /** undici calls onRequestStart just before it writes the request: until then not a byte has left. */
+  /** undici calls onConnect just before it writes the request: until then not a byte has left. */
   private writing = false
   private chunks: Buffer[] = []
   private received = 0
-  private controller: Dispatcher.DispatchController | undefined
+  private abortRequest: ((error: Error) => void) | undefined
   private abortedWith: Error | undefined
   private stopListening: (() => void) | undefined
   settled = false
 
   constructor(
     request: TopHttpRequest,
-    private readonly resolve: (answer: Answer) => void,
-    private readonly reject: (error: Error) => void,
+    private readonly resolve: (response: TopHttpResponse | Promise<TopHttpResponse>) => void,
+    private readonly reject: (error: unknown) => void,
   ) {
-    this.stopListening = listenForAbort(request, this.onAbort)
+    this.stopListening = listenForAbort(request, (reason) => this.onAbort(reason))
   }
 
-  private readonly onAbort = (reason: Error): void => {
+  private onAbort(reason: Error): void {
     this.abortedWith = reason
-    if (this.controller) this.controller.abort(reason)
+    if (this.abortRequest) this.abortRequest(reason)
     // Still queued for a socket: undici can only cancel it once it starts
-    // (onRequestStart does), but the caller is answered now.
+    // (onConnect does), but the caller is answered now.
     else if (this.finish()) this.reject(notSent(reason))
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller
+  onConnect(abort: (error?: Error) => void): void {
+    this.abortRequest = abort
     this.chunks = []
     this.received = 0
     // Aborted here, undici does not write it.
-    if (this.abortedWith) controller.abort(this.abortedWith)
+    if (this.abortedWith) abort(this.abortedWith)
     else this.writing = true
   }
 
-  onResponseStart(_: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+  onHeaders(statusCode: number, rawHeaders: (Buffer | string)[]): boolean {
     this.status = statusCode
-    const encoding = headers['content-encoding']
-    this.encoding = Array.isArray(encoding) ? encoding.join(',') : (encoding ?? '')
-    this.retryAfter = retryAfterOf(statusCode, headers['retry-after'])
+    let encoding = ''
+    let retryAfter: string | undefined
+    for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+      const name = rawHeaders[i]!
+      if (headerIs(name, 'content-encoding')) {
+        const value = rawHeaders[i + 1]!.toString()
+        encoding = encoding === '' ? value : `${encoding},${value}`
+      } else if (retryAfter === undefined && headerIs(name, 'retry-after')) {
+        retryAfter = rawHeaders[i + 1]!.toString()
+      }
+    }
+    this.encoding = encoding
+    this.retryAfter = retryAfterOf(statusCode, retryAfter)
+    return true
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onData(chunk: Buffer): boolean {
     this.received += chunk.length
     if (this.received > MAX_ANSWER_BYTES) {
-      controller.abort(
+      this.abortRequest?.(
         new TopTransportError(`The answer exceeds ${MAX_ANSWER_BYTES} bytes; refusing to buffer more`, {
           kind: 'decode',
           status: this.status,
           retryable: false,
         }),
       )
-      return
+      return false
     }
     this.chunks.push(chunk)
+    return true
   }
 
-  onResponseEnd(): void {
-    if (this.finish()) {
-      const bytes = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks)
-      this.resolve({ status: this.status, encoding: this.encoding, bytes, retryAfter: this.retryAfter })
+  onComplete(): void {
+    if (!this.finish()) return
+    const bytes = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks)
+    let response: TopHttpResponse | Promise<TopHttpResponse>
+    try {
+      response = httpResponse({ status: this.status, encoding: this.encoding, bytes, retryAfter: this.retryAfter })
+    } catch (error) {
+      this.reject(error)
+      return
     }
+    this.resolve(response)
   }
 
-  onResponseError(_: Dispatcher.DispatchController | null, error: Error): void {
+  onError(error: Error): void {
     // Failed before undici started writing (no connection, a refused one): provably not sent.
-    if (this.finish()) this.reject(this.writing ? error : notSent(error))
+    if (this.finish()) this.reject(tlsFailure(error) ?? (this.writing ? error : notSent(error)))
   }
 
   private finish(): boolean {
@@ -211,33 +245,43 @@ export function listenForAbort(request: TopHttpRequest, listener: (reason: Error
   return () => signal.removeEventListener('abort', onAbort)
 }
 
+// The request's headers and the body's, merged once per pair: a client sends
+// the same two objects on every call (both are never changed once made).
+let lastMerge: { request: object; body: object; merged: Record<string, string> } | undefined
+function mergedHeaders(request: Readonly<Record<string, string>>, body: Record<string, string>): Record<string, string> {
+  if (lastMerge?.request !== request || lastMerge.body !== body) lastMerge = { request, body, merged: { ...request, ...body } }
+  return lastMerge.merged
+}
+
 /**
  * Send one gateway request through an undici dispatcher. An abort ends the
  * request and closes its socket at once; a finished answer returns the
- * socket to the keep-alive pool.
+ * socket to the keep-alive pool. A text body goes out at once, with no
+ * promise hop before the dispatch or after the answer.
  */
-export async function sendWithUndici(dispatcher: Dispatcher, request: TopHttpRequest): Promise<TopHttpResponse> {
+export function sendWithUndici(dispatcher: Dispatcher, request: TopHttpRequest): Promise<TopHttpResponse> {
   const prepared = wireBody(request)
-  const wire = prepared instanceof Promise ? await prepared : prepared
-  try {
-    const { origin, path } = targetOf(request.url)
-    const answer = await new Promise<Answer>((resolve, reject) => {
-      const collector = new AnswerCollector(request, resolve, reject)
-      // Aborted while the body was prepared: the collector has answered already.
-      if (collector.settled) return
-      try {
-        dispatcher.dispatch(
-          { origin, path, method: 'POST', headers: { ...request.headers, ...wire.headers }, body: wire.body },
-          collector,
-        )
-      } catch (error) {
-        collector.onResponseError(null, error as Error)
-      }
-    }).catch((error: unknown) => {
-      throw tlsFailure(error) ?? error
+  if (prepared instanceof Promise) {
+    return prepared.then((wire) => {
+      const sent = dispatchWire(dispatcher, request, wire, { ...request.headers, ...wire.headers })
+      const close = () => wire.multipart?.close()
+      sent.then(close, close)
+      return sent
     })
-    return await httpResponse(answer)
-  } finally {
-    wire.multipart?.close()
   }
+  return dispatchWire(dispatcher, request, prepared, mergedHeaders(request.headers, prepared.headers))
+}
+
+function dispatchWire(dispatcher: Dispatcher, request: TopHttpRequest, wire: WireBody, headers: Record<string, string>): Promise<TopHttpResponse> {
+  const { origin, path } = targetOf(request.url)
+  return new Promise<TopHttpResponse>((resolve, reject) => {
+    const collector = new AnswerCollector(request, resolve, reject)
+    // Aborted while the body was prepared: the collector has answered already.
+    if (collector.settled) return
+    try {
+      dispatcher.dispatch({ origin, path, method: 'POST', headers, body: wire.body }, collector)
+    } catch (error) {
+      collector.onError(error as Error)
+    }
+  })
 }

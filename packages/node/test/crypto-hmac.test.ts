@@ -36,4 +36,28 @@ describe('nodeCrypto HMAC from one-shot digests', () => {
     key[0] = 0x46 // 'F'
     expect(nodeCrypto.hmacSha256Hex(key, data)).toBe(reference('sha256', key, data))
   })
+
+  it('signs text as its UTF-8 bytes, whatever the key or the text (the *OfText digests)', () => {
+    // ASCII keys take the one-string path, others the buffer path; texts cross the scratch room (4 KB).
+    const key = fc.oneof(fc.string({ maxLength: 80 }).map((s) => new TextEncoder().encode(s)), fc.uint8Array({ maxLength: 200 }))
+    const text = fc.oneof(fc.string({ maxLength: 300, unit: 'grapheme' }), fc.string({ maxLength: 300, unit: 'binary' }), fc.string({ minLength: 1300, maxLength: 1500 }))
+    fc.assert(
+      fc.property(fc.array(fc.tuple(key, text), { minLength: 1, maxLength: 6 }), (calls) => {
+        for (const [k, t] of calls) {
+          const bytes = new TextEncoder().encode(t)
+          expect(nodeCrypto.hmacSha256HexOfText!(k, t)).toBe(reference('sha256', k, bytes))
+          expect(nodeCrypto.hmacMd5HexOfText!(k, t)).toBe(reference('md5', k, bytes))
+          expect(nodeCrypto.md5HexOfText!(t)).toBe(nodeCrypto.md5Hex(bytes))
+        }
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('encodes a lone surrogate in signed text as TextEncoder does (U+FFFD)', () => {
+    const key = new TextEncoder().encode('secret')
+    for (const text of ['a\ud800b', '\udfff', `${'x'.repeat(2_000)}\ud800`]) {
+      expect(nodeCrypto.hmacSha256HexOfText!(key, text)).toBe(reference('sha256', key, new TextEncoder().encode(text)))
+    }
+  })
 })

@@ -7,9 +7,11 @@ import type { ApiMeta, Catalog } from '../protocol/meta.js'
 import type { Platform, TopHttpRequest, TopHttpResponse, TopRequestBody } from './platform.js'
 import { redactFields, redactSecrets, redactUrl } from '../protocol/redact.js'
 import { displaySafe } from '../protocol/sanitize.js'
+import { emptyRecord } from '../protocol/records.js'
 import { decodeResponse, requestIdOf } from '../protocol/response.js'
 import { retryDelay, type RetryPolicy } from './retry.js'
-import { canonicalString, SIGN_METHODS, signCanonicalWith, type SignMethod } from '../protocol/sign.js'
+import { SIGN_METHODS, signCanonicalWith, type SignMethod } from '../protocol/sign.js'
+import { canonicalOf, SignedFields, systemFields, type SystemFields } from './signed-fields.js'
 import { formatTimestamp } from '../protocol/timestamp.js'
 import { validateParams } from './validate.js'
 import { CLIENT_WEB_APIS, requireWebApis } from '../protocol/web-apis.js'
@@ -18,7 +20,7 @@ import { sleep } from './timers.js'
 import { httpRateLimitError } from '../protocol/http-rate-limit.js'
 import type { TopCache, TopLimiter } from './quota/quota.js'
 import { clientQuota, needsDefine, type ClientQuota, type ClientReadCache, type QuotaPolicy, type TopCacheErrorInfo } from './quota/policy.js'
-import { CLIENT_INTERNALS, SCRUB_ERROR, type ClientInternals } from './internals.js'
+import { CLIENT_INTERNALS, SCRUB_ERROR, type AttemptBuild, type BuiltAttempt, type ClientInternals } from './internals.js'
 import { TELEMETRY_POLICY, type ReportCall, type TelemetryPolicy, type TopTelemetry, type WithTelemetryPolicy } from './telemetry.js'
 
 export const DEFAULT_ENDPOINT = 'https://eco.taobao.com/router/rest'
@@ -153,8 +155,8 @@ const NO_OPTIONS: CallOptions = Object.freeze({})
 const STALE_SIGNATURE_MS = 60_000
 
 /**
- * The caller's params, each key and value read once into a copy (null
- * prototype: `__proto__` is a param like any other): what is checked is what
+ * The caller's params, each key and value read once into a copy (no
+ * inherited members: `__proto__` is a param like any other): what is checked is what
  * is sent, even from a getter that answers differently each time. Only a
  * plain object (a Map's or a Date's entries are not own keys: they would go
  * as no params). Anything else, or a getter or Proxy trap that throws, is
@@ -165,7 +167,7 @@ function readParams(method: string, params: unknown): Record<string, unknown> {
   try {
     const proto = params !== null && typeof params === 'object' && Object.getPrototypeOf(params)
     if (proto === Object.prototype || proto === null) {
-      copy = Object.create(null) as Record<string, unknown>
+      copy = emptyRecord<unknown>()
       for (const key of Object.keys(params!)) copy[key] = (params as Record<string, unknown>)[key]
     }
   } catch (cause) {
@@ -195,31 +197,6 @@ function checkOptions(options: TopClientOptions): URL {
   return checkEndpoint(options.endpoint ?? DEFAULT_ENDPOINT, options.allowInsecureHttp === true)
 }
 
-function urlEncodeFields(fields: Readonly<Record<string, string>>): string {
-  let out = ''
-  for (const key of Object.keys(fields)) {
-    if (out) out += '&'
-    out += `${encodeComponent(key)}=${encodeComponent(fields[key]!)}`
-  }
-  return out
-}
-
-// What encodeURIComponent leaves as is: A–Z a–z 0–9 - _ . ! ~ * ' ( )
-const UNRESERVED = new Uint8Array(128)
-for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'()") UNRESERVED[c.charCodeAt(0)] = 1
-
-/**
- * encodeURIComponent, skipping the native call for text it would return
- * unchanged — most names and values of a request (ids, `json`, `2.0`, the
- * method, the hex signature); together ~1 µs per call.
- */
-function encodeComponent(text: string): string {
-  for (let i = 0; i < text.length; i++) {
-    if (UNRESERVED[text.charCodeAt(i)] !== 1) return encodeURIComponent(text)
-  }
-  return text
-}
-
 /**
  * A client for one app: signs, sends, retries what is safe to repeat, and
  * decodes — `call` and `prepareRequest`, and nothing a call does not use.
@@ -247,6 +224,7 @@ export class TopCallClient {
   readonly #nearMissMethod: ClientFallbacks['nearMissMethod']
   /** Reports a call to the `telemetry` option; undefined without one. */
   readonly #reportCall: ReportCall | undefined
+  #lastSystemFields: SystemFields | undefined
 
   constructor(platform: Platform, options: Readonly<TopClientOptions>) {
     // A runtime without these fails here, naming what is missing, not at first use.
@@ -328,30 +306,51 @@ export class TopCallClient {
   }
 
   /** `hooks`: a reported call's own (the client's and its telemetry's, see telemetry-report.ts). */
-  async #call(method: string, params: Record<string, unknown>, options: CallOptions, hooks?: CallHooks): Promise<unknown> {
+  #call(method: string, params: Record<string, unknown>, options: CallOptions, hooks?: CallHooks): Promise<unknown> {
     // The deadline counts from here: a slow cache lookup spends it too.
     const startedAt = Date.now()
-    if (options !== NO_OPTIONS) checkCallOptions(options)
-    const { meta, fields, files } = this.checkCall(method, params, options)
+    let checked: { meta: ApiMeta | undefined; fields: Record<string, string>; files: Record<string, unknown> }
+    try {
+      if (options !== NO_OPTIONS) checkCallOptions(options)
+      checked = this.checkCall(method, params, options)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    const { meta, fields, files } = checked
     const session = this.sessionFor(meta, options)
     const readCache: ClientReadCache | undefined = this.#quota?.readCache
     const cache = readCache?.cacheable(meta, files) ? readCache : undefined
-    const cacheKey = cache && (await cache.keyFor(method, fields, session))
-    if (cache && cacheKey !== undefined) {
-      const hit = await cache.lookup(method, cacheKey, options, startedAt, hooks)
-      if (hit !== undefined) return hit
-    }
-    return this.execute(method, meta, options, async () => {
-      const prepared = await this.prepare(method, fields, files, session)
-      const body: TopRequestBody =
-        Object.keys(files).length > 0
-          ? { type: 'multipart', fields: prepared.fields, files }
-          : { type: 'urlencoded', text: urlEncodeFields(prepared.fields) }
-      return {
-        request: { url: this.endpoint, headers: this.headers, body },
-        info: { params: prepared.fields, files: Object.keys(files) },
+    const build = () => this.#build(method, fields, files, session)
+    // Without a cache, straight to the attempts: no promise hop of its own.
+    if (!cache) return this.execute(method, meta, options, build, undefined, hooks, startedAt)
+    return (async () => {
+      const cacheKey = await cache.keyFor(method, fields, session)
+      if (cacheKey !== undefined) {
+        const hit = await cache.lookup(method, cacheKey, options, startedAt, hooks)
+        if (hit !== undefined) return hit
       }
-    }, cache && cacheKey !== undefined ? cache.decodeAndStore(method, cacheKey, options, startedAt) : undefined, hooks, startedAt)
+      return this.execute(method, meta, options, build, cacheKey !== undefined ? cache.decodeAndStore(method, cacheKey, options, startedAt) : undefined, hooks, startedAt)
+    })()
+  }
+
+  /** One attempt's request: synchronous when the platform signs synchronously (node:crypto), a promise otherwise. */
+  #build(
+    method: string,
+    params: Readonly<Record<string, string>>,
+    files: Readonly<Record<string, unknown>>,
+    session: string | undefined,
+  ): BuiltAttempt | Promise<BuiltAttempt> {
+    const signed = this.#signedFields(method, params, session, files)
+    const hasFiles = Object.keys(files).length > 0
+    const attempt = (fields: SignedFields): BuiltAttempt => ({
+      request: {
+        url: this.endpoint,
+        headers: this.headers,
+        body: hasFiles ? { type: 'multipart', fields: fields.record(), files } : { type: 'urlencoded', text: fields.urlEncoded() },
+      },
+      info: fields,
+    })
+    return signed instanceof Promise ? signed.then(attempt) : attempt(signed)
   }
 
   /**
@@ -378,7 +377,8 @@ export class TopCallClient {
       },
       envelope: async (body) => {
         const fields = this.#systemFields(undefined)
-        fields.sign = await signCanonicalWith(canonicalString(fields) + body, this.#appSecret, this.signMethod, this.crypto)
+        const system = systemFields('', undefined, fields.timestamp!, Object.keys(fields), Object.values(fields))
+        fields.sign = await signCanonicalWith(canonicalOf(system, fields, []) + body, this.#appSecret, this.signMethod, this.crypto)
         return fields
       },
       reportCall: this.#reportCall,
@@ -396,12 +396,10 @@ export class TopCallClient {
       throw new TopValidationError(`Not a TOP method name: ${JSON.stringify(method)}`, { param: 'method' })
     }
     const params = readParams(method, given)
-    const reserved = Object.keys(params).find((key) => CLIENT_SET_PARAMS.has(key))
-    if (reserved !== undefined) {
-      throw new TopValidationError(`${method}: param "${reserved}" is a system param the client sets (use the client's options)`, {
-        method,
-        param: reserved,
-      })
+    for (const key in params) {
+      if (CLIENT_SET_PARAMS.has(key)) {
+        throw new TopValidationError(`${method}: param "${key}" is a system param the client sets (use the client's options)`, { method, param: key })
+      }
     }
     const meta = Object.hasOwn(this.catalog, method) ? this.catalog[method] : undefined
     if (!meta && (options.validate ?? this.#options.validate ?? true)) {
@@ -434,19 +432,49 @@ export class TopCallClient {
     files: Readonly<Record<string, unknown>>,
     session: string | undefined,
   ): Promise<PreparedRequest> {
-    // Null prototype: a param named `__proto__` is a field like any other, not a prototype to set.
-    const fields: Record<string, string> = Object.assign(Object.create(null) as Record<string, string>, { method }, this.#systemFields(session))
-    for (const key of Object.keys(params)) fields[key] = params[key]!
-    const canonical = canonicalString(fields)
-    fields.sign = await signCanonicalWith(canonical, this.#appSecret, this.signMethod, this.crypto)
-    return { method, url: this.endpoint, headers: { ...this.headers }, fields, files, canonical }
+    const signed = await this.#signedFields(method, params, session, files)
+    return { method, url: this.endpoint, headers: { ...this.headers }, fields: signed.record(), files, canonical: signed.canonical }
+  }
+
+  /**
+   * The text fields of a request in sending order — `method`, the system
+   * params, the call's params — signed, `sign` last. The list itself when
+   * the platform's digests are synchronous, else a promise of it.
+   */
+  #signedFields(
+    method: string,
+    params: Readonly<Record<string, string>>,
+    session: string | undefined,
+    files: Readonly<Record<string, unknown>>,
+  ): SignedFields | Promise<SignedFields> {
+    const system = this.#systemFieldsOf(method, session)
+    const keys = Object.keys(params)
+    const canonical = canonicalOf(system, params, keys)
+    const signature = signCanonicalWith(canonical, this.#appSecret, this.signMethod, this.crypto)
+    return typeof signature === 'string'
+      ? new SignedFields(system, params, keys, canonical, signature, files)
+      : signature.then((sign) => new SignedFields(system, params, keys, canonical, sign, files))
+  }
+
+  /**
+   * `method` and the system params, sorted and encoded once per method,
+   * session and second: a busy client sends many requests that share them.
+   */
+  #systemFieldsOf(method: string, session: string | undefined): SystemFields {
+    const timestamp = formatTimestamp(this.now())
+    const last = this.#lastSystemFields
+    if (last && last.method === method && last.session === session && last.timestamp === timestamp) return last
+    const fields = this.#systemFields(session, timestamp)
+    const names = ['method', ...Object.keys(fields)]
+    const values = [method, ...Object.values(fields)]
+    return (this.#lastSystemFields = systemFields(method, session, timestamp, names, values))
   }
 
   /** The system params of every request but `method` and `sign` (a batch's query has neither method nor session). */
-  #systemFields(session: string | undefined): Record<string, string> {
+  #systemFields(session: string | undefined, timestamp = formatTimestamp(this.now())): Record<string, string> {
     const fields: Record<string, string> = {
       app_key: this.#options.appKey,
-      timestamp: formatTimestamp(this.now()),
+      timestamp,
       v: '2.0',
       format: 'json',
       sign_method: this.signMethod,
@@ -465,19 +493,12 @@ export class TopCallClient {
     method: string,
     meta: ApiMeta | undefined,
     options: CallOptions,
-    build: () => Promise<{ request: BuiltRequest; info: Omit<TopRequestInfo, 'method' | 'attempt' | 'url'> }>,
+    build: AttemptBuild,
     decode: (response: TopHttpResponse) => unknown = (response) => decodeResponse(method, response.status, response.text),
     hooks: ReadHooks<never> | undefined = this.#hooks,
     startedAt = Date.now(),
   ): Promise<unknown> {
-    const policy: RetryPolicy = {
-      maxRetries: options.maxRetries ?? this.#options.maxRetries ?? 2,
-      repeatable: options.retry ?? meta?.safe ?? false,
-      neverRepeat: options.retry === false,
-      maxRateLimitWaitMs: options.maxRateLimitWaitMs ?? this.#options.maxRateLimitWaitMs ?? 0,
-      baseDelayMs: this.#options.retryBaseDelayMs ?? 200,
-      maxDelayMs: this.#options.retryMaxDelayMs ?? 5000,
-    }
+    const maxRateLimitWaitMs = options.maxRateLimitWaitMs ?? this.#options.maxRateLimitWaitMs ?? 0
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 15_000
     const deadlineMs = options.deadlineMs ?? this.#options.deadlineMs
     const deadlineAt = deadlineMs === undefined ? Infinity : startedAt + deadlineMs
@@ -490,19 +511,21 @@ export class TopCallClient {
       const attemptTimeout = Math.min(timeoutMs, remaining)
       const byDeadline = attemptTimeout < timeoutMs
       const abort = new AttemptAbort()
-      const timer = setTimeout(() => abort.abort(), attemptTimeout)
-      const onUserAbort = () => abort.abort()
-      userSignal?.addEventListener('abort', onUserAbort, { once: true })
+      const timer = setTimeout(abortAttempt, attemptTimeout, abort)
+      const onUserAbort = userSignal && (() => abort.abort())
+      if (onUserAbort) userSignal!.addEventListener('abort', onUserAbort, { once: true })
       const attemptStart = Date.now()
       let status: number | undefined
       let sent = false
       try {
-        let built = await build()
+        const made = build()
+        // A synchronous build (node:crypto signs at once) costs no promise hop.
+        let built = made instanceof Promise ? await made : made
         const quota = this.#quota
         if (quota?.limiter) {
           await this.#platform.ready?.()
           const waitUntil = Math.min(deadlineAt, attemptStart + attemptTimeout)
-          const waitedMs = await quota.policy.takeSlot(quota.limiter, { appKey: this.appKey, method, abort, userSignal, waitUntil, maxBanWaitMs: policy.maxRateLimitWaitMs, hooks })
+          const waitedMs = await quota.policy.takeSlot(quota.limiter, { appKey: this.appKey, method, abort, userSignal, waitUntil, maxBanWaitMs: maxRateLimitWaitMs, hooks })
           // After a long wait (a ban) the signed timestamp is stale; the gateway allows 10 minutes of skew.
           if (waitedMs > STALE_SIGNATURE_MS) built = await build()
         }
@@ -524,7 +547,8 @@ export class TopCallClient {
           const banned = httpRateLimitError(method, response.text, response.retryAfter, Date.now())
           if (banned) throw banned
         }
-        const result = await decode(response)
+        const decoded = decode(response)
+        const result = decoded instanceof Promise ? await decoded : decoded
         if (hooks?.onResponse) {
           notify(hooks, 'onResponse', {
             method,
@@ -544,6 +568,14 @@ export class TopCallClient {
         const quota = this.#quota
         if (sent && error instanceof TopRateLimitError && quota?.limiter) await quota.policy.recordBan(quota.limiter, this.appKey, error)
         notify(hooks, 'onResponse', { method, attempt, durationMs: Date.now() - attemptStart, status, requestId: error.requestId, error })
+        const policy: RetryPolicy = {
+          maxRetries: options.maxRetries ?? this.#options.maxRetries ?? 2,
+          repeatable: options.retry ?? meta?.safe ?? false,
+          neverRepeat: options.retry === false,
+          maxRateLimitWaitMs,
+          baseDelayMs: this.#options.retryBaseDelayMs ?? 200,
+          maxDelayMs: this.#options.retryMaxDelayMs ?? 5000,
+        }
         const delay = retryDelay(error, attempt - 1, policy, this.random)
         if (delay === undefined || Date.now() + delay >= deadlineAt) throw error
         notify(hooks, 'onRetry', { method, attempt: attempt + 1, delayMs: delay, error })
@@ -554,7 +586,7 @@ export class TopCallClient {
         }
       } finally {
         clearTimeout(timer)
-        userSignal?.removeEventListener('abort', onUserAbort)
+        if (onUserAbort) userSignal!.removeEventListener('abort', onUserAbort)
       }
     }
   }
@@ -570,6 +602,11 @@ function fileParamsOf(meta: ApiMeta): readonly string[] {
     fileParamsCache.set(meta, names)
   }
   return names
+}
+
+/** A timer's callback with its attempt as the argument: no closure made per attempt. */
+function abortAttempt(abort: AttemptAbort): void {
+  abort.abort()
 }
 
 function abortError(method: string, signal: AbortSignal): TopAbortError {

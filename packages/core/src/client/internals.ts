@@ -30,11 +30,15 @@ export interface CheckedCall {
   readonly session: string | undefined
 }
 
-export type AttemptBuild = () => Promise<{
+/** One attempt's request and what a hook is told of it. */
+export interface BuiltAttempt {
   /** The client attaches the attempt's abort (signal/onAbort). */
   request: Omit<TopHttpRequest, 'signal' | 'onAbort'>
-  info: { params: Readonly<Record<string, string>>; files: readonly string[] }
-}>
+  info: { readonly params: Readonly<Record<string, string>>; readonly files: readonly string[] }
+}
+
+/** Builds an attempt: at once when signing is synchronous, else a promise. */
+export type AttemptBuild = () => BuiltAttempt | Promise<BuiltAttempt>
 
 export interface ClientInternals {
   readonly endpoint: string

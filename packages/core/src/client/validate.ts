@@ -53,12 +53,16 @@ function describe(value: unknown): string {
 }
 
 // Built once per method: validation runs on every call.
-const paramIndexes = new WeakMap<ApiMeta, ReadonlyMap<string, ParamMeta>>()
+interface ParamIndex {
+  readonly byName: ReadonlyMap<string, ParamMeta>
+  readonly required: readonly string[]
+}
+const paramIndexes = new WeakMap<ApiMeta, ParamIndex>()
 
-function paramsByName(meta: ApiMeta): ReadonlyMap<string, ParamMeta> {
+function indexOf(meta: ApiMeta): ParamIndex {
   let index = paramIndexes.get(meta)
   if (!index) {
-    index = new Map(meta.params.map((p) => [p.name, p]))
+    index = { byName: new Map(meta.params.map((p) => [p.name, p])), required: meta.params.filter((p) => p.required).map((p) => p.name) }
     paramIndexes.set(meta, index)
   }
   return index
@@ -74,7 +78,7 @@ export function validateParams(
   params: Readonly<Record<string, unknown>>,
   isFile: (value: unknown) => boolean = isFileValue,
 ): void {
-  const byName = paramsByName(meta)
+  const { byName, required } = indexOf(meta)
   for (const key of Object.keys(params)) {
     const param = byName.get(key)
     if (!param) {
@@ -94,12 +98,9 @@ export function validateParams(
       )
     }
   }
-  for (const param of meta.params) {
-    if (param.required && isEmptyValue(params[param.name])) {
-      throw new TopValidationError(`${meta.method}: missing required param "${param.name}"`, {
-        method: meta.method,
-        param: param.name,
-      })
+  for (const name of required) {
+    if (isEmptyValue(params[name])) {
+      throw new TopValidationError(`${meta.method}: missing required param "${name}"`, { method: meta.method, param: name })
     }
   }
 }

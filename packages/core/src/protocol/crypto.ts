@@ -12,6 +12,15 @@ export interface SigningCrypto {
   md5Hex(data: Uint8Array): string | Promise<string>
   hmacMd5Hex(key: Uint8Array, data: Uint8Array): string | Promise<string>
   hmacSha256Hex(key: Uint8Array, data: Uint8Array): string | Promise<string>
+  /**
+   * Optional: the same digests over a string's UTF-8 bytes, for a platform
+   * that hashes text without first copying it into a new byte array
+   * (node:crypto writes it straight into its scratch buffer). Signing uses
+   * them when present.
+   */
+  md5HexOfText?(text: string): string | Promise<string>
+  hmacMd5HexOfText?(key: Uint8Array, text: string): string | Promise<string>
+  hmacSha256HexOfText?(key: Uint8Array, text: string): string | Promise<string>
 }
 
 let cachedKey: { raw: Uint8Array; key: Promise<CryptoKey> } | undefined

@@ -1,6 +1,7 @@
 import { TopValidationError } from './errors.js'
 import { isEmptyValue } from './sign.js'
 import { formatTimestamp } from './timestamp.js'
+import { emptyRecord } from './records.js'
 
 /** The last epoch ms whose GMT+8 time is still a JavaScript date (±8.64e15 ms, less 8 hours). */
 const LAST_GMT8_TIME = 8.64e15 - 8 * 3_600_000
@@ -125,8 +126,8 @@ export function encodeParams(
   fileParams: readonly string[] = [],
   isFile: (value: unknown) => boolean = isFileValue,
 ): EncodedParams {
-  const fields: Record<string, string> = Object.create(null)
-  const files: Record<string, unknown> = Object.create(null)
+  const fields = emptyRecord<string>()
+  const files = emptyRecord<unknown>()
   for (const key of Object.keys(params)) {
     const value = params[key]
     if (isEmptyValue(value)) continue

@@ -44,14 +44,17 @@ function keyBytes(secret: string): Uint8Array {
   return lastSecretBytes
 }
 
+/** The digest of `method` over the canonical string, from the text where the platform hashes text (SigningCrypto's *OfText). */
 function digest(canonical: string, secret: string, method: SignMethod, crypto: SigningCrypto): string | Promise<string> {
   switch (method) {
-    case 'md5':
-      return crypto.md5Hex(utf8(secret + canonical + secret))
+    case 'md5': {
+      const text = secret + canonical + secret
+      return crypto.md5HexOfText?.(text) ?? crypto.md5Hex(utf8(text))
+    }
     case 'hmac':
-      return crypto.hmacMd5Hex(keyBytes(secret), utf8(canonical))
+      return crypto.hmacMd5HexOfText?.(keyBytes(secret), canonical) ?? crypto.hmacMd5Hex(keyBytes(secret), utf8(canonical))
     case 'hmac-sha256':
-      return crypto.hmacSha256Hex(keyBytes(secret), utf8(canonical))
+      return crypto.hmacSha256HexOfText?.(keyBytes(secret), canonical) ?? crypto.hmacSha256Hex(keyBytes(secret), utf8(canonical))
     default:
       throw new TopValidationError(`Unknown sign method ${JSON.stringify(method)}; use one of ${SIGN_METHODS.join(', ')}`, {
         param: 'signMethod',
@@ -77,16 +80,28 @@ export function signCanonical(
   method: SignMethod,
   crypto: SigningCrypto = portableCrypto,
 ): Promise<string> {
-  return signCanonicalWith(canonical, secret, method, crypto)
+  try {
+    return Promise.resolve(signCanonicalWith(canonical, secret, method, crypto))
+  } catch (error) {
+    return Promise.reject(error)
+  }
 }
 
-/** `signCanonical` with the digests given, never defaulting to the portable ones (a client brings its platform's, and need not bundle MD5). */
-export async function signCanonicalWith(canonical: string, secret: string, method: SignMethod, crypto: SigningCrypto): Promise<string> {
+/**
+ * `signCanonical` with the digests given, never defaulting to the portable
+ * ones (a client brings its platform's, and need not bundle MD5). The
+ * signature itself when the digests are synchronous (node:crypto), so a
+ * call's path takes no promise hop for it; else a promise. Failures are
+ * TopErrors either way (thrown, or the promise's rejection).
+ */
+export function signCanonicalWith(canonical: string, secret: string, method: SignMethod, crypto: SigningCrypto): string | Promise<string> {
+  let signature: string | Promise<string>
   try {
-    return await digest(canonical, secret, method, crypto)
+    signature = digest(canonical, secret, method, crypto)
   } catch (error) {
     throw signingFailure(method, error)
   }
+  return typeof signature === 'string' ? signature : Promise.resolve(signature).catch((error: unknown) => Promise.reject(signingFailure(method, error)))
 }
 
 /** Sign request params; returns the upper-case hex signature. */
