@@ -225,14 +225,24 @@ export function createOrderLedger(options: OrderLedgerOptions): OrderLedger {
     }
   }
 
+  /**
+   * Where a follow pass with none in progress starts: the stored cursor less
+   * the lookback (the seed, or a first pass's span, without a cursor);
+   * undefined when that is under a second ago, with nothing to read yet.
+   */
+  function freshFollowFrom(stored: { readonly until: number } | undefined, seed: number | undefined, nowMs: number): number | undefined {
+    const until = stored?.until ?? seed ?? nowMs - FIRST_PASS_MS
+    const from = Math.max(0, until - (stored ? lookbackMs : 0))
+    return nowMs - from < 1000 ? undefined : from
+  }
+
   async function followOrders(context: StreamContext, nowMs: number, seed: number | undefined, result: StreamResult): Promise<number> {
     const stored = parseCursor<FollowCursor>(await store.readCursor(context.lease.scope, FOLLOW_CURSOR), 'follow')
     let progress: RangeProgress
     if (stored?.pass) progress = stored.pass
     else {
-      const until = stored?.until ?? seed ?? nowMs - FIRST_PASS_MS
-      const from = Math.max(0, until - (stored ? lookbackMs : 0))
-      if (nowMs - from < 1000) return stored?.until ?? nowMs
+      const from = freshFollowFrom(stored, seed, nowMs)
+      if (from === undefined) return stored?.until ?? nowMs
       progress = { from, to: nowMs, windowMs }
     }
     const base = stored?.until ?? progress.from
@@ -251,9 +261,8 @@ export function createOrderLedger(options: OrderLedgerOptions): OrderLedger {
     let progress: RefundProgress
     if (stored?.pass) progress = stored.pass
     else {
-      const until = stored?.until ?? seed ?? nowMs - FIRST_PASS_MS
-      const from = Math.max(0, until - (stored ? lookbackMs : 0))
-      if (nowMs - from < 1000) return
+      const from = freshFollowFrom(stored, seed, nowMs)
+      if (from === undefined) return
       progress = firstRefundProgress(context, from, nowMs)
     }
     const base = stored?.until ?? progress.from
