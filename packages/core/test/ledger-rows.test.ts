@@ -57,3 +57,13 @@ describe('ledger rows', () => {
     expect(punishEventOf({ tb_trade_id: '11', punish_status: '1' }, 5).key).toBe('punish:11:1')
   })
 })
+
+describe('recordText', () => {
+  it('keeps a record as JSON, a bigint anywhere in it as its digits', async () => {
+    const { recordText } = await import('../src/workflows/ledger/rows.js')
+    const plain = { trade_id: '2786130010010047891', pub_share_fee: '1.50', nested: { list: [1, 'a'] } }
+    expect(recordText(plain)).toBe(JSON.stringify(plain))
+    const withBigint = { trade_id: 2786130010010047891n, nested: { ids: [9007199254740993n, 2] } }
+    expect(JSON.parse(recordText(withBigint))).toEqual({ trade_id: '2786130010010047891', nested: { ids: ['9007199254740993', 2] } })
+  })
+})

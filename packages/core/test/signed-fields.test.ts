@@ -89,4 +89,15 @@ describe('a client reusing its system fields', () => {
       expect(signature).toBe(await sign(unsigned, 'secret', 'md5', [], portableCrypto))
     }
   })
+
+  it('still refuses a malformed method name right after a good one (the last good name is remembered)', async () => {
+    const { platform, requests } = recordingPlatform()
+    const client = createTopClient(platform, { appKey: '12345', appSecret: 'secret', signMethod: 'md5', validate: false })
+    await client.callUntyped('taobao.tbk.a.get', {})
+    for (const bad of [undefined, '', 'taobao', 'taobao.tbk.a.get ', 42]) {
+      await expect(client.callUntyped(bad as string, {})).rejects.toThrow(/Not a TOP method name/)
+    }
+    await client.callUntyped('taobao.tbk.a.get', {})
+    expect(requests).toHaveLength(2)
+  })
 })
