@@ -1,10 +1,10 @@
-import { AttemptAbort, AttemptRequest, type BuiltRequest } from './attempt-abort.js'
+import { AttemptAbort, AttemptRequest } from './attempt-abort.js'
 import { webHmacSha256Hex, type SigningCrypto } from '../protocol/crypto.js'
 import { encodeParams, isFileValue } from '../protocol/encode.js'
 import { TopAbortError, TopError, TopRateLimitError, TopTimeoutError, TopTransportError, TopValidationError } from '../protocol/errors.js'
 import type { CallOptions, Method, ParamsOf, ResultOf } from './call-types.js'
 import type { ApiMeta, Catalog } from '../protocol/meta.js'
-import type { Platform, TopHttpRequest, TopHttpResponse, TopRequestBody } from './platform.js'
+import type { Platform, TopHttpResponse } from './platform.js'
 import { redactFields, redactSecrets, redactUrl } from '../protocol/redact.js'
 import { displaySafe } from '../protocol/sanitize.js'
 import { emptyRecord } from '../protocol/records.js'
@@ -441,8 +441,8 @@ export class TopCallClient {
 
   /**
    * The text fields of a request in sending order — `method`, the system
-   * params, the call's params — signed, `sign` last. The list itself when
-   * the platform's digests are synchronous, else a promise of it.
+   * params, the call's params — signed, `sign` last. The fields themselves
+   * when the platform's digests are synchronous, else a promise of them.
    */
   #signedFields(
     method: string,
