@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3'
 import { sqlLedgerStore, sqliteDialect, type LedgerStore } from '@tbkit/core'
 import { sqliteExecutor } from './executor.js'
+import { enterWalMode } from './wal-mode.js'
 
 export { sqliteExecutor } from './executor.js'
 
@@ -14,7 +15,8 @@ export interface SqliteLedgerStoreOptions {
   /**
    * How long a write waits for another connection or process holding the
    * file's write lock, ms (default 10 000; at most 600 000). Past it the
-   * write fails with SQLITE_BUSY.
+   * write fails with SQLITE_BUSY. Opening a new file waits at most this
+   * long, too, for other processes switching it to WAL at the same moment.
    */
   readonly busyTimeoutMs?: number
   /**
@@ -44,7 +46,7 @@ export function sqliteLedgerStore(file: string | Database.Database, options: Sql
   const db = typeof file === 'string' ? new Database(file, { timeout: busyTimeoutMs }) : file
   // The busy timeout first: switching to WAL itself may wait on another process.
   db.pragma(`busy_timeout = ${busyTimeoutMs}`)
-  db.pragma('journal_mode = WAL')
+  enterWalMode(db, busyTimeoutMs)
   db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`)
   db.pragma('foreign_keys = ON')
   return sqlLedgerStore(sqliteExecutor(db, owns), sqliteDialect)

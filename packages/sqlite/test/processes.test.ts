@@ -9,6 +9,7 @@ import { sqliteLedgerStore } from '../src/index.js'
 
 const run = promisify(execFile)
 const WRITER = fileURLToPath(new URL('./writer-process.mjs', import.meta.url))
+const OPENER = fileURLToPath(new URL('./opener-process.mjs', import.meta.url))
 const dirs: string[] = []
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true })
@@ -53,6 +54,27 @@ describe('one SQLite file shared by processes', () => {
       for (const name of names) expect(await store.readCursor({ appKey: '12345678', account: name, kind: 'modified' }, 'page')).toBe('29')
     } finally {
       await store.close()
+    }
+  })
+
+  it('six processes open the same new files at the same instants: every one gets a WAL store', async () => {
+    // Started together, the openers meet inside the switch to WAL, where SQLite answers SQLITE_BUSY
+    // without waiting (each holds the read lock the other must see gone). Without the retry in
+    // wal-mode.ts this test failed in each of 4 runs.
+    const dir = mkdtempSync(join(tmpdir(), 'tbkit-sqlite-open-'))
+    dirs.push(dir)
+    const files = 12
+    const args = [OPENER, dir, String(files), String(Date.now() + 700), '120']
+    const outputs = await Promise.all(Array.from({ length: 6 }, () => run(process.execPath, args, { timeout: 60_000 })))
+    expect(outputs.map(({ stdout }) => stdout)).toEqual(Array(6).fill('opened'))
+    const Database = (await import('better-sqlite3')).default
+    for (let f = 0; f < files; f++) {
+      const db = new Database(join(dir, `ledger-${f}.db`), { readonly: true })
+      try {
+        expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+      } finally {
+        db.close()
+      }
     }
   })
 
